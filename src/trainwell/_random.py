@@ -1,0 +1,104 @@
+"""One place that turns ``random_state`` into a generator, and draws from either kind.
+
+``random_state`` may be None, an int, a :class:`numpy.random.RandomState` or a
+:class:`numpy.random.Generator`. Like scikit-learn, an int seeds a ``RandomState``, so
+``random_state=3`` draws exactly what the course's ``np.random.seed(3)`` followed by
+``np.random.randn(...)`` draws.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Union
+
+import numpy as np
+
+from .exceptions import InvalidParameterError
+
+RandomLike = Union[None, int, np.integer, np.random.RandomState, np.random.Generator]
+
+__all__ = ["RandomLike", "check_random_state", "get_state", "rand", "randn", "set_state"]
+
+
+def check_random_state(random_state: RandomLike) -> np.random.RandomState | np.random.Generator:
+    """Return a generator for ``random_state``.
+
+    Parameters
+    ----------
+    random_state : None, int, RandomState or Generator
+        None gives a fresh unseeded ``RandomState``; an int seeds a new ``RandomState``;
+        an existing generator is returned as is (and advanced by whoever draws from it).
+
+    Examples
+    --------
+    >>> rng = check_random_state(3)
+    >>> float(randn(rng, (1,))[0]) == float(np.random.RandomState(3).randn(1)[0])
+    True
+    """
+    if random_state is None:
+        return np.random.RandomState()
+    if isinstance(random_state, (np.random.RandomState, np.random.Generator)):
+        return random_state
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        if not 0 <= int(random_state) < 2**32:
+            raise InvalidParameterError(
+                f"random_state must be an int in [0, 2**32), got {random_state!r}."
+            )
+        return np.random.RandomState(int(random_state))
+    raise InvalidParameterError(
+        "random_state must be None, an int, a numpy RandomState or a numpy Generator, "
+        f"got {type(random_state).__name__} {random_state!r}."
+    )
+
+
+def randn(rng: np.random.RandomState | np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Standard normal draws of ``shape`` (``randn`` for RandomState, the course's call)."""
+    if isinstance(rng, np.random.RandomState):
+        return rng.randn(*shape)
+    return rng.standard_normal(shape)
+
+
+def rand(rng: np.random.RandomState | np.random.Generator, shape: tuple[int, ...],
+         dtype: Any = np.float64) -> np.ndarray:
+    """Uniform [0, 1) draws of ``shape``."""
+    if isinstance(rng, np.random.RandomState):
+        return rng.random_sample(shape)
+    if np.dtype(dtype) == np.float32:
+        return rng.random(shape, dtype=np.float32)
+    return rng.random(shape)
+
+
+def get_state(rng: np.random.RandomState | np.random.Generator) -> str:
+    """The generator's state as a JSON string (no pickle needed to save it)."""
+    if isinstance(rng, np.random.RandomState):
+        name, keys, pos, has_gauss, cached = rng.get_state()
+        return json.dumps({"kind": "RandomState", "name": name, "keys": keys.tolist(),
+                           "pos": int(pos), "has_gauss": int(has_gauss),
+                           "cached_gaussian": float(cached)})
+    return json.dumps({"kind": "Generator", "state": rng.bit_generator.state})
+
+
+def set_state(rng: np.random.RandomState | np.random.Generator, state: str) -> None:
+    """Restore a state saved by :func:`get_state` into ``rng`` of the same kind."""
+    data = json.loads(state)
+    if isinstance(rng, np.random.RandomState) and data["kind"] == "RandomState":
+        rng.set_state((data["name"], np.asarray(data["keys"], dtype=np.uint32), data["pos"],
+                       data["has_gauss"], data["cached_gaussian"]))
+    elif isinstance(rng, np.random.Generator) and data["kind"] == "Generator":
+        rng.bit_generator.state = data["state"]
+    else:
+        raise InvalidParameterError(
+            f"cannot restore a {data['kind']} state into a {type(rng).__name__}."
+        )
+
+
+def from_state(state: str) -> np.random.RandomState | np.random.Generator:
+    """A new generator holding a state saved by :func:`get_state`."""
+    data = json.loads(state)
+    if data["kind"] == "RandomState":
+        rng: np.random.RandomState | np.random.Generator = np.random.RandomState()
+    else:
+        name = data["state"]["bit_generator"]
+        rng = np.random.Generator(getattr(np.random, name)())
+    set_state(rng, state)
+    return rng

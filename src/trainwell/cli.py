@@ -1,0 +1,78 @@
+"""The ``trainwell`` command line: ``reproduce``, ``diagnose``, ``tune``.
+
+The parser lives here; each command's work lives with its subject and is imported only
+when that command runs, so ``trainwell --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="trainwell",
+        description="A lab for the practical craft of training neural networks well.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    rep = sub.add_parser("reproduce", help="run the course's experiments and write a report")
+    rep.add_argument("--only", default=None,
+                     help="comma-separated experiment names (default: all); see --list")
+    rep.add_argument("--list", action="store_true", help="list the experiments and exit")
+    rep.add_argument("--out", default="report", help="output folder (default: report/)")
+    rep.add_argument("--data", default=None,
+                     help="a .mat file (X, y, Xval, yval) for the regularization experiment")
+    rep.add_argument("--json", default=None, help="also write results.json to this path")
+    rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    rep.add_argument("--backend", default="numpy", help="array backend: numpy (default), cupy")
+
+    dia = sub.add_parser("diagnose", help="bias/variance verdict from train and dev errors")
+    dia.add_argument("--train-error", type=float, required=True)
+    dia.add_argument("--dev-error", type=float, required=True)
+    dia.add_argument("--bayes-error", type=float, default=0.0)
+    dia.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    tun = sub.add_parser("tune", help="random search over a TOML-described space")
+    tun.add_argument("config", help="the TOML file: dataset, fixed settings, search space")
+    tun.add_argument("--workers", type=int, default=1)
+    tun.add_argument("--scheduler", default=None, help="a Dask scheduler address")
+    tun.add_argument("--journal", default=None, help="a JSON-lines journal to resume from")
+    tun.add_argument("--json", default=None, help="write the results table as JSON here")
+    tun.add_argument("--out", default=None, help="folder for the plots")
+    tun.add_argument("--no-progress", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``trainwell`` script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.command == "reproduce":
+            from .course.runner import run_reproduce
+
+            return run_reproduce(args)
+        if args.command == "diagnose":
+            from .diagnosis import cli_diagnose
+
+            return cli_diagnose(args)
+        if args.command == "tune":
+            from .tuning.cli import run_tune
+
+            return run_tune(args)
+    except (ValueError, TypeError, FileNotFoundError) as exc:
+        print(f"trainwell {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    parser.error(f"unknown command {args.command!r}")
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
