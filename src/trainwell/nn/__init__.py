@@ -1,0 +1,39 @@
+"""The network engine: layers, activations, losses, initializers and the Network."""
+
+from .activations import ACTIVATIONS, get_activation
+from .initializers import (
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    RandomNormal,
+    XavierNormal,
+    Zeros,
+    get_initializer,
+)
+from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
+from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, Loss, MeanSquaredError
+from .network import Network
+
+__all__ = [
+    "ACTIVATIONS",
+    "INFER",
+    "TRAIN",
+    "BatchNorm",
+    "BinaryCrossEntropy",
+    "CategoricalCrossEntropy",
+    "Dense",
+    "Dropout",
+    "GlorotNormal",
+    "GlorotUniform",
+    "HeNormal",
+    "Layer",
+    "Loss",
+    "MeanSquaredError",
+    "Mode",
+    "Network",
+    "RandomNormal",
+    "XavierNormal",
+    "Zeros",
+    "get_activation",
+    "get_initializer",
+]

@@ -1,0 +1,133 @@
+"""Activation functions g(Z) and their backward passes dZ = dA * g'(Z).
+
+Each activation is a pair of small functions working on preallocated arrays:
+``forward(Z, out) -> A`` and ``backward(dA, Z, A) -> dZ`` (which may overwrite ``dA``,
+a buffer the network owns). The registry maps names to them; unknown names list the
+valid ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..exceptions import InvalidParameterError
+
+__all__ = ["ACTIVATIONS", "Activation", "get_activation"]
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A named activation: ``A = g(Z)`` and ``dZ = dA * g'(Z)``.
+
+    Attributes
+    ----------
+    name : str
+        Registry name.
+    forward : callable
+        ``forward(Z, out) -> A``; ``out`` may be ``Z`` itself only for ``linear``.
+    backward : callable
+        ``backward(dA, Z, A) -> dZ``; may reuse ``dA``'s memory.
+    """
+
+    name: str
+    forward: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+def _relu(Z, out):
+    return np.maximum(Z, 0, out=out)
+
+
+def _relu_back(dA, Z, A):
+    # g'(Z) = 1 where Z > 0 else 0 (the subgradient at 0 is taken as 0, as the course does).
+    return np.multiply(dA, Z > 0, out=dA)
+
+
+LEAKY_SLOPE = 0.01
+
+
+def _leaky(Z, out):
+    return np.multiply(Z, np.where(Z > 0, 1.0, LEAKY_SLOPE).astype(Z.dtype), out=out)
+
+
+def _leaky_back(dA, Z, A):
+    return np.multiply(dA, np.where(Z > 0, 1.0, LEAKY_SLOPE).astype(Z.dtype), out=dA)
+
+
+def _tanh(Z, out):
+    return np.tanh(Z, out=out)
+
+
+def _tanh_back(dA, Z, A):
+    # g'(Z) = 1 - tanh(Z)^2 = 1 - A^2
+    return np.multiply(dA, 1 - A * A, out=dA)
+
+
+def _sigmoid(Z, out):
+    # sigma(z) = 1 / (1 + e^-z) = (1 + tanh(z/2)) / 2: no overflow for large |z|.
+    np.multiply(Z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1
+    out *= 0.5
+    return out
+
+
+def _sigmoid_back(dA, Z, A):
+    return np.multiply(dA, A * (1 - A), out=dA)
+
+
+def _linear(Z, out):
+    if out is not Z:
+        np.copyto(out, Z)
+    return out
+
+
+def _linear_back(dA, Z, A):
+    return dA
+
+
+def _softmax(Z, out):
+    # Shifted exponentials: softmax(Z) = softmax(Z - max Z), with no overflow.
+    np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+def _softmax_back(dA, Z, A):
+    # dZ_i = A_i (dA_i - sum_j dA_j A_j); used only when softmax is not fused with its loss.
+    s = (dA * A).sum(axis=1, keepdims=True)
+    np.subtract(dA, s, out=dA)
+    return np.multiply(dA, A, out=dA)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "relu": Activation("relu", _relu, _relu_back),
+    "leaky_relu": Activation("leaky_relu", _leaky, _leaky_back),
+    "tanh": Activation("tanh", _tanh, _tanh_back),
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_back),
+    "linear": Activation("linear", _linear, _linear_back),
+    "softmax": Activation("softmax", _softmax, _softmax_back),
+}
+
+
+def get_activation(name: str) -> Activation:
+    """Look an activation up by name.
+
+    Examples
+    --------
+    >>> g = get_activation("relu")
+    >>> g.forward(np.array([[-1.0, 2.0]]), np.empty((1, 2)))
+    array([[0., 2.]])
+    """
+    if isinstance(name, Activation):
+        return name
+    if name not in ACTIVATIONS:
+        raise InvalidParameterError(
+            f"The 'activation' parameter must be one of "
+            f"{', '.join(repr(k) for k in ACTIVATIONS)}. Got {name!r} instead."
+        )
+    return ACTIVATIONS[name]

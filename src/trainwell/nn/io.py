@@ -1,0 +1,124 @@
+"""Saving and loading networks: one .npz file, no pickle, written atomically.
+
+Layout of the file: ``__format__`` (the string ``trainwell-network``), ``__version__``,
+``config`` (JSON of :meth:`Network.get_config`), ``theta`` (the flat parameters) and
+``buffer:NAME`` arrays (batch norm's running statistics), plus any ``extra:NAME`` arrays
+a caller adds (a checkpoint's optimizer state, a standardizer). Everything loads with
+``numpy.load(allow_pickle=False)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import CheckpointError
+
+FORMAT = "trainwell-network"
+VERSION = 1
+
+__all__ = ["load_network", "read_npz", "save_network", "write_npz_atomic"]
+
+
+def write_npz_atomic(path: Any, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` to ``path`` through a temporary file and a rename, so a crash
+    mid-write never leaves a half-written file where a good one was."""
+    path = Path(path)
+    if path.suffix != ".npz":
+        path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def read_npz(path: Any, expected_format: str = FORMAT) -> dict[str, np.ndarray]:
+    """Read a trainwell .npz file fully, turning every failure into a clear error."""
+    path = Path(path)
+    if not path.exists() and path.with_suffix(".npz").exists():
+        path = path.with_suffix(".npz")
+    if not path.exists():
+        raise FileNotFoundError(f"No such file: {str(path)!r}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise CheckpointError(
+            f"{str(path)!r} is not a readable trainwell file (truncated or corrupted?): {exc}"
+        ) from exc
+    fmt = str(arrays.get("__format__", ""))
+    if fmt != expected_format:
+        raise CheckpointError(
+            f"{str(path)!r} is not a {expected_format} file (its format tag is {fmt or 'missing'!r})."
+        )
+    version = int(arrays.get("__version__", -1))
+    if version > VERSION:
+        raise CheckpointError(
+            f"{str(path)!r} has format version {version}; this trainwell "
+            f"reads versions up to {VERSION}. Upgrade trainwell."
+        )
+    return arrays
+
+
+def network_arrays(network: Any, fmt: str = FORMAT) -> dict[str, np.ndarray]:
+    """The arrays that describe ``network`` in a file."""
+    network._check_built()
+    arrays = {
+        "__format__": np.array(fmt),
+        "__version__": np.array(VERSION),
+        "config": np.array(json.dumps(network.get_config())),
+        "theta": network.theta,
+    }
+    arrays.update({f"buffer:{k}": v for k, v in network.buffers().items()})
+    return arrays
+
+
+def network_from_arrays(arrays: dict[str, np.ndarray], source: str) -> Any:
+    """Rebuild a network from :func:`network_arrays` output."""
+    from .network import Network
+
+    try:
+        config = json.loads(str(arrays["config"]))
+        net = Network.from_config(config)
+        theta = arrays["theta"]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise CheckpointError(f"{source!r} has a missing or invalid network config: {exc}") from exc
+    if net.input_dim is None or theta.shape != net.theta.shape:
+        raise CheckpointError(
+            f"{source!r}: parameter vector of shape {theta.shape} does not fit "
+            f"the saved architecture ({net.theta.shape})."
+        )
+    net.theta[...] = theta
+    for name, buf in net.buffers().items():
+        key = f"buffer:{name}"
+        if key not in arrays or arrays[key].shape != buf.shape:
+            raise CheckpointError(f"{source!r} lacks the running statistic {name!r}.")
+        buf[...] = arrays[key]
+    return net
+
+
+def save_network(network: Any, path: Any, extra: dict[str, np.ndarray] | None = None) -> None:
+    """Save ``network`` (and optional ``extra:`` arrays) to ``path`` atomically."""
+    arrays = network_arrays(network)
+    for k, v in (extra or {}).items():
+        arrays[f"extra:{k}"] = np.asarray(v)
+    write_npz_atomic(path, arrays)
+
+
+def load_network(path: Any) -> Any:
+    """Load a network saved by :func:`save_network`."""
+    return network_from_arrays(read_npz(path), str(path))

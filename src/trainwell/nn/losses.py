@@ -1,0 +1,136 @@
+"""Losses J(A, Y) averaged over the m examples of a batch, with fused output gradients.
+
+Each loss pairs with an output activation: binary cross-entropy with sigmoid, categorical
+cross-entropy with softmax, mean squared error with any (linear by default). For the
+natural pairs the gradient with respect to the output layer's Z is the fused, exact and
+cheap ``dZ = (A - Y) / m``. The cost is computed from the logits Z, never from log(A), so
+it stays finite for extreme logits.
+
+Extension point: a new loss subclasses :class:`Loss`, sets ``name`` and
+``natural_activation``, implements ``cost`` and ``output_gradient``, and registers itself
+in ``LOSSES``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..exceptions import InvalidParameterError
+
+__all__ = [
+    "LOSSES",
+    "BinaryCrossEntropy",
+    "CategoricalCrossEntropy",
+    "Loss",
+    "MeanSquaredError",
+    "get_loss",
+]
+
+
+class Loss:
+    """Base class of losses.
+
+    Attributes
+    ----------
+    name : str
+    natural_activation : str
+        The output activation whose gradient fuses with this loss into ``(A - Y) / m``.
+    allowed_activations : tuple of str
+        Output activations this loss accepts.
+    """
+
+    name = "loss"
+    natural_activation = "linear"
+    allowed_activations: tuple[str, ...] = ()
+
+    def cost(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:  # pragma: no cover
+        raise NotImplementedError
+
+    def output_gradient(
+        self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray, out: np.ndarray
+    ) -> np.ndarray:
+        """``dZ`` (for the natural activation) or ``dA`` (otherwise), written into ``out``."""
+        m = Y.shape[0]
+        np.subtract(A, Y, out=out)
+        out *= 1.0 / m
+        return out
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class BinaryCrossEntropy(Loss):
+    r"""Binary cross-entropy from a sigmoid output.
+
+    .. math:: J = -\frac{1}{m} \sum_i \left[ y^{(i)} \log a^{(i)}
+              + (1 - y^{(i)}) \log (1 - a^{(i)}) \right]
+
+    evaluated stably from the logits as ``max(z, 0) - z y + log(1 + exp(-|z|))``; summed
+    over output units when there are several (multi-label). Fused gradient
+    ``dZ = (A - Y) / m``.
+    """
+
+    name = "binary_crossentropy"
+    natural_activation = "sigmoid"
+    allowed_activations = ("sigmoid",)
+
+    def cost(self, Z, A, Y):
+        m = Y.shape[0]
+        losses = np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
+        return float(losses.sum()) / m
+
+
+class CategoricalCrossEntropy(Loss):
+    r"""Categorical cross-entropy from a softmax output.
+
+    .. math:: J = -\frac{1}{m} \sum_i \sum_j y_j^{(i)} \log \hat y_j^{(i)}
+
+    with ``log yhat = Z - logsumexp(Z)`` (shifted, so logits of 1e4 stay finite). Fused
+    gradient ``dZ = (A - Y) / m``.
+    """
+
+    name = "categorical_crossentropy"
+    natural_activation = "softmax"
+    allowed_activations = ("softmax",)
+
+    def cost(self, Z, A, Y):
+        m = Y.shape[0]
+        shifted = Z - Z.max(axis=1, keepdims=True)
+        log_yhat = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -float((Y * log_yhat).sum()) / m
+
+
+class MeanSquaredError(Loss):
+    r"""Half mean squared error, ``J = 1/(2m) sum_i ||a^(i) - y^(i)||^2``.
+
+    The 1/2 (scikit-learn's convention) makes the gradient ``dA = (A - Y) / m``; with a
+    linear output this is also ``dZ``.
+    """
+
+    name = "mse"
+    natural_activation = "linear"
+    allowed_activations = ("linear", "relu", "leaky_relu", "tanh", "sigmoid")
+
+    def cost(self, Z, A, Y):
+        m = Y.shape[0]
+        diff = A - Y
+        return float(np.vdot(diff, diff)) / (2 * m)
+
+
+LOSSES: dict[str, type[Loss]] = {
+    "binary_crossentropy": BinaryCrossEntropy,
+    "categorical_crossentropy": CategoricalCrossEntropy,
+    "mse": MeanSquaredError,
+}
+
+
+def get_loss(spec: str | Loss) -> Loss:
+    """Resolve a loss by name or instance; unknown names list the valid ones."""
+    if isinstance(spec, Loss):
+        return spec
+    if spec not in LOSSES:
+        raise InvalidParameterError(
+            f"The 'loss' parameter must be one of {', '.join(repr(k) for k in LOSSES)}. "
+            f"Got {spec!r} instead."
+        )
+    return LOSSES[spec]()

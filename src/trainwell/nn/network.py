@@ -1,0 +1,419 @@
+"""Network: an ordered stack of layers with a loss, over one flat parameter buffer.
+
+All parameters live in ONE contiguous array ``theta`` and all gradients in a second,
+``grad``; each layer's W, b, gamma, beta are views into them. The weights come first
+(W1, W2, ..., WL), then biases and batch-norm parameters, so L2/L1 regularization is a
+single whole-array operation on ``theta[:n_weights]`` whatever the depth, and an optimizer
+updates everything with a few in-place ufunc calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .._random import RandomLike, check_random_state
+from .._validation import Interval, check_X, validate_params
+from ..exceptions import DataError, InvalidParameterError, NotFittedError
+from .activations import get_activation
+from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
+from .losses import Loss, get_loss
+
+__all__ = ["Network"]
+
+
+class Network:
+    """An ordered stack of layers with a loss, trained through flat buffers.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        E.g. ``[Dense(20, "relu"), Dropout(0.86), Dense(3, "relu"), Dense(1, "sigmoid")]``.
+        A :class:`BatchNorm` written after a Dense layer normalizes that layer's Z before
+        its activation.
+    loss : {"binary_crossentropy", "categorical_crossentropy", "mse"} or Loss
+    l2 : float, default=0.0
+        lambda of L2 (Frobenius) regularization: adds ``lambda/(2m) sum ||W[l]||_F^2`` to the
+        cost and ``lambda/m W[l]`` to each dW[l]; biases and batch-norm parameters exempt.
+    l1 : float, default=0.0
+        lambda of L1 regularization: adds ``lambda/m sum |W[l]|`` (subgradient sign(W)).
+    random_state : None, int, RandomState or Generator
+        Draws the initial weights (layer after layer, as the course does) and then the
+        dropout masks. ``random_state=3`` gives the course's ``np.random.seed(3)`` weights.
+    dtype : {"float64", "float32"}, default="float64"
+    input_dim : int, optional
+        n[0]; when omitted the network is built at its first use.
+
+    Attributes
+    ----------
+    theta, grad : ndarray
+        The flat parameter and gradient buffers.
+    n_weights : int
+        Length of the weight block ``theta[:n_weights]``.
+
+    Examples
+    --------
+    >>> from trainwell.nn import Network, Dense
+    >>> net = Network([Dense(3, "relu"), Dense(1, "sigmoid")], random_state=3, input_dim=2)
+    >>> net.parameters()["W1"].shape, net.theta.shape
+    ((3, 2), (13,))
+    """
+
+    def __init__(
+        self,
+        layers: Sequence[Layer],
+        *,
+        loss: str | Loss = "binary_crossentropy",
+        l2: float = 0.0,
+        l1: float = 0.0,
+        random_state: RandomLike = None,
+        dtype: Any = "float64",
+        input_dim: int | None = None,
+    ) -> None:
+        validate_params(
+            {"l2": [Interval("real", 0, None)], "l1": [Interval("real", 0, None)]},
+            {"l2": l2, "l1": l1},
+            "Network",
+        )
+        if not layers or not all(isinstance(layer, Layer) for layer in layers):
+            raise InvalidParameterError(
+                "The 'layers' parameter of Network must be a non-empty sequence of Layer "
+                f"objects (Dense, Dropout, BatchNorm). Got {layers!r} instead."
+            )
+        self.layers = list(layers)
+        self.loss = get_loss(loss)
+        self.l2, self.l1 = float(l2), float(l1)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float64, np.float32):
+            raise InvalidParameterError(
+                f"The 'dtype' parameter of Network must be 'float64' or 'float32'. Got {dtype!r}."
+            )
+        self.random_state = random_state
+        self.rng = check_random_state(random_state)
+        self.input_dim: int | None = None
+        self._out_grad: np.ndarray | None = None
+        self._wire()
+        if input_dim is not None:
+            self.build(input_dim)
+
+    # ------------------------------------------------------------------ building
+    def _wire(self) -> None:
+        """Number the Dense layers and move activations behind batch norm."""
+        if isinstance(self.layers[-1], Dropout):
+            raise InvalidParameterError("The last layer must be Dense or BatchNorm, not Dropout.")
+        l = 0
+        for i, layer in enumerate(self.layers):
+            if isinstance(layer, Dense):
+                l += 1
+                layer.index = l
+            elif isinstance(layer, BatchNorm):
+                prev = self.layers[i - 1] if i > 0 else None
+                if not isinstance(prev, Dense):
+                    raise InvalidParameterError(
+                        f"BatchNorm at position {i} must directly follow a Dense layer."
+                    )
+                layer.index = l
+                if prev.activation.name != "linear":
+                    layer.activation, prev.activation = prev.activation, get_activation("linear")
+                prev.use_bias = False
+        if l == 0:
+            raise InvalidParameterError("A Network needs at least one Dense layer.")
+        self.n_layers = l
+        out_act = self.layers[-1].activation.name
+        if out_act not in self.loss.allowed_activations:
+            raise InvalidParameterError(
+                f"The {self.loss.name!r} loss needs a {' or '.join(self.loss.allowed_activations)}"
+                f" output layer; the last layer's activation is {out_act!r}."
+            )
+        self._fused = out_act == self.loss.natural_activation
+
+    def build(self, input_dim: int) -> Network:
+        """Allocate the flat buffers for ``input_dim`` input features and draw weights."""
+        validate_params(
+            {"input_dim": [Interval("int", 1, None)]}, {"input_dim": input_dim}, "Network.build"
+        )
+        specs = []  # (layer, kind, shape)
+        n = int(input_dim)
+        for layer in self.layers:
+            n = layer.build(n)
+            specs += [(layer, kind, shape) for kind, shape in layer.param_shapes()]
+        self.n_outputs = n
+        if isinstance(self.loss, get_loss("categorical_crossentropy").__class__) and n < 2:
+            raise InvalidParameterError("categorical_crossentropy needs at least 2 output units.")
+        ordered = [s for s in specs if s[1] == "W"] + [s for s in specs if s[1] != "W"]
+        sizes = [int(np.prod(shape)) for _, _, shape in ordered]
+        self.theta = np.zeros(sum(sizes), dtype=self.dtype)
+        self.grad = np.zeros_like(self.theta)
+        self.n_weights = sum(sz for (_, k, _), sz in zip(ordered, sizes) if k == "W")
+        self._slices: dict[str, slice] = {}
+        self._shapes = {f"{kind}{layer.index}": shape for layer, kind, shape in specs}
+        bound: dict[int, tuple[dict, dict]] = {id(layer): ({}, {}) for layer in self.layers}
+        offset = 0
+        for (layer, kind, shape), size in zip(ordered, sizes):
+            sl = slice(offset, offset + size)
+            self._slices[f"{kind}{layer.index}"] = sl
+            bound[id(layer)][0][kind] = self.theta[sl].reshape(shape)
+            bound[id(layer)][1][kind] = self.grad[sl].reshape(shape)
+            offset += size
+        for layer in self.layers:
+            layer.bind(*bound[id(layer)])
+        self._need_input_grad = []
+        seen_params = False
+        for layer in self.layers:
+            self._need_input_grad.append(seen_params)
+            seen_params = seen_params or bool(layer.param_shapes())
+        self._reg_scratch = np.empty(self.n_weights, dtype=self.dtype)
+        self.input_dim = int(input_dim)
+        for layer in self.layers:
+            layer.initialize(self.rng)
+        return self
+
+    def _check_built(self) -> None:
+        if self.input_dim is None:
+            raise NotFittedError("This Network is not built yet: call build(n_features) or fit.")
+
+    # ------------------------------------------------------------------ named access
+    def parameter_names(self) -> list[str]:
+        """Course-style names in layer order: W1, b1, [gamma1, beta1,] W2, ..."""
+        self._check_built()
+        return list(self._shapes)
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """Named views into ``theta`` (W1 of shape (n[1], n[0]), b1 of shape (n[1],), ...).
+
+        Writing into a view writes into the network."""
+        return {k: self._view(self.theta, k) for k in self.parameter_names()}
+
+    def gradients(self) -> dict[str, np.ndarray]:
+        """Named views into ``grad``, keyed with the course's ``d`` prefix (dW1, db1, ...)."""
+        return {"d" + k: self._view(self.grad, k) for k in self.parameter_names()}
+
+    def _view(self, flat: np.ndarray, name: str) -> np.ndarray:
+        return flat[self._slices[name]].reshape(self._shapes[name])
+
+    def set_parameters(self, values: dict[str, Any]) -> None:
+        """Copy named arrays (``{"W1": ..., "b1": ...}``) into the buffer, checking shapes."""
+        params = self.parameters()
+        for name, value in values.items():
+            if name not in params:
+                raise InvalidParameterError(
+                    f"Unknown parameter {name!r}; this network has {', '.join(params)}."
+                )
+            value = np.asarray(value, dtype=self.dtype)
+            if value.shape != params[name].shape:
+                value = (
+                    value.reshape(params[name].shape) if value.size == params[name].size else value
+                )
+            if value.shape != params[name].shape:
+                raise DataError(f"{name} must have shape {params[name].shape}; got {value.shape}.")
+            params[name][...] = value
+
+    def buffers(self) -> dict[str, np.ndarray]:
+        """Non-learned state (batch norm's running averages), keyed like running_mean1."""
+        return {f"{k}{layer.index}": v for layer in self.layers for k, v in layer.buffers().items()}
+
+    # ------------------------------------------------------------------ passes
+    def _forward(self, X: np.ndarray, mode: Mode) -> np.ndarray:
+        A = X
+        for layer in self.layers:
+            A = layer.forward(A, mode, self.rng)
+        return A
+
+    def _regularization_cost(self, m: int) -> float:
+        w = self.theta[: self.n_weights]
+        cost = 0.0
+        if self.l2:
+            cost += self.l2 / (2 * m) * float(np.dot(w, w))
+        if self.l1:
+            cost += self.l1 / m * float(np.abs(w).sum())
+        return cost
+
+    def _backward(self, Y: np.ndarray) -> None:
+        """Backpropagate from the output of the last forward pass into ``grad``."""
+        out = self.layers[-1]
+        m = Y.shape[0]
+        buf = self._out_grad
+        if buf is None or buf.shape != out.A.shape:
+            buf = self._out_grad = np.empty_like(out.A)
+        d = self.loss.output_gradient(out.Z, out.A, Y, out=buf)
+        last = len(self.layers) - 1
+        d = (
+            out.backward_dZ(d, self._need_input_grad[last])
+            if self._fused
+            else out.backward(d, self._need_input_grad[last])
+        )
+        for i in range(last - 1, -1, -1):
+            d = self.layers[i].backward(d, self._need_input_grad[i])
+        gw, w = self.grad[: self.n_weights], self.theta[: self.n_weights]
+        if self.l2:
+            np.multiply(w, self.l2 / m, out=self._reg_scratch)
+            gw += self._reg_scratch
+        if self.l1:
+            np.sign(w, out=self._reg_scratch)
+            self._reg_scratch *= self.l1 / m
+            gw += self._reg_scratch
+
+    def loss_and_gradient(self, X: np.ndarray, Y: np.ndarray, mode: Mode = TRAIN) -> float:
+        """One forward pass in ``mode`` and one backward pass; fills ``grad``, returns J.
+
+        ``X`` (m, n[0]) and ``Y`` (m, n[L]) must already be validated and encoded (see
+        :meth:`encode_targets`); this is the training loop's inner call.
+        """
+        A = self._forward(X, mode)
+        cost = self.loss.cost(self.layers[-1].Z, A, Y) + self._regularization_cost(Y.shape[0])
+        self._backward(Y)
+        return cost
+
+    # ------------------------------------------------------------------ public boundary
+    def check_input(self, X: Any, name: str = "X") -> np.ndarray:
+        """Validate X (2-D, finite, numeric) and build the network on first use."""
+        X = check_X(X, name=name, n_features=self.input_dim, dtype=self.dtype)
+        if self.input_dim is None:
+            self.build(X.shape[1])
+        return X
+
+    @property
+    def is_classifier(self) -> bool:
+        return self.loss.name != "mse"
+
+    def encode_targets(self, y: Any, m: int | None = None) -> np.ndarray:
+        """Validate labels/targets for this loss and return Y of shape (m, n[L]).
+
+        binary_crossentropy: labels in {0, 1}; categorical_crossentropy: integer classes in
+        [0, n[L]) or one-hot rows; mse: real targets.
+        """
+        self._check_built()
+        y = np.asarray(y)
+        if m is not None and y.shape[0] != m:
+            raise DataError(f"X and y have different numbers of samples: {m} and {y.shape[0]}.")
+        n_out, name = self.n_outputs, self.loss.name
+        if y.dtype.kind not in "biuf":
+            raise DataError(
+                f"y must be numeric for {name}; got dtype {y.dtype}. Encode labels "
+                "as integers (e.g. with sklearn's LabelEncoder)."
+            )
+        if y.dtype.kind == "f" and not np.isfinite(y).all():
+            raise DataError("y contains NaN or infinity.")
+        if name == "categorical_crossentropy" and y.ndim == 1:
+            if not np.array_equal(y, np.round(y)):
+                raise DataError(
+                    "y must hold integer class labels for categorical_crossentropy; "
+                    f"got non-integer values such as {y[y != np.round(y)][:3]}."
+                )
+            bad = np.unique(y[(y < 0) | (y >= n_out)])
+            if bad.size:
+                raise DataError(
+                    f"y has labels {bad.tolist()} outside the {n_out} classes "
+                    f"0..{n_out - 1} of the output layer."
+                )
+            Y = np.zeros((y.shape[0], n_out), dtype=self.dtype)
+            Y[np.arange(y.shape[0]), y.astype(np.intp)] = 1
+            return Y
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if Y.ndim != 2 or Y.shape[1] != n_out:
+            raise DataError(
+                f"y must have shape (m,) or (m, {n_out}) for a network with "
+                f"{n_out} outputs; got {y.shape}."
+            )
+        if name == "binary_crossentropy":
+            bad = np.setdiff1d(np.unique(Y), [0, 1])
+            if bad.size:
+                raise DataError(
+                    f"binary_crossentropy needs labels in {{0, 1}}; y also holds "
+                    f"{bad[:5].tolist()}."
+                )
+        if name == "categorical_crossentropy":
+            if (Y < 0).any() or not np.allclose(Y.sum(axis=1), 1):
+                raise DataError("one-hot y must have non-negative rows summing to 1.")
+        return np.ascontiguousarray(Y, dtype=self.dtype)
+
+    def forward(self, X: Any, training: bool = False) -> np.ndarray:
+        """The output A[L] for X (a copy); ``training=True`` uses dropout and batch stats."""
+        X = self.check_input(X)
+        return self._forward(X, TRAIN if training else INFER).copy()
+
+    def cost(self, X: Any, y: Any) -> float:
+        """J = data loss + regularization on (X, y), in inference mode."""
+        X = self.check_input(X)
+        Y = self.encode_targets(y, X.shape[0])
+        A = self._forward(X, INFER)
+        return self.loss.cost(self.layers[-1].Z, A, Y) + self._regularization_cost(X.shape[0])
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities (m, n_classes) summing to 1; a single sigmoid unit gives
+        ``[1 - p, p]``."""
+        if not self.is_classifier:
+            raise InvalidParameterError("predict_proba needs a classification loss, not mse.")
+        A = self.forward(X)
+        if self.loss.name == "binary_crossentropy" and A.shape[1] == 1:
+            return np.hstack([1 - A, A])
+        return A
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Labels (argmax for softmax, ``p > 0.5`` for sigmoid) or regression values."""
+        A = self.forward(X)
+        if self.loss.name == "mse":
+            return A[:, 0] if A.shape[1] == 1 else A
+        if self.loss.name == "categorical_crossentropy":
+            return A.argmax(axis=1)
+        labels = (A > 0.5).astype(np.int64)
+        return labels[:, 0] if labels.shape[1] == 1 else labels
+
+    def score(self, X: Any, y: Any) -> float:
+        """Accuracy for classifiers; R^2 for mse."""
+        pred = self.predict(X)
+        y = np.asarray(y)
+        if self.loss.name == "mse":
+            y2 = y.reshape(pred.shape).astype(np.float64)
+            ss_res = float(((y2 - pred) ** 2).sum())
+            ss_tot = float(((y2 - y2.mean(axis=0)) ** 2).sum())
+            return 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
+        if self.loss.name == "categorical_crossentropy" and y.ndim == 2:
+            y = y.argmax(axis=1)
+        return float(np.mean(pred == y.reshape(pred.shape)))
+
+    # ------------------------------------------------------------------ config and files
+    def get_config(self) -> dict[str, Any]:
+        """Architecture and hyperparameters as plain JSON-able data."""
+        return {
+            "layers": [layer.get_config() for layer in self.layers],
+            "loss": self.loss.name,
+            "l2": self.l2,
+            "l1": self.l1,
+            "dtype": self.dtype.name,
+            "input_dim": self.input_dim,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], random_state: RandomLike = None) -> Network:
+        from .layers import layer_from_config
+
+        return cls(
+            [layer_from_config(c) for c in config["layers"]],
+            loss=config["loss"],
+            l2=config["l2"],
+            l1=config["l1"],
+            dtype=config["dtype"],
+            input_dim=config.get("input_dim"),
+            random_state=random_state,
+        )
+
+    def save(self, path: Any) -> None:
+        """Write architecture, parameters, running statistics and dtype to one .npz file
+        (atomically; readable with ``numpy.load(allow_pickle=False)``)."""
+        from .io import save_network
+
+        save_network(self, path)
+
+    @classmethod
+    def load(cls, path: Any) -> Network:
+        """Read a network written by :meth:`save`; clear errors for bad files."""
+        from .io import load_network
+
+        return load_network(path)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"Network([{inner}], loss={self.loss.name!r}, l2={self.l2}, l1={self.l1})"

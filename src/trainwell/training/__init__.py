@@ -1,0 +1,30 @@
+"""The training loop, mini-batches, callbacks and History."""
+
+from .batches import auto_batch_size, iterate_minibatches, minibatch_slices
+from .callbacks import (
+    Callback,
+    Checkpoint,
+    CheckpointData,
+    EarlyStopping,
+    ProgressBar,
+    TrainingContext,
+    load_checkpoint,
+)
+from .history import History
+from .loop import evaluate, fit
+
+__all__ = [
+    "Callback",
+    "Checkpoint",
+    "CheckpointData",
+    "EarlyStopping",
+    "History",
+    "ProgressBar",
+    "TrainingContext",
+    "auto_batch_size",
+    "evaluate",
+    "fit",
+    "iterate_minibatches",
+    "load_checkpoint",
+    "minibatch_slices",
+]

@@ -1,0 +1,100 @@
+"""Mini-batches: shuffle, then partition.
+
+``batch_size = m`` is batch gradient descent, ``batch_size = 1`` stochastic gradient
+descent, anything between mini-batch gradient descent. The last batch holds the remainder
+(m mod batch_size examples). Each epoch reshuffles from the given generator, so the same
+seed gives the same batches.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from .._random import RandomLike, check_random_state
+from .._validation import Interval, validate_params
+from ..exceptions import InvalidParameterError
+
+__all__ = ["auto_batch_size", "iterate_minibatches", "minibatch_slices", "resolve_batch_size"]
+
+FULL_BATCH_LIMIT = 2000
+
+
+def auto_batch_size(m: int) -> int:
+    """The course's advice as a rule: the full batch when m <= 2000, otherwise a power of
+    two between 64 and 512: ``clip(2 ** floor(log2(sqrt(m))), 64, 512)``.
+
+    That gives 64 up to m = 16,383, 128 up to 65,535, 256 up to 262,143 and 512 beyond, so
+    an epoch has roughly sqrt(m) or more steps while each batch still fills the BLAS kernels.
+
+    Examples
+    --------
+    >>> auto_batch_size(300), auto_batch_size(5000), auto_batch_size(60000), auto_batch_size(10**6)
+    (300, 64, 128, 512)
+    """
+    if m <= FULL_BATCH_LIMIT:
+        return int(m)
+    return int(min(512, max(64, 2 ** math.floor(math.log2(math.sqrt(m))))))
+
+
+def resolve_batch_size(batch_size: Any, m: int) -> int:
+    """``None`` means the full batch, ``"auto"`` :func:`auto_batch_size`, an int itself
+    (capped at m)."""
+    if batch_size is None:
+        return int(m)
+    if isinstance(batch_size, str):
+        if batch_size != "auto":
+            raise InvalidParameterError(
+                f"The 'batch_size' parameter must be a positive int, 'auto' or None. "
+                f"Got {batch_size!r} instead."
+            )
+        return auto_batch_size(m)
+    validate_params({"batch_size": [Interval("int", 1, None)]}, {"batch_size": batch_size}, "fit")
+    return int(min(batch_size, m))
+
+
+def minibatch_slices(m: int, batch_size: int) -> list[slice]:
+    """Slices partitioning range(m) into batches; the last one holds the remainder.
+
+    Examples
+    --------
+    >>> minibatch_slices(5, 2)
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    """
+    return [slice(k, min(k + batch_size, m)) for k in range(0, m, batch_size)]
+
+
+def iterate_minibatches(
+    X: np.ndarray,
+    Y: np.ndarray,
+    batch_size: int,
+    random_state: RandomLike = None,
+    shuffle: bool = True,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """One epoch of ``(X_batch, Y_batch)`` pairs.
+
+    Parameters
+    ----------
+    X : ndarray of shape (m, n)
+    Y : ndarray of shape (m, k)
+    batch_size : int
+    random_state : None, int, RandomState or Generator
+        Draws the permutation (``permutation(m)``); pass the same generator every epoch to
+        reshuffle reproducibly.
+    shuffle : bool, default=True
+
+    Examples
+    --------
+    >>> X = np.arange(10.0).reshape(5, 2); Y = np.arange(5.0).reshape(5, 1)
+    >>> [yb.ravel().tolist() for _, yb in iterate_minibatches(X, Y, 2, random_state=0)]
+    [[2.0, 0.0], [1.0, 3.0], [4.0]]
+    """
+    m = X.shape[0]
+    if shuffle and batch_size < m:
+        perm = check_random_state(random_state).permutation(m)
+        X, Y = X[perm], Y[perm]
+    for sl in minibatch_slices(m, batch_size):
+        yield X[sl], Y[sl]

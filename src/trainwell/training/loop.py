@@ -1,0 +1,269 @@
+"""The training loop: mini-batches, an optimizer, a schedule, callbacks, a History."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .._random import RandomLike, check_random_state
+from .._validation import Options, validate_params
+from ..exceptions import InvalidParameterError, TrainingDiverged
+from ..nn.layers import INFER, TRAIN
+from ..optim import Constant, Optimizer, Schedule, get_optimizer
+from .batches import FULL_BATCH_LIMIT, minibatch_slices, resolve_batch_size
+from .callbacks import Callback, ProgressBar, TrainingContext, load_checkpoint
+from .history import History
+
+__all__ = ["evaluate", "fit"]
+
+
+def evaluate(network: Any, X: np.ndarray, Y: np.ndarray) -> tuple[float, float | None]:
+    """Cost and accuracy (None for mse) of validated, encoded (X, Y) in inference mode."""
+    A = network._forward(X, INFER)
+    m = X.shape[0]
+    cost = network.loss.cost(network.layers[-1].Z, A, Y) + network._regularization_cost(m)
+    if network.loss.name == "binary_crossentropy":
+        return cost, float(np.mean((A > 0.5) == (Y > 0.5)))
+    if network.loss.name == "categorical_crossentropy":
+        return cost, float(np.mean(A.argmax(axis=1) == Y.argmax(axis=1)))
+    return cost, None
+
+
+def fit(
+    network: Any,
+    X: Any,
+    y: Any,
+    *,
+    optimizer: str | Optimizer = "gd",
+    learning_rate: float = 0.01,
+    epochs: int = 1,
+    batch_size: int | str | None = "auto",
+    schedule: Schedule | Callable[[int], float] | None = None,
+    validation_data: tuple[Any, Any] | None = None,
+    callbacks: Sequence[Callback] = (),
+    random_state: RandomLike = None,
+    progress: bool = True,
+    augment: Any = None,
+    record_iterations: bool = False,
+    shuffle: bool | Callable[[int, int], Any] = True,
+    track_accuracy: bool = False,
+    on_divergence: str = "raise",
+    optimizer_state: dict[str, Any] | None = None,
+    initial_epoch: int = 0,
+    resume_from: Any = None,
+    verbose: int = 0,
+) -> History:
+    """Train ``network`` on (X, y) with mini-batch gradient descent and an optimizer.
+
+    Parameters
+    ----------
+    network : Network
+        Built at first use if needed; trained in place.
+    X : array of shape (m, n[0])
+    y : array of shape (m,) or (m, n[L])
+    optimizer : {"gd", "momentum", "rmsprop", "adam"} or Optimizer, default="gd"
+    learning_rate : float, default=0.01
+        alpha, when no ``schedule`` is given.
+    epochs : int, default=1
+        Train until this epoch count (epochs ``initial_epoch .. epochs - 1`` run).
+    batch_size : int, "auto" or None, default="auto"
+        None is the full batch (batch gradient descent), 1 is stochastic gradient descent.
+        "auto" follows the course: the full batch when m <= 2000, else a power of two in
+        [64, 512] (see :func:`~trainwell.training.batches.auto_batch_size`); the choice is
+        noted in ``History.notes`` (and printed when ``verbose``).
+    schedule : Schedule or callable, optional
+        ``schedule(epoch) -> learning_rate``; overrides ``learning_rate``.
+    validation_data : (X_dev, y_dev), optional
+        Evaluated after each epoch in inference mode (``val_cost``, ``val_accuracy``).
+    callbacks : sequence of Callback
+    random_state : None, int, RandomState or Generator
+        Draws each epoch's shuffle. A generator passed in is advanced in place, so passing
+        the same one to a later call continues the same stream.
+    progress : bool, default=True
+        A tqdm progress bar when stderr is a terminal.
+    augment : callable, optional
+        ``augment(X, Y, rng) -> (X_aug, Y_aug)``, applied to the training set once per
+        epoch before shuffling (see :mod:`trainwell.data.augmentation`).
+    record_iterations : bool, default=False
+        Record the cost of every step in ``History.iteration_cost``.
+    shuffle : bool or callable, default=True
+        Reshuffle each epoch; a callable ``shuffle(epoch, m) -> permutation`` gives full
+        control (e.g. the course's per-epoch reseeding). The full batch is never shuffled.
+    track_accuracy : bool, default=False
+        Record the training accuracy after each epoch (inference mode).
+    on_divergence : {"raise", "warn"}, default="raise"
+        On a NaN/infinite cost: stop, keep the last finite parameters, record "diverged" in
+        the History, then raise :class:`~trainwell.exceptions.TrainingDiverged` or warn.
+    optimizer_state : dict, optional
+        Continue from this optimizer state (e.g. ``history.optimizer_state``).
+    initial_epoch : int, default=0
+        First epoch index (schedules see absolute epochs).
+    resume_from : path, optional
+        A checkpoint file: its parameters, optimizer and state, epoch and generator states
+        replace those given, so the run continues bit for bit.
+    verbose : int, default=0
+        1 prints the batch-size choice and the cost every 10% of the epochs.
+
+    Returns
+    -------
+    History
+
+    Notes
+    -----
+    A KeyboardInterrupt stops training cleanly: the parameters are those after the last
+    completed step, and the History so far is returned with ``stopped_reason="interrupted"``.
+
+    Examples
+    --------
+    >>> from trainwell.nn import Network, Dense
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]); y = np.array([0, 1, 1, 0])
+    >>> net = Network([Dense(4, "tanh"), Dense(1, "sigmoid")], random_state=1)
+    >>> h = fit(net, X, y, optimizer="adam", learning_rate=0.05, epochs=500, progress=False)
+    >>> net.predict(X).tolist()
+    [0, 1, 1, 0]
+    """
+    validate_params(
+        {"on_divergence": [Options({"raise", "warn"})]}, {"on_divergence": on_divergence}, "fit"
+    )
+    if resume_from is not None:
+        ckpt = load_checkpoint(resume_from)
+        network.theta[...] = (
+            ckpt.network.theta if network.input_dim == ckpt.network.input_dim else _raise_mismatch()
+        )
+        for k, v in network.buffers().items():
+            v[...] = ckpt.network.buffers()[k]
+        network.rng = ckpt.network.rng
+        optimizer, optimizer_state = ckpt.optimizer, ckpt.optimizer_state
+        initial_epoch, random_state = ckpt.epoch, ckpt.random_state
+    X = network.check_input(X)
+    Y = network.encode_targets(y, X.shape[0])
+    val = None
+    if validation_data is not None:
+        if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
+            raise InvalidParameterError("validation_data must be a pair (X_dev, y_dev).")
+        Xv = network.check_input(validation_data[0], name="X_dev")
+        val = (Xv, network.encode_targets(validation_data[1], Xv.shape[0]))
+    opt = get_optimizer(optimizer)
+    if schedule is None:
+        schedule = Constant(learning_rate) if learning_rate > 0 else _bad_rate(learning_rate)
+    if not callable(schedule):
+        raise InvalidParameterError(f"schedule must be callable(epoch) -> rate; got {schedule!r}.")
+    m = X.shape[0]
+    bs = resolve_batch_size(batch_size, m)
+    history = History(batch_size=bs)
+    if batch_size == "auto":
+        rule = (
+            "m <= 2000: full batch"
+            if m <= FULL_BATCH_LIMIT
+            else "m > 2000: power of two in [64, 512]"
+        )
+        history.notes.append(f"batch_size='auto' chose {bs} for m={m} ({rule}).")
+        if verbose:
+            print(history.notes[-1])
+    theta, grad = network.theta, network.grad
+    state = optimizer_state if optimizer_state is not None else opt.init(theta)
+    rng = check_random_state(random_state)
+    slices = minibatch_slices(m, bs)
+    callbacks = list(callbacks)
+    if progress:
+        callbacks.append(ProgressBar())
+    ctx = TrainingContext(network, opt, state, history, rng, epochs, epoch=initial_epoch)
+    for cb in callbacks:
+        cb.on_train_begin(ctx)
+    previous = np.empty_like(theta)
+    updating = False
+    try:
+        for epoch in range(initial_epoch, epochs):
+            ctx.epoch = epoch
+            lr = float(schedule(epoch))
+            Xe, Ye = augment(X, Y, rng) if augment is not None else (X, Y)
+            if bs < Xe.shape[0] and shuffle:
+                perm = (
+                    shuffle(epoch, Xe.shape[0])
+                    if callable(shuffle)
+                    else rng.permutation(Xe.shape[0])
+                )
+                Xe, Ye = Xe[perm], Ye[perm]
+            ep_slices = slices if Xe.shape[0] == m else minibatch_slices(Xe.shape[0], bs)
+            total = 0.0
+            for sl in ep_slices:
+                cost = network.loss_and_gradient(Xe[sl], Ye[sl], TRAIN)
+                if not math.isfinite(cost):
+                    _diverged(network, previous, history, epoch, lr, cost, on_divergence, ctx)
+                    return _finish(callbacks, ctx, history)
+                np.copyto(previous, theta)
+                updating = True
+                opt.update(theta, grad, state, lr)
+                updating = False
+                total += cost * (sl.stop - sl.start)
+                if record_iterations:
+                    history.iteration_cost.append(cost)
+            logs = {"cost": total / Xe.shape[0], "learning_rate": lr}
+            history.cost.append(logs["cost"])
+            history.learning_rate.append(lr)
+            if val is not None:
+                logs["val_cost"], acc = evaluate(network, *val)
+                history.val_cost.append(logs["val_cost"])
+                if acc is not None:
+                    logs["val_accuracy"] = acc
+                    history.val_accuracy.append(acc)
+            if track_accuracy:
+                _, acc = evaluate(network, X, Y)
+                if acc is not None:
+                    logs["train_accuracy"] = acc
+                    history.train_accuracy.append(acc)
+            history.epochs = epoch + 1
+            ctx.epoch = epoch + 1
+            if verbose and (epoch % max(1, epochs // 10) == 0 or epoch == epochs - 1):
+                print(f"epoch {epoch}: cost {logs['cost']:.6f}")
+            for cb in callbacks:
+                cb.on_epoch_end(epoch, logs, ctx)
+            if ctx.stop_training:
+                history.stopped_reason = ctx.stop_reason or "callback"
+                break
+    except KeyboardInterrupt:
+        if updating:
+            np.copyto(theta, previous)
+        history.stopped_reason = "interrupted"
+        ctx.stop_reason = "interrupted"
+    return _finish(callbacks, ctx, history)
+
+
+def _finish(callbacks: list[Callback], ctx: TrainingContext, history: History) -> History:
+    for cb in callbacks:
+        cb.on_train_end(ctx)
+    history.optimizer_state = ctx.optimizer_state
+    if ctx.extra.get("raise") is not None:
+        raise ctx.extra["raise"]
+    return history
+
+
+def _diverged(network, previous, history, epoch, lr, cost, on_divergence, ctx) -> None:
+    """Stop on a non-finite cost, keeping the last finite parameters."""
+    if not np.isfinite(network.theta).all():
+        np.copyto(network.theta, previous)
+    history.stopped_reason = ctx.stop_reason = "diverged"
+    msg = (
+        f"Training diverged at epoch {epoch}: the cost became {cost} with learning rate "
+        f"{lr:g}. The last finite parameters were kept. Try a smaller learning rate, "
+        "normalized inputs, or a smaller initialization scale."
+    )
+    history.notes.append(msg)
+    if on_divergence == "raise":
+        ctx.extra["raise"] = TrainingDiverged(msg, epoch=epoch, learning_rate=lr, history=history)
+    else:
+        warnings.warn(msg, RuntimeWarning, stacklevel=3)
+
+
+def _bad_rate(learning_rate: float):
+    raise InvalidParameterError(
+        f"The 'learning_rate' parameter of fit must be a float in (0, inf). Got {learning_rate!r}."
+    )
+
+
+def _raise_mismatch():
+    raise InvalidParameterError("resume_from: the checkpoint's network does not match this one.")
