@@ -9,13 +9,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
 from .exceptions import InvalidParameterError
 
-RandomLike = Union[None, int, np.integer, np.random.RandomState, np.random.Generator]
+RandomLike = None | int | np.integer | np.random.RandomState | np.random.Generator
 
 __all__ = ["RandomLike", "check_random_state", "get_state", "rand", "randn", "set_state"]
 
@@ -58,8 +58,11 @@ def randn(rng: np.random.RandomState | np.random.Generator, shape: tuple[int, ..
     return rng.standard_normal(shape)
 
 
-def rand(rng: np.random.RandomState | np.random.Generator, shape: tuple[int, ...],
-         dtype: Any = np.float64) -> np.ndarray:
+def rand(
+    rng: np.random.RandomState | np.random.Generator,
+    shape: tuple[int, ...],
+    dtype: Any = np.float64,
+) -> np.ndarray:
     """Uniform [0, 1) draws of ``shape``."""
     if isinstance(rng, np.random.RandomState):
         return rng.random_sample(shape)
@@ -72,9 +75,16 @@ def get_state(rng: np.random.RandomState | np.random.Generator) -> str:
     """The generator's state as a JSON string (no pickle needed to save it)."""
     if isinstance(rng, np.random.RandomState):
         name, keys, pos, has_gauss, cached = rng.get_state()
-        return json.dumps({"kind": "RandomState", "name": name, "keys": keys.tolist(),
-                           "pos": int(pos), "has_gauss": int(has_gauss),
-                           "cached_gaussian": float(cached)})
+        return json.dumps(
+            {
+                "kind": "RandomState",
+                "name": name,
+                "keys": keys.tolist(),
+                "pos": int(pos),
+                "has_gauss": int(has_gauss),
+                "cached_gaussian": float(cached),
+            }
+        )
     return json.dumps({"kind": "Generator", "state": rng.bit_generator.state})
 
 
@@ -82,8 +92,15 @@ def set_state(rng: np.random.RandomState | np.random.Generator, state: str) -> N
     """Restore a state saved by :func:`get_state` into ``rng`` of the same kind."""
     data = json.loads(state)
     if isinstance(rng, np.random.RandomState) and data["kind"] == "RandomState":
-        rng.set_state((data["name"], np.asarray(data["keys"], dtype=np.uint32), data["pos"],
-                       data["has_gauss"], data["cached_gaussian"]))
+        rng.set_state(
+            (
+                data["name"],
+                np.asarray(data["keys"], dtype=np.uint32),
+                data["pos"],
+                data["has_gauss"],
+                data["cached_gaussian"],
+            )
+        )
     elif isinstance(rng, np.random.Generator) and data["kind"] == "Generator":
         rng.bit_generator.state = data["state"]
     else:

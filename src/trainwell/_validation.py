@@ -108,15 +108,18 @@ class InstanceOf:
         return self.description
 
 
-def validate_params(constraints: Mapping[str, list], params: Mapping[str, Any],
-                    caller: str) -> None:
+def validate_params(
+    constraints: Mapping[str, list], params: Mapping[str, Any], caller: str
+) -> None:
     """Raise :class:`InvalidParameterError` for the first parameter no constraint accepts."""
     for name, allowed in constraints.items():
         if name not in params:
             continue
         value = params[name]
-        if any(c is None and value is None or (c is not None and c.is_satisfied_by(value))
-               for c in allowed):
+        if any(
+            (c is None and value is None) or (c is not None and c.is_satisfied_by(value))
+            for c in allowed
+        ):
             continue
         texts = ["None" if c is None else str(c) for c in allowed]
         rule = texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
@@ -136,8 +139,9 @@ def check_option(name: str, value: Any, valid: Iterable[str], caller: str) -> st
     return value
 
 
-def check_X(X: Any, *, name: str = "X", n_features: int | None = None,
-            dtype: Any = np.float64) -> np.ndarray:
+def check_X(
+    X: Any, *, name: str = "X", n_features: int | None = None, dtype: Any = np.float64
+) -> np.ndarray:
     """Validate a 2-D numeric finite array and return it as ``dtype`` (C-contiguous).
 
     Raises
@@ -149,8 +153,7 @@ def check_X(X: Any, *, name: str = "X", n_features: int | None = None,
         arr = np.asarray(X)
     except Exception as exc:  # ragged nested lists and the like
         raise DataError(f"{name} could not be converted to an array: {exc}") from exc
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
-                                   or arr.dtype == np.bool_):
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise DataError(f"{name} must be numeric; got an array of dtype {arr.dtype}.")
     if arr.ndim != 2:
         raise DataError(
@@ -179,8 +182,9 @@ def check_X(X: Any, *, name: str = "X", n_features: int | None = None,
     return arr
 
 
-def check_X_y(X: Any, y: Any, *, n_features: int | None = None,
-              dtype: Any = np.float64) -> tuple[np.ndarray, np.ndarray]:
+def check_X_y(
+    X: Any, y: Any, *, n_features: int | None = None, dtype: Any = np.float64
+) -> tuple[np.ndarray, np.ndarray]:
     """Validate X as in :func:`check_X` and y as a 1-D or 2-D array of matching length."""
     X = check_X(X, n_features=n_features, dtype=dtype)
     try:
@@ -188,8 +192,9 @@ def check_X_y(X: Any, y: Any, *, n_features: int | None = None,
     except Exception as exc:
         raise DataError(f"y could not be converted to an array: {exc}") from exc
     if y_arr.ndim == 0 or y_arr.ndim > 2:
-        raise DataError(f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); "
-                        f"got shape {y_arr.shape}.")
+        raise DataError(
+            f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); got shape {y_arr.shape}."
+        )
     if y_arr.shape[0] != X.shape[0]:
         raise DataError(
             f"X and y have different numbers of samples: X has {X.shape[0]}, "

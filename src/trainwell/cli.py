@@ -20,12 +20,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     rep = sub.add_parser("reproduce", help="run the course's experiments and write a report")
-    rep.add_argument("--only", default=None,
-                     help="comma-separated experiment names (default: all); see --list")
+    rep.add_argument(
+        "--only", default=None, help="comma-separated experiment names (default: all); see --list"
+    )
     rep.add_argument("--list", action="store_true", help="list the experiments and exit")
     rep.add_argument("--out", default="report", help="output folder (default: report/)")
-    rep.add_argument("--data", default=None,
-                     help="a .mat file (X, y, Xval, yval) for the regularization experiment")
+    rep.add_argument(
+        "--data",
+        default=None,
+        help="a .mat file (X, y, Xval, yval) for the regularization experiment",
+    )
     rep.add_argument("--json", default=None, help="also write results.json to this path")
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
     rep.add_argument("--backend", default="numpy", help="array backend: numpy (default), cupy")

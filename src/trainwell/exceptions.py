@@ -44,8 +44,14 @@ class TrainingDiverged(RuntimeError):
         The training history up to the divergence.
     """
 
-    def __init__(self, message: str, *, epoch: int = -1, learning_rate: float = float("nan"),
-                 history: object = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        epoch: int = -1,
+        learning_rate: float = float("nan"),
+        history: object = None,
+    ) -> None:
         super().__init__(message)
         self.epoch = epoch
         self.learning_rate = learning_rate

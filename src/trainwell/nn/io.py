@@ -63,7 +63,8 @@ def read_npz(path: Any, expected_format: str = FORMAT) -> dict[str, np.ndarray]:
     fmt = str(arrays.get("__format__", ""))
     if fmt != expected_format:
         raise CheckpointError(
-            f"{str(path)!r} is not a {expected_format} file (its format tag is {fmt or 'missing'!r})."
+            f"{str(path)!r} is not a {expected_format} file "
+            f"(its format tag is {fmt or 'missing'!r})."
         )
     version = int(arrays.get("__version__", -1))
     if version > VERSION:
