@@ -1,0 +1,237 @@
+"""Gradient checking: two-sided differences against the analytic gradient.
+
+.. math::
+    d\\theta_{approx}[i] = \\frac{J(\\theta + \\varepsilon e_i) - J(\\theta - \\varepsilon e_i)}
+                               {2 \\varepsilon}, \\qquad
+    \\text{difference} = \\frac{\\lVert d\\theta - d\\theta_{approx} \\rVert_2}
+                              {\\lVert d\\theta \\rVert_2 + \\lVert d\\theta_{approx} \\rVert_2}
+
+Verdict bands (for epsilon = 1e-7 in float64): below 1e-7 "correct"; up to 1e-3
+"suspicious" (look closer: a kink of ReLU crossed, or a small bug); above 1e-3 "wrong".
+Checking is slow (two cost evaluations per parameter): use it to debug, never to train,
+and turn dropout off (its random masks make J a different function at each call).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ._validation import Interval, validate_params
+from .exceptions import InvalidParameterError
+
+__all__ = ["GradientCheckReport", "gradient_check", "gradient_check_1d", "verdict"]
+
+CORRECT_BELOW = 1e-7
+WRONG_ABOVE = 1e-3
+
+
+def verdict(difference: float) -> str:
+    """ "correct" below 1e-7, "suspicious" up to 1e-3, "wrong" above (and for NaN).
+
+    Examples
+    --------
+    >>> verdict(2e-10), verdict(1e-5), verdict(0.2)
+    ('correct', 'suspicious', 'wrong')
+    """
+    if not np.isfinite(difference) or difference > WRONG_ABOVE:
+        return "wrong"
+    return "correct" if difference < CORRECT_BELOW else "suspicious"
+
+
+def _relative_difference(g: np.ndarray, g_approx: np.ndarray) -> float:
+    num = np.linalg.norm(g - g_approx)
+    den = np.linalg.norm(g) + np.linalg.norm(g_approx)
+    return float(num / den) if den > 0 else 0.0
+
+
+@dataclass
+class GradientCheckReport:
+    """Result of a gradient check.
+
+    Attributes
+    ----------
+    difference : float
+        Relative difference over all parameters together.
+    verdict : str
+        "correct", "suspicious" or "wrong" (see :func:`verdict`).
+    per_parameter : dict of str to float
+        Relative difference of each parameter tensor (W1, b1, ...).
+    worst : str
+        The parameter tensor with the largest relative difference.
+    gradient, approximation : dict of str to ndarray
+        The analytic and numerical gradients, by parameter name.
+    notes : list of str
+    """
+
+    difference: float
+    verdict: str
+    per_parameter: dict[str, float]
+    worst: str
+    gradient: dict[str, np.ndarray] = field(repr=False)
+    approximation: dict[str, np.ndarray] = field(repr=False)
+    notes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [f"gradient check: difference = {self.difference:.3e} -> {self.verdict}"]
+        for name, d in self.per_parameter.items():
+            flag = "  <- worst" if name == self.worst else ""
+            lines.append(f"  {name:>8}: {d:.3e} ({verdict(d)}){flag}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "difference": self.difference,
+            "verdict": self.verdict,
+            "worst": self.worst,
+            "per_parameter": dict(self.per_parameter),
+            "notes": list(self.notes),
+        }
+
+
+def _check_dict(
+    cost_and_grads: Callable, parameters: Mapping[str, np.ndarray], epsilon: float, notes: list[str]
+) -> GradientCheckReport:
+    params = {k: np.array(v, dtype=np.float64) for k, v in parameters.items()}
+    _, grads = cost_and_grads(params)
+    approx: dict[str, np.ndarray] = {}
+    analytic: dict[str, np.ndarray] = {}
+    for name, p in params.items():
+        gname = "d" + name
+        if gname not in grads:
+            raise InvalidParameterError(
+                f"cost_and_grads returned no gradient {gname!r} for parameter {name!r}; "
+                f"it returned {sorted(grads)}."
+            )
+        analytic[name] = np.asarray(grads[gname], dtype=np.float64).reshape(p.shape)
+        a = np.empty_like(p)
+        flat, out = p.reshape(-1), a.reshape(-1)
+        for i in range(flat.size):
+            old = flat[i]
+            flat[i] = old + epsilon
+            j_plus = cost_and_grads(params)[0]
+            flat[i] = old - epsilon
+            j_minus = cost_and_grads(params)[0]
+            flat[i] = old
+            out[i] = (j_plus - j_minus) / (2 * epsilon)
+        approx[name] = a
+    g = np.concatenate([analytic[k].ravel() for k in params])
+    ga = np.concatenate([approx[k].ravel() for k in params])
+    diff = _relative_difference(g, ga)
+    per = {k: _relative_difference(analytic[k], approx[k]) for k in params}
+    worst = max(per, key=lambda k: (per[k], np.linalg.norm(analytic[k] - approx[k])))
+    return GradientCheckReport(diff, verdict(diff), per, worst, analytic, approx, notes)
+
+
+def gradient_check(
+    target: Any, X: Any = None, y: Any = None, *, epsilon: float = 1e-7, keep_dropout: bool = False
+) -> GradientCheckReport:
+    """Compare analytic gradients with two-sided differences.
+
+    Two forms:
+
+    * generic, as the course teaches it: ``gradient_check(cost_and_grads, parameters)``
+      where ``parameters`` is a dict of arrays (``W1``, ``b1``, ...) and
+      ``cost_and_grads(parameters) -> (cost, grads)`` returns the cost and a dict keyed
+      ``dW1``, ``db1``, ...;
+    * for a network: ``gradient_check(network, X, y)``, on the full cost (data loss plus
+      L2/L1), in training mode (batch statistics for batch norm, running averages left
+      untouched), in float64 on a copy. Dropout is turned off (and the report says so)
+      unless ``keep_dropout=True``, which draws one mask per Dropout layer and reuses it
+      for every evaluation.
+
+    Parameters
+    ----------
+    target : callable or Network
+    X, y : arrays, for the network form (the second positional argument is the
+        parameters dict in the generic form)
+    epsilon : float, default=1e-7
+
+    Returns
+    -------
+    GradientCheckReport
+
+    Examples
+    --------
+    >>> def J(p):
+    ...     return float((p["W1"] ** 2).sum()), {"dW1": 2 * p["W1"]}
+    >>> gradient_check(J, {"W1": np.array([1.0, -2.0])}).verdict
+    'correct'
+    """
+    validate_params(
+        {"epsilon": [Interval("real", 0, None, "neither")]}, {"epsilon": epsilon}, "gradient_check"
+    )
+    if isinstance(X, Mapping) and callable(target):
+        return _check_dict(target, X, epsilon, [])
+    from .nn import Network
+    from .nn.layers import Dropout, Mode
+
+    if not isinstance(target, Network):
+        raise InvalidParameterError(
+            "gradient_check takes (cost_and_grads, parameters_dict) or (network, X, y); got "
+            f"{type(target).__name__} and {type(X).__name__}."
+        )
+    net = Network.from_config({**target.get_config(), "dtype": "float64"})
+    if target.input_dim is None:
+        target.check_input(X)
+        net = Network.from_config({**target.get_config(), "dtype": "float64"})
+    net.theta[...] = target.theta
+    for k, v in net.buffers().items():
+        v[...] = target.buffers()[k]
+    Xc = net.check_input(X)
+    Y = net.encode_targets(y, Xc.shape[0])
+    has_dropout = any(isinstance(layer, Dropout) and layer.keep_prob < 1 for layer in net.layers)
+    notes = []
+    if has_dropout and not keep_dropout:
+        notes.append("dropout was turned off for the check (random masks change J each call)")
+        mode = Mode(training=True, dropout=False, update_stats=False)
+    else:
+        if has_dropout:
+            net.rng = target.rng
+            net._forward(Xc, Mode(True, True, False))  # draw the masks once
+            notes.append("dropout masks drawn once and kept fixed for every evaluation")
+        mode = Mode(training=True, dropout=True, update_stats=False, freeze_masks=True)
+    names = net.parameter_names()
+
+    def cost_and_grads(params: dict[str, np.ndarray]):
+        net.set_parameters(params)
+        cost = net.loss_and_gradient(Xc, Y, mode)
+        return cost, {k: v.copy() for k, v in net.gradients().items()}
+
+    start = {k: v.copy() for k, v in net.parameters().items()}
+    return _check_dict(cost_and_grads, {k: start[k] for k in names}, epsilon, notes)
+
+
+def gradient_check_1d(
+    x: float = 2.0,
+    theta: float = 4.0,
+    epsilon: float = 1e-7,
+    derivative: Callable[[float, float], float] | None = None,
+) -> GradientCheckReport:
+    """The course's first exercise: J(theta) = theta * x, whose derivative is x.
+
+    Parameters
+    ----------
+    x, theta : float
+    epsilon : float, default=1e-7
+    derivative : callable, optional
+        ``derivative(x, theta)``; defaults to the correct ``x``. Pass a wrong one to see
+        the check flag it.
+
+    Examples
+    --------
+    >>> report = gradient_check_1d(x=2.0, theta=4.0)
+    >>> report.verdict, report.worst
+    ('correct', 'theta')
+    """
+    deriv = derivative or (lambda x_, t_: x_)
+
+    def J(p):
+        t = float(p["theta"][0])
+        return t * x, {"dtheta": np.array([deriv(x, t)])}
+
+    return _check_dict(J, {"theta": np.array([theta], dtype=np.float64)}, epsilon, [])
