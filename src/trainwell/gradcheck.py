@@ -14,6 +14,7 @@ and turn dropout off (its random masks make J a different function at each call)
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -175,10 +176,13 @@ def gradient_check(
             "gradient_check takes (cost_and_grads, parameters_dict) or (network, X, y); got "
             f"{type(target).__name__} and {type(X).__name__}."
         )
-    net = Network.from_config({**target.get_config(), "dtype": "float64"})
     if target.input_dim is None:
         target.check_input(X)
-        net = Network.from_config({**target.get_config(), "dtype": "float64"})
+    # Work on a float64 copy (the same layer objects' classes, so custom layers are checked).
+    net = copy.deepcopy(target)
+    if net.dtype != np.float64:
+        net.dtype = np.dtype(np.float64)
+        net.build(target.input_dim)
     net.theta[...] = target.theta
     for k, v in net.buffers().items():
         v[...] = target.buffers()[k]
@@ -191,7 +195,6 @@ def gradient_check(
         mode = Mode(training=True, dropout=False, update_stats=False)
     else:
         if has_dropout:
-            net.rng = target.rng
             net._forward(Xc, Mode(True, True, False))  # draw the masks once
             notes.append("dropout masks drawn once and kept fixed for every evaluation")
         mode = Mode(training=True, dropout=True, update_stats=False, freeze_masks=True)

@@ -109,6 +109,8 @@ class Dense(Layer):
         self.activation: Activation = get_activation(activation)
         self.init: Initializer = get_initializer(init)
         self.use_bias = bool(use_bias)
+        # What the user asked for; a following BatchNorm takes the activation and the bias.
+        self.declared_activation, self.declared_use_bias = self.activation.name, self.use_bias
         self._work: dict[str, np.ndarray] = {}
 
     def build(self, n_in: int) -> int:
@@ -162,9 +164,9 @@ class Dense(Layer):
         return {
             "type": "Dense",
             "units": self.units,
-            "activation": self.activation.name,
+            "activation": self.declared_activation,
             "init": self.init.get_config(),
-            "use_bias": self.use_bias,
+            "use_bias": self.declared_use_bias,
         }
 
     def __repr__(self) -> str:

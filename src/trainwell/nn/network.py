@@ -149,16 +149,11 @@ class Network:
         self.n_weights = sum(sz for (_, k, _), sz in zip(ordered, sizes) if k == "W")
         self._slices: dict[str, slice] = {}
         self._shapes = {f"{kind}{layer.index}": shape for layer, kind, shape in specs}
-        bound: dict[int, tuple[dict, dict]] = {id(layer): ({}, {}) for layer in self.layers}
         offset = 0
         for (layer, kind, shape), size in zip(ordered, sizes):
-            sl = slice(offset, offset + size)
-            self._slices[f"{kind}{layer.index}"] = sl
-            bound[id(layer)][0][kind] = self.theta[sl].reshape(shape)
-            bound[id(layer)][1][kind] = self.grad[sl].reshape(shape)
+            self._slices[f"{kind}{layer.index}"] = slice(offset, offset + size)
             offset += size
-        for layer in self.layers:
-            layer.bind(*bound[id(layer)])
+        self._bind_views()
         self._need_input_grad = []
         seen_params = False
         for layer in self.layers:
@@ -169,6 +164,23 @@ class Network:
         for layer in self.layers:
             layer.initialize(self.rng)
         return self
+
+    def _bind_views(self) -> None:
+        """Give each layer its views into ``theta`` and ``grad``."""
+        for layer in self.layers:
+            params, grads = {}, {}
+            for kind, shape in layer.param_shapes():
+                sl = self._slices[f"{kind}{layer.index}"]
+                params[kind] = self.theta[sl].reshape(shape)
+                grads[kind] = self.grad[sl].reshape(shape)
+            layer.bind(params, grads)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Pickle and deepcopy copy each view as a separate array: re-point the layers at the
+        # (restored) flat buffers so the network trains through one buffer again.
+        self.__dict__.update(state)
+        if self.input_dim is not None:
+            self._bind_views()
 
     def _check_built(self) -> None:
         if self.input_dim is None:
