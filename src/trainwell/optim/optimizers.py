@@ -96,11 +96,12 @@ class Momentum(Optimizer):
 
     Notes
     -----
-    PyTorch's SGD (``v = mu v + (1 - dampening) g``, ``W -= lr v``) and Keras/optax omit
-    the ``(1 - beta)`` factor, so the same beta with the same learning rate takes steps
-    ``1 / (1 - beta)`` times larger there: course ``(alpha, beta)`` equals PyTorch
-    ``lr = alpha``, ``momentum = beta``, ``dampening = 1 - beta`` except for PyTorch's
-    first step, which sets ``v = g`` undamped. scikit-learn folds ``-lr`` into its
+    PyTorch's SGD (``v = mu v + (1 - dampening) g``, ``W -= lr v``) with the default
+    ``dampening=0``, Keras and optax omit the ``(1 - beta)`` factor, so the same beta with
+    the same learning rate takes steps up to ``1 / (1 - beta)`` times larger there. Course
+    ``(alpha, beta)`` equals PyTorch ``SGD(lr=alpha, momentum=beta, dampening=beta)``
+    except for PyTorch's first step, which sets ``v = g`` undamped (equivalently:
+    PyTorch's undamped momentum with ``lr = alpha (1 - beta)``). scikit-learn folds ``-lr`` into its
     velocity (``v = mu v - lr g``), the same as PyTorch for a constant rate.
     """
 

@@ -131,9 +131,14 @@ def fit(
     )
     if resume_from is not None:
         ckpt = load_checkpoint(resume_from)
-        network.theta[...] = (
-            ckpt.network.theta if network.input_dim == ckpt.network.input_dim else _raise_mismatch()
-        )
+        if network.input_dim is None:
+            network.build(ckpt.network.input_dim)
+        if network.get_config() != ckpt.network.get_config():
+            raise InvalidParameterError(
+                "resume_from: the checkpoint holds a different network: "
+                f"{ckpt.network.get_config()} vs {network.get_config()}."
+            )
+        network.theta[...] = ckpt.network.theta
         for k, v in network.buffers().items():
             v[...] = ckpt.network.buffers()[k]
         network.rng = ckpt.network.rng
@@ -263,7 +268,3 @@ def _bad_rate(learning_rate: float):
     raise InvalidParameterError(
         f"The 'learning_rate' parameter of fit must be a float in (0, inf). Got {learning_rate!r}."
     )
-
-
-def _raise_mismatch():
-    raise InvalidParameterError("resume_from: the checkpoint's network does not match this one.")

@@ -1,0 +1,325 @@
+import numpy as np
+import pytest
+from sklearn.datasets import make_moons
+
+from trainwell.exceptions import CheckpointError, TrainingDiverged
+from trainwell.nn import BatchNorm, Dense, Dropout, Network
+from trainwell.optim import Adam, FixedIntervalDecay
+from trainwell.training import (
+    Callback,
+    Checkpoint,
+    EarlyStopping,
+    TrainingContext,
+    fit,
+    load_checkpoint,
+)
+
+
+def _moons_net(seed=3):
+    return Network(
+        [Dense(5, "relu", "he"), Dense(2, "relu", "he"), Dense(1, "sigmoid", "he")],
+        random_state=seed,
+    )
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return make_moons(n_samples=300, noise=0.2, random_state=3)
+
+
+def test_adam_beats_gd_and_momentum_and_decay_lets_gd_catch_up(moons):
+    """Issue 3's done-when: the course's optimization finding (10,000 epochs, lr 0.0007)."""
+    X, y = moons
+    acc = {}
+    for name in ("gd", "momentum", "adam"):
+        net = _moons_net()
+        fit(
+            net,
+            X,
+            y,
+            optimizer=name,
+            learning_rate=0.0007,
+            epochs=10000,
+            batch_size=64,
+            random_state=10,
+            progress=False,
+        )
+        acc[name] = net.score(X, y)
+    assert acc["adam"] > 0.92
+    assert acc["adam"] - acc["gd"] > 0.1 and acc["adam"] - acc["momentum"] > 0.1
+    net = _moons_net()
+    hist = fit(
+        net,
+        X,
+        y,
+        optimizer="gd",
+        epochs=5000,
+        batch_size=64,
+        random_state=10,
+        schedule=FixedIntervalDecay(0.1, decay_rate=1.0, time_interval=1000),
+        progress=False,
+    )
+    assert hist.learning_rate[999] == 0.1 and hist.learning_rate[1000] == 0.05
+    assert net.score(X, y) > acc["gd"] + 0.1
+
+
+def test_same_seed_same_result_bit_for_bit(moons):
+    X, y = moons
+    runs = []
+    for _ in range(2):
+        net = Network([Dense(8, "relu"), Dropout(0.8), Dense(1, "sigmoid")], random_state=1)
+        h = fit(
+            net,
+            X,
+            y,
+            optimizer="adam",
+            learning_rate=0.01,
+            epochs=20,
+            batch_size=32,
+            random_state=7,
+            progress=False,
+        )
+        runs.append((net.theta.copy(), h.cost))
+    assert np.array_equal(runs[0][0], runs[1][0]) and runs[0][1] == runs[1][1]
+
+
+def test_history_records_cost_before_update_and_validation(moons):
+    X, y = moons
+    net = _moons_net()
+    first = net.cost(X, y)
+    h = fit(
+        net,
+        X,
+        y,
+        epochs=3,
+        batch_size=None,
+        learning_rate=0.1,
+        validation_data=(X, y),
+        track_accuracy=True,
+        record_iterations=True,
+        progress=False,
+    )
+    assert h.cost[0] == pytest.approx(first, rel=1e-12)  # before the first update
+    assert len(h.val_cost) == len(h.val_accuracy) == len(h.train_accuracy) == 3
+    assert h.iteration_cost == h.cost  # full batch: one step per epoch
+    assert h.costs_every(2) == {"0": h.cost[0], "2": h.cost[2]}
+    assert h.batch_size == 300
+
+
+def test_auto_batch_size_is_reported(moons, capsys):
+    X, y = moons
+    h = fit(_moons_net(), X, y, epochs=1, progress=False, verbose=1)
+    assert h.batch_size == 300 and "full batch" in h.notes[0]
+    assert "batch_size='auto' chose 300" in capsys.readouterr().out
+
+
+class Scripted(Callback):
+    """Feeds a scripted loss and makes the parameters equal to the epoch index."""
+
+    def __init__(self, losses):
+        self.losses = losses
+
+    def on_epoch_end(self, epoch, logs, ctx):
+        ctx.network.theta[...] = epoch
+        logs["val_cost"] = self.losses[epoch]
+
+
+def test_early_stopping_on_a_scripted_loss_sequence(moons):
+    X, y = moons
+    stop = EarlyStopping(monitor="val_cost", patience=2)
+    net = _moons_net()
+    h = fit(
+        net,
+        X,
+        y,
+        epochs=10,
+        callbacks=[Scripted([0.2, 0.15, 0.1, 0.11, 0.12, 0.0]), stop],
+        progress=False,
+    )
+    assert stop.stopped_epoch == 4 and h.epochs == 5  # Keras counting: wait >= patience
+    assert h.stopped_reason == "early_stopping"
+    assert stop.best_epoch == 2 and h.best_epoch == 2
+    assert np.all(net.theta == 2)  # the best epoch's parameters restored
+    # reused across fits: state resets; a baseline never beaten after epoch 0
+    h2 = fit(net, X, y, epochs=10, callbacks=[Scripted([0.1] * 10), stop], progress=False)
+    assert stop.best_epoch == 0 and h2.epochs == 3 and np.all(net.theta == 0)
+
+
+def test_early_stopping_requires_its_monitor(moons):
+    X, y = moons
+    with pytest.raises(CheckpointError, match="validation_data"):
+        fit(_moons_net(), X, y, epochs=2, callbacks=[EarlyStopping()], progress=False)
+
+
+def test_checkpoint_resume_is_bit_for_bit(moons, tmp_path):
+    X, y = moons
+
+    def make():
+        return Network(
+            [Dense(6, "relu"), BatchNorm(), Dropout(0.8), Dense(1, "sigmoid")],
+            l2=0.01,
+            random_state=4,
+        )
+
+    straight = make()
+    fit(
+        straight,
+        X,
+        y,
+        optimizer=Adam(),
+        learning_rate=0.01,
+        epochs=10,
+        batch_size=64,
+        random_state=9,
+        progress=False,
+    )
+    path = tmp_path / "ckpt.npz"
+    half = make()
+    fit(
+        half,
+        X,
+        y,
+        optimizer=Adam(),
+        learning_rate=0.01,
+        epochs=5,
+        batch_size=64,
+        random_state=9,
+        callbacks=[Checkpoint(path)],
+        progress=False,
+    )
+    ckpt = load_checkpoint(path)
+    assert ckpt.epoch == 5 and ckpt.optimizer_state["t"] == 25
+    fit(
+        ckpt.network,
+        X,
+        y,
+        optimizer=ckpt.optimizer,
+        optimizer_state=ckpt.optimizer_state,
+        initial_epoch=ckpt.epoch,
+        random_state=ckpt.random_state,
+        learning_rate=0.01,
+        epochs=10,
+        batch_size=64,
+        progress=False,
+    )
+    assert np.array_equal(ckpt.network.theta, straight.theta)
+    np.testing.assert_array_equal(
+        ckpt.network.buffers()["running_var1"], straight.buffers()["running_var1"]
+    )
+    other = make()
+    fit(other, X, y, resume_from=path, learning_rate=0.01, epochs=10, batch_size=64, progress=False)
+    assert np.array_equal(other.theta, straight.theta)
+
+
+def test_checkpoint_write_is_atomic(moons, tmp_path, monkeypatch):
+    X, y = moons
+    path = tmp_path / "ckpt.npz"
+    net = _moons_net()
+    fit(net, X, y, epochs=1, callbacks=[Checkpoint(path)], progress=False)
+    before = path.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", crash)
+    with pytest.raises(OSError, match="disk full"):
+        fit(net, X, y, epochs=1, callbacks=[Checkpoint(path)], progress=False)
+    assert path.read_bytes() == before  # the good checkpoint survived the crash
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.npz"]  # no temp file left
+
+
+def test_divergence_stops_cleanly_keeping_finite_parameters(moons):
+    X, y = moons
+    X = X * 1e3
+    net = Network([Dense(20, "relu", "random"), Dense(1, "sigmoid")], random_state=0)
+    with pytest.raises(TrainingDiverged, match="learning rate") as info:
+        fit(net, X, y, learning_rate=1e6, epochs=200, batch_size=None, progress=False)
+    assert np.isfinite(net.theta).all()
+    err = info.value
+    assert err.history.stopped_reason == "diverged" and err.epoch >= 0
+    assert err.learning_rate == 1e6
+    net2 = Network([Dense(20, "relu", "random"), Dense(1, "sigmoid")], random_state=0)
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        h = fit(
+            net2,
+            X,
+            y,
+            learning_rate=1e6,
+            epochs=200,
+            batch_size=None,
+            on_divergence="warn",
+            progress=False,
+        )
+    assert h.stopped_reason == "diverged" and np.isfinite(net2.theta).all()
+
+
+class Interrupt(Callback):
+    def on_epoch_end(self, epoch, logs, ctx):
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+
+def test_keyboard_interrupt_returns_history_with_parameters_intact(moons):
+    X, y = moons
+    net = _moons_net()
+    h = fit(net, X, y, epochs=50, learning_rate=0.1, callbacks=[Interrupt()], progress=False)
+    assert h.stopped_reason == "interrupted" and h.epochs == 3
+    assert np.isfinite(net.theta).all()
+
+
+def test_custom_callback_can_stop_training(moons):
+    X, y = moons
+
+    class StopAt(Callback):
+        def on_train_begin(self, ctx: TrainingContext):
+            self.began = True
+
+        def on_epoch_end(self, epoch, logs, ctx):
+            ctx.stop_training = epoch == 1
+
+    cb = StopAt()
+    h = fit(_moons_net(), X, y, epochs=10, callbacks=[cb], progress=False)
+    assert cb.began and h.epochs == 2 and h.stopped_reason == "callback"
+
+
+def test_continuing_with_optimizer_state_equals_one_long_run(moons):
+    X, y = moons
+    a = _moons_net()
+    fit(
+        a,
+        X,
+        y,
+        optimizer="adam",
+        learning_rate=0.01,
+        epochs=6,
+        batch_size=50,
+        random_state=np.random.RandomState(2),
+        progress=False,
+    )
+    b = _moons_net()
+    rng = np.random.RandomState(2)
+    h = fit(
+        b,
+        X,
+        y,
+        optimizer="adam",
+        learning_rate=0.01,
+        epochs=3,
+        batch_size=50,
+        random_state=rng,
+        progress=False,
+    )
+    fit(
+        b,
+        X,
+        y,
+        optimizer="adam",
+        learning_rate=0.01,
+        epochs=6,
+        initial_epoch=3,
+        batch_size=50,
+        random_state=rng,
+        optimizer_state=h.optimizer_state,
+        progress=False,
+    )
+    assert np.array_equal(a.theta, b.theta)
