@@ -207,8 +207,8 @@ class Adam(Optimizer):
     --------
     >>> theta, g = np.zeros(2), np.array([3.0, -0.01])
     >>> opt = Adam()
-    >>> opt.update(theta, g, opt.init(theta), 0.1)[0].round(6)
-    array([-0.1     ,  0.099999])
+    >>> opt.update(theta, g, opt.init(theta), 0.1)[0].round(6)  # about -alpha * sign(g)
+    array([-0.1,  0.1])
     """
 
     beta1: float = 0.9

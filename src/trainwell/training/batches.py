@@ -56,15 +56,29 @@ def resolve_batch_size(batch_size: Any, m: int) -> int:
     return int(min(batch_size, m))
 
 
-def minibatch_slices(m: int, batch_size: int) -> list[slice]:
+def minibatch_slices(m: int, batch_size: int, merge_small_remainder: bool = False) -> list[slice]:
     """Slices partitioning range(m) into batches; the last one holds the remainder.
+
+    With ``merge_small_remainder`` a remainder smaller than half a batch joins the batch
+    before it (the training loop asks for this when the network has batch norm, whose
+    statistics over a handful of examples are too noisy to train on).
 
     Examples
     --------
     >>> minibatch_slices(5, 2)
     [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    >>> minibatch_slices(9, 4, merge_small_remainder=True)
+    [slice(0, 4, None), slice(4, 9, None)]
     """
-    return [slice(k, min(k + batch_size, m)) for k in range(0, m, batch_size)]
+    slices = [slice(k, min(k + batch_size, m)) for k in range(0, m, batch_size)]
+    if (
+        merge_small_remainder
+        and len(slices) > 1
+        and 2 * (m % batch_size) < batch_size
+        and m % batch_size
+    ):
+        slices[-2:] = [slice(slices[-2].start, m)]
+    return slices
 
 
 def iterate_minibatches(

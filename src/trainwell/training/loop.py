@@ -172,7 +172,13 @@ def fit(
     theta, grad = network.theta, network.grad
     state = optimizer_state if optimizer_state is not None else opt.init(theta)
     rng = check_random_state(random_state)
-    slices = minibatch_slices(m, bs)
+    merge = _has_batchnorm(network)
+    slices = minibatch_slices(m, bs, merge_small_remainder=merge)
+    if merge and len(slices) < -(-m // bs):
+        history.notes.append(
+            f"the last mini-batch of {m % bs} examples was merged into the one before: batch "
+            "norm's statistics over so few examples would be too noisy."
+        )
     callbacks = list(callbacks)
     if progress:
         callbacks.append(ProgressBar())
@@ -193,7 +199,7 @@ def fit(
                     else rng.permutation(Xe.shape[0])
                 )
                 Xe, Ye = Xe[perm], Ye[perm]
-            ep_slices = slices if Xe.shape[0] == m else minibatch_slices(Xe.shape[0], bs)
+            ep_slices = slices if Xe.shape[0] == m else minibatch_slices(Xe.shape[0], bs, merge)
             total = 0.0
             for sl in ep_slices:
                 cost = network.loss_and_gradient(Xe[sl], Ye[sl], TRAIN)
@@ -268,3 +274,9 @@ def _bad_rate(learning_rate: float):
     raise InvalidParameterError(
         f"The 'learning_rate' parameter of fit must be a float in (0, inf). Got {learning_rate!r}."
     )
+
+
+def _has_batchnorm(network: Any) -> bool:
+    from ..nn.layers import BatchNorm
+
+    return any(isinstance(layer, BatchNorm) for layer in network.layers)
