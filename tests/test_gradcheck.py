@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+
+from trainwell import gradient_check, gradient_check_1d
+from trainwell.exceptions import InvalidParameterError
+from trainwell.gradcheck import verdict
+
+
+def _course_case():
+    """The course's N-dimensional test case (features by examples), with its two bugs."""
+    r = np.random.RandomState(1)
+    x = r.randn(4, 3)
+    params = {
+        "W1": r.randn(5, 4),
+        "b1": r.randn(5, 1),
+        "W2": r.randn(3, 5),
+        "b2": r.randn(3, 1),
+        "W3": r.randn(1, 3),
+        "b3": r.randn(1, 1),
+    }
+    y = np.array([[1, 1, 0]])
+    return x, y, params
+
+
+def _cost_and_grads(x, y, buggy):
+    def f(p):
+        m = x.shape[1]
+        Z1 = p["W1"] @ x + p["b1"]
+        A1 = np.maximum(0, Z1)
+        Z2 = p["W2"] @ A1 + p["b2"]
+        A2 = np.maximum(0, Z2)
+        Z3 = p["W3"] @ A2 + p["b3"]
+        A3 = 1 / (1 + np.exp(-Z3))
+        cost = float(-np.sum(y * np.log(A3) + (1 - y) * np.log(1 - A3)) / m)
+        dZ3 = A3 - y
+        dA2 = p["W3"].T @ dZ3
+        dZ2 = dA2 * (A2 > 0)
+        dA1 = p["W2"].T @ dZ2
+        dZ1 = dA1 * (A1 > 0)
+        g = {
+            "dW3": dZ3 @ A2.T / m,
+            "db3": dZ3.sum(1, keepdims=True) / m,
+            "dW2": dZ2 @ A1.T / m * (2 if buggy else 1),
+            "db2": dZ2.sum(1, keepdims=True) / m,
+            "dW1": dZ1 @ x.T / m,
+            "db1": (4.0 if buggy else 1.0) / m * dZ1.sum(1, keepdims=True),
+        }
+        return cost, g
+
+    return f
+
+
+def test_course_case_buggy_and_fixed():
+    x, y, params = _course_case()
+    buggy = gradient_check(_cost_and_grads(x, y, True), params)
+    assert buggy.verdict == "wrong"
+    assert buggy.difference == pytest.approx(0.2850931567761623, rel=1e-6)
+    assert buggy.worst in {"W2", "b1"}
+    fixed = gradient_check(_cost_and_grads(x, y, False), params)
+    # the course prints 1.1890913024229996e-07; the last digits depend on how J is rounded
+    assert fixed.difference == pytest.approx(1.1890913024229996e-07, rel=1e-2)
+    assert fixed.verdict == "suspicious"  # the course calls < 2e-7 fine; our band is 1e-7
+    assert "worst" in str(fixed) and "W1" in str(fixed)
+    assert fixed.to_dict()["worst"] == fixed.worst
+
+
+def test_one_dimensional_check_and_a_wrong_derivative():
+    report = gradient_check_1d(x=2.0, theta=4.0)
+    assert report.verdict == "correct"
+    assert report.difference == pytest.approx(2.919335883291695e-10, rel=1e-3)
+    wrong = gradient_check_1d(derivative=lambda x, t: x + 1)
+    assert wrong.verdict == "wrong" and wrong.worst == "theta"
+
+
+def test_verdict_bands():
+    assert verdict(9.9e-8) == "correct"
+    assert verdict(1e-7) == "suspicious" and verdict(1e-3) == "suspicious"
+    assert verdict(1.01e-3) == "wrong" and verdict(float("nan")) == "wrong"
+
+
+def test_errors_name_the_problem():
+    with pytest.raises(InvalidParameterError, match="no gradient 'db1'"):
+        gradient_check(lambda p: (0.0, {"dW1": p["W1"]}), {"W1": np.ones(2), "b1": np.ones(1)})
+    with pytest.raises(InvalidParameterError, match="epsilon"):
+        gradient_check(lambda p: (0.0, {}), {}, epsilon=0)
+    with pytest.raises(InvalidParameterError, match="takes"):
+        gradient_check("net", np.ones((2, 2)), [0, 1])
