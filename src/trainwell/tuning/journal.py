@@ -1,0 +1,153 @@
+"""A resumable trial log: one JSON object per line, appended and flushed as trials finish.
+
+The first line is a header describing the search (space, seed, number of trials, ...);
+each later line is one finished trial. A search started again with the same journal reads
+the finished trials back and runs only the others.
+
+Why it survives ``kill -9``: every record is written with a single ``os.write`` of the
+whole line (newline included) on a file opened with ``O_APPEND``, then ``fsync``-ed. A
+process killed at any instant leaves either the complete line or a prefix of it with no
+newline (a *torn* line). Reading ignores a torn last line, and reopening for appending cuts
+it off first, so the next record starts on a fresh line. Only the parent process writes;
+workers return their results to it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import CheckpointError
+
+__all__ = ["Journal"]
+
+JOURNAL_VERSION = 1
+
+
+class Journal:
+    """An append-only JSON-lines file of trial records.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; created (with its parent folder) on the first write.
+
+    Attributes
+    ----------
+    header : dict or None
+        The first record (the search's description), None for a new journal.
+    records : dict of int to dict
+        The finished trials read back, keyed by trial index.
+    torn : bool
+        Whether the last line was torn (and will be cut off before appending).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "search.jsonl")
+    >>> with Journal(path) as journal:
+    ...     journal.write({"type": "header", "seed": 0})
+    ...     journal.write({"type": "trial", "index": 0, "dev_score": 0.9})
+    >>> with open(path, "a") as f:                # a write cut short by SIGKILL
+    ...     _ = f.write('{"type": "trial", "ind')
+    >>> journal = Journal(path)
+    >>> journal.header["seed"], sorted(journal.records), journal.torn
+    (0, [0], True)
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.header: dict[str, Any] | None = None
+        self.records: dict[int, dict[str, Any]] = {}
+        self.torn = False
+        self._good_bytes = 0
+        self._fd: int | None = None
+        self._read()
+
+    def _read(self) -> None:
+        if not self.path.exists():
+            return
+        data = self.path.read_bytes()
+        lines = data.split(b"\n")
+        # Everything after the last newline is an unfinished (torn) write, or b"".
+        complete, tail = lines[:-1], lines[-1]
+        self.torn = bool(tail.strip())
+        offset = 0
+        for number, raw in enumerate(complete, start=1):
+            try:
+                record = json.loads(raw)
+                if not isinstance(record, dict):
+                    raise ValueError("not a JSON object")
+            except ValueError as exc:
+                if number == len(complete) and not self.torn:
+                    # A last line that ends in a newline but does not parse: treat as torn.
+                    self.torn = True
+                    break
+                raise CheckpointError(
+                    f"Journal {self.path} is corrupted at line {number} ({exc}); only the "
+                    "last line may be incomplete. Move the file away to start afresh."
+                ) from None
+            offset += len(raw) + 1
+            self._accept(record, number)
+        self._good_bytes = offset
+
+    def _accept(self, record: dict[str, Any], number: int) -> None:
+        kind = record.get("type")
+        if kind == "header":
+            if self.header is not None or self.records:
+                raise CheckpointError(
+                    f"Journal {self.path} has a second header at line {number}; journals "
+                    "of different searches must not share a file."
+                )
+            self.header = record
+        elif kind == "trial" and isinstance(record.get("index"), int):
+            self.records[record["index"]] = record
+        else:
+            raise CheckpointError(
+                f"Journal {self.path} line {number} is neither a header nor a trial "
+                f"record: {record!r:.200}."
+            )
+
+    def open(self) -> Journal:
+        """Open for appending, cutting off a torn last line first."""
+        if self._fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and self.path.stat().st_size != self._good_bytes:
+                os.truncate(self.path, self._good_bytes)
+                self.torn = False
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        return self
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        """Append one record as a single line, then flush it to disk."""
+        if self._fd is None:
+            self.open()
+        assert self._fd is not None  # for type checkers; open() sets it
+        line = (json.dumps(record, allow_nan=False, separators=(",", ":")) + "\n").encode()
+        view = memoryview(line)
+        while view:  # os.write may write less than asked for (signals, pipes)
+            view = view[os.write(self._fd, view) :]
+        os.fsync(self._fd)
+        self._good_bytes += len(line)
+        if record.get("type") == "header":
+            self.header = dict(record)
+        else:
+            self.records[int(record["index"])] = dict(record)
+
+    def close(self) -> None:
+        """Close the file (records are already on disk)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> Journal:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Journal({str(self.path)!r}, {len(self.records)} trials)"
