@@ -1,0 +1,386 @@
+"""Random search (the default), grid search, and coarse to fine.
+
+Why random rather than grid (Course 2, week 3, "Tuning process"): in a grid of n values
+for each of k hyperparameters, the n**k trials try only n distinct values of each one. If
+only one of them matters (the learning rate usually matters far more than Adam's
+epsilon), n**k trainings have explored just n learning rates. The same budget spent on
+n**k random configs tries n**k distinct learning rates, and every other hyperparameter
+gets n**k distinct values too. One rarely knows in advance which hyperparameters matter,
+so random sampling is the safe default. :func:`grid_search` is kept for comparison.
+
+Coarse to fine: after a round of random trials, zoom in on the region where the best
+ones lie and sample more densely there. ``rounds=k`` repeats this k - 1 times; each
+numeric range shrinks to the span of the best ``keep`` fraction of the previous round,
+widened by ``margin`` of the old width, measured in the dimension's own scale (log10 for
+the learning rate, log10(1 - beta) for betas), and never leaving the old range.
+
+An objective is any callable ``objective(config, *, random_state) -> dict`` returning at
+least ``{"dev_score": float, "train_score": float}`` (higher is better unless
+``direction="minimize"``), optionally ``"curve"`` (a list of costs) and other scalars.
+It trains on the training set and scores on the dev set;
+:class:`~trainwell.tuning.objective.NetworkObjective` is a ready one. An objective that
+raises, or reports a NaN/inf score, is recorded as a failed (or diverged) trial and the
+search goes on.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .._random import RandomLike, check_random_state, rand
+from .._validation import Interval, Options, validate_params
+from ..exceptions import InvalidParameterError
+from .executors import make_executor
+from .journal import JOURNAL_VERSION, Journal
+from .results import Round, SearchResult, Trial
+from .space import SearchSpace
+
+__all__ = ["grid_search", "random_search"]
+
+Objective = Callable[..., Mapping[str, Any]]
+
+
+def random_search(
+    objective: Objective,
+    space: SearchSpace | Mapping[str, Any],
+    n_trials: int,
+    random_state: RandomLike = None,
+    *,
+    rounds: int = 1,
+    keep: float = 0.25,
+    margin: float = 0.1,
+    direction: str = "maximize",
+    n_jobs: int | None = None,
+    scheduler: Any = None,
+    journal: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+) -> SearchResult:
+    """Try ``n_trials`` random configs per round, optionally zooming in coarse to fine.
+
+    Parameters
+    ----------
+    objective : callable
+        ``objective(config, *, random_state) -> {"dev_score", "train_score", ...}``; see
+        the module docstring. It must be picklable when ``n_jobs > 1`` or on a cluster.
+    space : SearchSpace or dict
+        Hyperparameter names to distributions (:mod:`trainwell.tuning.space`).
+    n_trials : int
+        Trials per round (the search runs ``n_trials * rounds`` in all).
+    random_state : None, int, RandomState or Generator
+        Seeds the sampling and, through the trial index, each trial's ``random_state``.
+        All configs of a round are drawn here, before any is dispatched, so the same
+        seed gives the same configs whatever ``n_jobs`` or backend.
+    rounds : int, default=1
+        Coarse-to-fine rounds; each after the first samples the box around the best
+        trials of the one before.
+    keep : float in (0, 1], default=0.25
+        Fraction of a round's successful trials (at least one) whose span sets the next box.
+    margin : float > 0, default=0.1
+        How far the box is widened on each side, as a fraction of the old range's width
+        in the dimension's scale.
+    direction : {"maximize", "minimize"}, default="maximize"
+        Whether a higher or lower ``dev_score`` is better.
+    n_jobs : int or None, default=None
+        Local worker processes (None or 1: run in this process; -1: one per core).
+    scheduler : str or distributed.Client, optional
+        Run the trials on a Dask cluster instead (``"tcp://host:8786"``); see
+        :mod:`trainwell.tuning.executors`. Needs ``pip install trainwell[dask]``.
+    journal : str or Path, optional
+        A JSON-lines file each finished trial is appended to. If it already holds
+        trials of this same search, those are read back instead of being run again.
+        With ``random_state=None`` the journal's seed is reused.
+    progress : bool, default=False
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    SearchResult
+        ``trials`` (each with config, dev and train scores, time, status), ``rounds``
+        with their boxes, ``best_config``, ``best_score``, ``table()``, ``plot()``,
+        ``importance()``.
+
+    Examples
+    --------
+    >>> from trainwell.tuning import LogUniform, SyntheticObjective
+    >>> objective = SyntheticObjective(best={"learning_rate": 0.01}, noise=0.0)
+    >>> result = random_search(objective, {"learning_rate": LogUniform(1e-4, 1)},
+    ...                        n_trials=10, random_state=0, rounds=2)
+    >>> len(result.trials), result.rounds[1].box["learning_rate"]
+    (20, [0.00253..., 0.0446...])
+    >>> round(result.best_config["learning_rate"], 3)
+    0.01
+    """
+    _validate(n_trials=n_trials, rounds=rounds, keep=keep, margin=margin)
+    return _search(
+        objective,
+        space,
+        "random",
+        n_trials=n_trials,
+        n_points=None,
+        rounds=rounds,
+        keep=keep,
+        margin=margin,
+        direction=direction,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        scheduler=scheduler,
+        journal=journal,
+        progress=progress,
+    )
+
+
+def grid_search(
+    objective: Objective,
+    space: SearchSpace | Mapping[str, Any],
+    n_points: int | Mapping[str, int] = 5,
+    random_state: RandomLike = None,
+    *,
+    direction: str = "maximize",
+    n_jobs: int | None = None,
+    scheduler: Any = None,
+    journal: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+) -> SearchResult:
+    """Try every combination of ``n_points`` values per hyperparameter (for comparison).
+
+    Values are evenly spaced in each dimension's own scale (``LogUniform(1e-4, 1)`` with
+    5 points gives 1e-4, 1e-3, ..., 1); a :class:`~trainwell.tuning.space.Choice` gives
+    all its values. Prefer :func:`random_search`: with k hyperparameters a grid of
+    ``n**k`` trials explores only ``n`` values of each (see the module docstring).
+
+    Parameters
+    ----------
+    objective, space, random_state, direction, n_jobs, scheduler, journal, progress
+        As in :func:`random_search` (``random_state`` only seeds the trials).
+    n_points : int or dict of str to int, default=5
+        Grid points per numeric dimension, or per name.
+
+    Examples
+    --------
+    >>> from trainwell.tuning import LogUniform, SyntheticObjective
+    >>> objective = SyntheticObjective(best={"learning_rate": 0.01}, noise=0.0)
+    >>> result = grid_search(objective, {"learning_rate": LogUniform(1e-4, 1)}, n_points=5)
+    >>> [t.config["learning_rate"] for t in result.trials], result.best_config
+    ([0.0001, 0.001, 0.01, 0.1, 1.0], {'learning_rate': 0.01})
+    """
+    if isinstance(n_points, Mapping):
+        for name, n in n_points.items():
+            _validate(**{f"n_points[{name!r}]": n})
+    else:
+        _validate(n_points=n_points)
+    return _search(
+        objective,
+        space,
+        "grid",
+        n_trials=None,
+        n_points=n_points,
+        rounds=1,
+        keep=1.0,
+        margin=0.1,
+        direction=direction,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        scheduler=scheduler,
+        journal=journal,
+        progress=progress,
+    )
+
+
+def _validate(**params: Any) -> None:
+    constraints = {name: [Interval("int", 1, None)] for name in params}
+    constraints.update(
+        keep=[Interval("real", 0, 1, closed="right")],
+        margin=[Interval("real", 0, None, closed="neither")],
+    )
+    validate_params(constraints, params, "random_search")
+
+
+def _search(
+    objective: Objective,
+    space: Any,
+    method: str,
+    *,
+    n_trials: int | None,
+    n_points: Any,
+    rounds: int,
+    keep: float,
+    margin: float,
+    direction: str,
+    random_state: RandomLike,
+    n_jobs: int | None,
+    scheduler: Any,
+    journal: Any,
+    progress: bool,
+) -> SearchResult:
+    validate_params(
+        {"direction": [Options({"maximize", "minimize"})]},
+        {"direction": direction},
+        f"{method}_search",
+    )
+    if not callable(objective):
+        raise InvalidParameterError(
+            f"The 'objective' parameter of {method}_search must be callable as "
+            f"objective(config, *, random_state). Got {objective!r} instead."
+        )
+    space = SearchSpace(space)
+    check_space = getattr(objective, "check_space", None)
+    if callable(check_space):  # let the objective reject unknown names before any work
+        check_space(space)
+    log = Journal(journal) if journal is not None else None
+    seed = _root_seed(random_state, log)
+    header = {
+        "type": "header",
+        "version": JOURNAL_VERSION,
+        "method": method,
+        "seed": seed,
+        "space": space.to_dict(),
+        "n_trials": n_trials,
+        "n_points": n_points,
+        "rounds": rounds,
+        "keep": keep,
+        "margin": margin,
+        "direction": direction,
+    }
+    if log is not None:
+        _check_header(log, header)
+    rng = check_random_state(seed)
+    executor = make_executor(n_jobs, scheduler)
+    total = n_trials * rounds if n_trials is not None else len(space.grid(n_points))
+    bar = _progress_bar(progress, total, initial=len(log.records) if log else 0)
+    trials: list[Trial] = []
+    round_log: list[Round] = []
+    current = space
+    try:
+        if log is not None and log.header is None:
+            log.write(header)
+        for r in range(rounds):
+            configs = current.sample(rng, n_trials) if n_trials else current.grid(n_points)
+            specs = [
+                (len(trials) + i, r, c, trial_seed(seed, len(trials) + i))
+                for i, c in enumerate(configs)
+            ]
+            done = [_from_journal(log, spec) for spec in specs] if log else [None] * len(specs)
+            round_trials = [t for t in done if t is not None]
+            pending = [spec for spec, t in zip(specs, done) if t is None]
+            for trial in executor.map(objective, pending):
+                if log is not None:
+                    log.write({"type": "trial", **trial.to_dict()})
+                round_trials.append(trial)
+                bar.update(1)
+                best = _best(round_trials + trials, direction)
+                if best is not None:
+                    bar.set_postfix(best=f"{best.dev_score:.4g}", refresh=False)
+            round_trials.sort(key=lambda t: t.index)
+            trials.extend(round_trials)
+            round_log.append(Round(r, current, [t.index for t in round_trials]))
+            if r + 1 < rounds:
+                current = _zoom(current, round_trials, keep, margin, direction)
+    finally:
+        bar.close()
+        executor.close()
+        if log is not None:
+            log.close()
+    return SearchResult(trials, round_log, space, direction=direction, seed=seed, method=method)
+
+
+def trial_seed(seed: int, index: int) -> int:
+    """The ``random_state`` of trial ``index`` in a search seeded with ``seed``.
+
+    Derived from both through :class:`numpy.random.SeedSequence`, so it depends on
+    nothing else (not on ``n_jobs``, the backend, or which trials a journal skipped).
+
+    Examples
+    --------
+    >>> trial_seed(0, 3) == trial_seed(0, 3) != trial_seed(0, 4)
+    True
+    """
+    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0] >> 1)
+
+
+def _root_seed(random_state: RandomLike, log: Journal | None) -> int:
+    if random_state is None:
+        if log is not None and log.header is not None:
+            return int(log.header["seed"])
+        return int(np.random.SeedSequence().entropy % 2**32)
+    rng = check_random_state(random_state)  # validates ints and types
+    if isinstance(random_state, (numbers.Integral, np.integer)):
+        return int(random_state)
+    return int(rand(rng, (1,))[0] * 2**32)
+
+
+def _check_header(log: Journal, header: dict[str, Any]) -> None:
+    if log.header is None:
+        if log.records:
+            raise InvalidParameterError(f"Journal {log.path} has trials but no header line.")
+        return
+    for key, value in header.items():
+        old = log.header.get(key)
+        if old != value:
+            raise InvalidParameterError(
+                f"Journal {log.path} was written by a different search: its {key!r} is "
+                f"{old!r}, this search's is {value!r}. Resume with the same settings, or "
+                "give a new journal path."
+            )
+
+
+def _from_journal(log: Journal, spec: tuple) -> Trial | None:
+    index, _, config, seed = spec
+    record = log.records.get(index)
+    if record is None:
+        return None
+    if record.get("config") != config or record.get("seed") != seed:
+        raise InvalidParameterError(
+            f"Journal {log.path} holds a different trial {index}: {record.get('config')!r} "
+            f"(seed {record.get('seed')}) instead of {config!r} (seed {seed}). Was the "
+            "objective non-deterministic across a coarse-to-fine round? Use a new journal."
+        )
+    return Trial.from_dict(record)
+
+
+def _best(trials: list[Trial], direction: str) -> Trial | None:
+    ok = [t for t in trials if t.ok]
+    if not ok:
+        return None
+    pick = max if direction == "maximize" else min
+    return pick(ok, key=lambda t: t.dev_score)
+
+
+def _zoom(
+    space: SearchSpace, trials: list[Trial], keep: float, margin: float, direction: str
+) -> SearchSpace:
+    """The next round's space: the box around the best ``keep`` of ``trials``."""
+    ok = [t for t in trials if t.ok]
+    if not ok:  # nothing to zoom on: sample the same box again
+        return space
+    sign = -1.0 if direction == "maximize" else 1.0
+    ok.sort(key=lambda t: (sign * t.dev_score, t.index))
+    kept = ok[: max(1, math.ceil(keep * len(ok)))]
+    return space.narrow([t.config for t in kept], margin)
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def set_postfix(self, **kwargs: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(show: bool, total: int, initial: int) -> Any:
+    if not show:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(
+        total=total, initial=initial, desc="tune", unit="trial", file=sys.stderr, dynamic_ncols=True
+    )
