@@ -1,0 +1,312 @@
+"""Objectives: what a trial runs. A ready one that trains a network, and a synthetic one.
+
+The protocol is ``objective(config, *, random_state) -> dict`` with at least
+``"dev_score"`` and ``"train_score"`` (floats), optionally ``"curve"`` (the learning
+curve, a list of costs) and other scalar metrics. The objective trains on the training
+set and scores on the dev set: the dev set chooses hyperparameters, the test set stays
+untouched until the end.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .._random import RandomLike, check_random_state, randn
+from .._validation import Interval, Options, check_X_y, validate_params
+from ..exceptions import InvalidParameterError
+
+__all__ = ["NetworkObjective", "SyntheticObjective"]
+
+#: The keys a :class:`NetworkObjective` config may hold, with their defaults.
+NETWORK_DEFAULTS: dict[str, Any] = {
+    "learning_rate": 0.01,
+    "optimizer": "adam",
+    "beta": 0.9,
+    "beta1": 0.9,
+    "beta2": 0.999,
+    "epsilon": 1e-8,
+    "hidden_units": 10,
+    "layers": 1,
+    "activation": "relu",
+    "init": "he",
+    "batch_size": 64,
+    "epochs": 100,
+    "l2": 0.0,
+    "keep_prob": 1.0,
+    "decay_rate": 0.0,
+}
+
+
+class NetworkObjective:
+    """Train a fully connected network from a config dict; score it on the dev set.
+
+    Parameters
+    ----------
+    X_train : array of shape (m_train, n_features)
+    y_train : array of shape (m_train,)
+        Labels {0, 1} (one sigmoid unit, binary cross-entropy), integer classes 0..C-1
+        with C > 2 (softmax, categorical cross-entropy), or real targets (mse, scored by R²).
+    X_dev, y_dev : arrays
+        The dev set the score is measured on.
+    fixed : dict, optional
+        Settings every trial shares; a trial's config is laid over them, and both over
+        :data:`NETWORK_DEFAULTS`. Keys: ``learning_rate``; ``optimizer`` ("gd",
+        "momentum", "rmsprop", "adam") with ``beta`` (momentum), ``beta1``, ``beta2``,
+        ``epsilon``; ``batch_size`` (an int, or "full" for batch gradient descent);
+        ``hidden_units`` (int, or a list of widths) and ``layers`` (the
+        number of hidden layers of ``hidden_units`` each); ``activation``; ``init``;
+        ``epochs``; ``l2`` (λ); ``keep_prob`` (dropout after each hidden
+        layer when < 1); ``decay_rate`` (α = α0 / (1 + decay_rate · epoch) when > 0).
+        Keys that the chosen optimizer does not use (``beta`` with Adam) are ignored.
+    loss : str, optional
+        Overrides the loss inferred from ``y_train``.
+    metric : {"score", "neg_cost"}, default="score"
+        What ``dev_score`` and ``train_score`` hold: the network's score (accuracy, or R²
+        for mse), or minus its cost J (higher is still better). The cost is finer
+        grained than the accuracy of a small dev set, which ties many configs.
+    random_state : None, int, RandomState or Generator, optional
+        When given, every trial uses this seed instead of the one the search hands it:
+        the same initial weights and mini-batch shuffles for all configs ("common random
+        numbers"), so configs are compared on equal terms rather than through the noise
+        of different initializations.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_moons
+    >>> X, y = make_moons(200, noise=0.2, random_state=0)
+    >>> objective = NetworkObjective(X[:150], y[:150], X[150:], y[150:], fixed={"epochs": 20})
+    >>> out = objective({"learning_rate": 0.01}, random_state=0)
+    >>> sorted(out), len(out["curve"])
+    (['curve', 'dev_cost', 'dev_score', 'epochs', 'train_score'], 20)
+    """
+
+    def __init__(
+        self,
+        X_train: Any,
+        y_train: Any,
+        X_dev: Any,
+        y_dev: Any,
+        *,
+        fixed: Mapping[str, Any] | None = None,
+        loss: str | None = None,
+        metric: str = "score",
+        random_state: int | None = None,
+    ) -> None:
+        validate_params(
+            {
+                "metric": [Options({"score", "neg_cost"})],
+                "random_state": [None, Interval("int", 0, 2**32 - 1)],
+            },
+            {"metric": metric, "random_state": random_state},
+            "NetworkObjective",
+        )
+        self.metric, self.random_state = metric, random_state
+        self.X_train, self.y_train = check_X_y(X_train, y_train)
+        self.X_dev, self.y_dev = check_X_y(X_dev, y_dev, n_features=self.X_train.shape[1])
+        self.fixed = dict(fixed or {})
+        self._check_keys(self.fixed, "fixed")
+        y = self.y_train
+        if loss is None:
+            integral = y.dtype.kind in "biu" or bool(np.all(y == np.round(y)))
+            n_classes = int(y.max()) + 1 if integral and y.min() >= 0 else 0
+            loss = (
+                "mse"
+                if not integral or y.ndim != 1 or n_classes < 2
+                else "binary_crossentropy"
+                if n_classes == 2
+                else "categorical_crossentropy"
+            )
+        self.loss = loss
+        self.n_outputs = (
+            1
+            if loss == "binary_crossentropy"
+            else int(y.max()) + 1
+            if loss == "categorical_crossentropy" and y.ndim == 1
+            else (y.shape[1] if y.ndim == 2 else 1)
+        )
+        self.build({}, random_state=0)  # validate the fixed settings before any trial runs
+
+    @staticmethod
+    def _check_keys(config: Mapping[str, Any], where: str) -> None:
+        unknown = sorted(set(config) - set(NETWORK_DEFAULTS))
+        if unknown:
+            raise InvalidParameterError(
+                f"Unknown hyperparameter(s) {unknown} in {where}; NetworkObjective knows "
+                f"{', '.join(NETWORK_DEFAULTS)}."
+            )
+
+    def check_space(self, space: Mapping[str, Any]) -> None:
+        """Reject searched names it does not know, or that are also fixed."""
+        self._check_keys(space, "the search space")
+        both = sorted(set(space) & set(self.fixed))
+        if both:
+            raise InvalidParameterError(
+                f"{both} both fixed and searched; remove them from one of the two."
+            )
+
+    def build(
+        self, config: Mapping[str, Any], *, random_state: RandomLike
+    ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+        """The network and the keyword arguments of ``fit`` for ``config``."""
+        from ..nn import Dense, Dropout, Network
+        from ..optim import InverseTimeDecay, get_optimizer
+
+        self._check_keys(config, "the config")
+        c = {**NETWORK_DEFAULTS, **self.fixed, **config}
+        widths = c["hidden_units"]
+        if isinstance(widths, (list, tuple)):
+            if "layers" in self.fixed or "layers" in config:
+                raise InvalidParameterError(
+                    "Give 'hidden_units' as a list of widths or as an int with 'layers', "
+                    f"not both. Got hidden_units={widths!r}, layers={c['layers']!r}."
+                )
+        else:
+            widths = [widths] * c["layers"]
+        layers: list[Any] = []
+        for units in widths:
+            layers.append(Dense(units, c["activation"], init=c["init"]))
+            if c["keep_prob"] < 1:
+                layers.append(Dropout(c["keep_prob"]))
+        out = {"binary_crossentropy": "sigmoid", "categorical_crossentropy": "softmax"}
+        layers.append(Dense(self.n_outputs, out.get(self.loss, "linear"), init=c["init"]))
+        net = Network(
+            layers,
+            loss=self.loss,
+            l2=c["l2"],
+            random_state=random_state,
+            input_dim=self.X_train.shape[1],
+        )
+        name = c["optimizer"]
+        hyper = {
+            "gd": {},
+            "momentum": {"beta": c["beta"]},
+            "rmsprop": {"beta2": c["beta2"], "epsilon": c["epsilon"]},
+            "adam": {"beta1": c["beta1"], "beta2": c["beta2"], "epsilon": c["epsilon"]},
+        }
+        optimizer = get_optimizer(name, **hyper.get(name, {}))
+        schedule = (
+            InverseTimeDecay(c["learning_rate"], decay_rate=c["decay_rate"])
+            if c["decay_rate"] > 0
+            else None
+        )
+        fit_kwargs = {
+            "optimizer": optimizer,
+            "learning_rate": c["learning_rate"],
+            "epochs": c["epochs"],
+            "batch_size": None if c["batch_size"] == "full" else c["batch_size"],
+            "schedule": schedule,
+        }
+        return net, fit_kwargs, c
+
+    def __call__(self, config: Mapping[str, Any], *, random_state: RandomLike) -> dict[str, Any]:
+        """Train with ``config`` and return dev and train scores, the cost curve, dev cost."""
+        from ..training import fit
+
+        if self.random_state is not None:
+            random_state = self.random_state
+        rng = check_random_state(random_state)  # weights first, then the shuffles
+        net, fit_kwargs, _ = self.build(config, random_state=rng)
+        history = fit(
+            net, self.X_train, self.y_train, random_state=rng, progress=False, **fit_kwargs
+        )
+        dev_cost = net.cost(self.X_dev, self.y_dev)
+        if self.metric == "neg_cost":
+            dev, train = -dev_cost, -net.cost(self.X_train, self.y_train)
+        else:
+            dev, train = net.score(self.X_dev, self.y_dev), net.score(self.X_train, self.y_train)
+        return {
+            "dev_score": dev,
+            "train_score": train,
+            "curve": [float(c) for c in history.cost],
+            "dev_cost": dev_cost,
+            "epochs": history.epochs,
+        }
+
+
+class SyntheticObjective:
+    """A stand-in for training that costs nothing: a bowl around ``best``, plus noise.
+
+    ``dev_score = 1 - sum_k weights[k] * (s_k(config[k]) - s_k(best[k]))**2 + noise``
+    where ``s_k`` is log10 (the default), log10(1 - x) or x, as ``scales`` says. Names not
+    in ``best`` have no effect. For tests, examples and demos of the search machinery.
+
+    Parameters
+    ----------
+    best : dict of str to float
+        The optimum of each hyperparameter that matters.
+    scales : dict of str to {"log", "one_minus_log", "linear"}, optional
+    weights : dict of str to float, optional
+        How much each one matters (default 1).
+    noise : float, default=0.0
+        Standard deviation of Gaussian noise drawn from ``random_state``.
+    sleep : float, default=0.0
+        Seconds each call waits, as if it trained.
+    diverge_above : dict of str to float, optional
+        Return NaN scores (a diverged run) when ``config[k]`` exceeds the value.
+    fail_above : dict of str to float, optional
+        Raise ``RuntimeError`` when ``config[k]`` exceeds the value.
+
+    Examples
+    --------
+    >>> objective = SyntheticObjective({"learning_rate": 0.01})
+    >>> objective({"learning_rate": 0.1}, random_state=0)["dev_score"]
+    0.0
+    """
+
+    def __init__(
+        self,
+        best: Mapping[str, float],
+        *,
+        scales: Mapping[str, str] | None = None,
+        weights: Mapping[str, float] | None = None,
+        noise: float = 0.0,
+        sleep: float = 0.0,
+        diverge_above: Mapping[str, float] | None = None,
+        fail_above: Mapping[str, float] | None = None,
+    ) -> None:
+        self.best = dict(best)
+        self.scales = {k: "log" for k in self.best} | dict(scales or {})
+        for name, scale in self.scales.items():
+            if scale not in ("log", "one_minus_log", "linear"):
+                raise InvalidParameterError(
+                    f"scales[{name!r}] must be 'log', 'one_minus_log' or 'linear'. "
+                    f"Got {scale!r} instead."
+                )
+        self.weights = {k: 1.0 for k in self.best} | dict(weights or {})
+        self.noise, self.sleep = float(noise), float(sleep)
+        self.diverge_above = dict(diverge_above or {})
+        self.fail_above = dict(fail_above or {})
+
+    def _s(self, name: str, x: float) -> float:
+        scale = self.scales[name]
+        return (
+            math.log10(x)
+            if scale == "log"
+            else (math.log10(1 - x) if scale == "one_minus_log" else float(x))
+        )
+
+    def __call__(self, config: Mapping[str, Any], *, random_state: RandomLike) -> dict[str, Any]:
+        """Score ``config``; the noise is drawn from ``random_state``."""
+        if self.sleep:
+            time.sleep(self.sleep)
+        for name, limit in self.fail_above.items():
+            if config.get(name, -math.inf) > limit:
+                raise RuntimeError(f"{name}={config[name]} is above {limit}")
+        score = 1.0 - sum(
+            self.weights[k] * (self._s(k, config[k]) - self._s(k, v)) ** 2
+            for k, v in self.best.items()
+        )
+        if self.noise:
+            score += self.noise * float(randn(check_random_state(random_state), (1,))[0])
+        if any(config.get(k, -math.inf) > v for k, v in self.diverge_above.items()):
+            score = math.nan
+        return {
+            "dev_score": score,
+            "train_score": score + 0.05,
+            "curve": [1.0 / (1 + e) for e in range(5)],
+        }
