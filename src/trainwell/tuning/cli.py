@@ -1,0 +1,309 @@
+"""``trainwell tune CONFIG.toml``: a search described by a TOML file.
+
+The file names the dataset, the settings every trial shares, the search and its space::
+
+    [dataset]
+    name = "moons"             # trainwell.data.load_moons(...); or path = "data.npz"
+    n_samples = 600            # other keys go to the loader
+    dev_fraction = 0.25        # dev set held out of the training set (default 0.25)
+
+    [fixed]                    # NetworkObjective settings shared by every trial
+    optimizer = "adam"
+    epochs = 100
+    hidden_units = 10
+
+    [search]
+    method = "random"          # or "grid"
+    n_trials = 20              # per round
+    rounds = 2                 # coarse to fine
+    keep = 0.25
+    random_state = 0
+    metric = "score"           # or "neg_cost": minus the dev cost, finer than accuracy
+    # fixed_seed = 0           # every trial starts from the same weights and shuffles
+
+    [space]
+    learning_rate = { dist = "log_uniform", low = 1e-4, high = 1.0 }
+    beta2 = { dist = "one_minus_log_uniform", low = 0.9, high = 0.9999 }
+    batch_size = { dist = "choice", values = [32, 64, 128] }
+
+A ``path`` dataset is a ``.npz`` holding ``X_train, y_train`` (and optionally
+``X_dev, y_dev``) or ``X, y``, or a ``.csv`` of numbers whose last column is the label;
+relative paths are read from the TOML file's folder. The dev set always comes out of the
+training data (never the test set), as the course insists.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._validation import Interval, Options, validate_params
+from ..exceptions import DataError, InvalidParameterError
+
+__all__ = ["load_config", "load_dataset", "run_tune"]
+
+SEARCH_DEFAULTS: dict[str, Any] = {
+    "method": "random", "n_trials": 20, "rounds": 1, "keep": 0.25, "margin": 0.1,
+    "random_state": 0, "direction": "maximize", "n_points": 5, "importance": "variance",
+    "metric": "score", "fixed_seed": None,
+}  # fmt: skip
+SEARCH_RULES: dict[str, list[Any]] = {
+    "method": [Options({"random", "grid"})],
+    "n_trials": [Interval("int", 1, None)],
+    "rounds": [Interval("int", 1, None)],
+    "keep": [Interval("real", 0, 1, closed="right")],
+    "margin": [Interval("real", 0, None, closed="neither")],
+    "random_state": [Interval("int", 0, 2**32 - 1)],
+    "direction": [Options({"maximize", "minimize"})],
+    "n_points": [Interval("int", 1, None)],
+    "importance": [Options({"variance", "forest"})],
+    "metric": [Options({"score", "neg_cost"})],
+    "fixed_seed": [None, Interval("int", 0, 2**32 - 1)],
+}
+MAX_ROWS = 25
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    if not path.is_file():
+        raise FileNotFoundError(f"config file {str(path)!r} does not exist")
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidParameterError(f"{path} is not valid TOML: {exc}") from None
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    """Read and check a tune config; every error names the offending key.
+
+    Returns ``{"dataset": {...}, "fixed": {...}, "search": {...}, "space": SearchSpace}``
+    with the search defaults filled in.
+    """
+    from .objective import NETWORK_DEFAULTS
+    from .space import SearchSpace
+
+    path = Path(path)
+    raw = _read_toml(path)
+    unknown = sorted(set(raw) - {"dataset", "fixed", "search", "space"})
+    if unknown:
+        raise InvalidParameterError(
+            f"{path}: unknown table(s) {unknown}; expected [dataset], [fixed], [search], [space]."
+        )
+    for table in ("dataset", "space"):
+        if not isinstance(raw.get(table), dict) or not raw[table]:
+            raise InvalidParameterError(f"{path}: the [{table}] table is missing or empty.")
+    search = dict(raw.get("search", {}))
+    bad = sorted(set(search) - set(SEARCH_DEFAULTS))
+    if bad:
+        raise InvalidParameterError(
+            f"{path}: unknown key(s) {bad} in [search]; known: {', '.join(SEARCH_DEFAULTS)}."
+        )
+    search = {**SEARCH_DEFAULTS, **search}
+    validate_params(SEARCH_RULES, search, f"[search] in {path.name}")
+    fixed = dict(raw.get("fixed", {}))
+    for where, names in (("fixed", fixed), ("space", raw["space"])):
+        bad = sorted(set(names) - set(NETWORK_DEFAULTS))
+        if bad:
+            raise InvalidParameterError(
+                f"{path}: unknown key(s) {bad} in [{where}]; known: {', '.join(NETWORK_DEFAULTS)}."
+            )
+    both = sorted(set(fixed) & set(raw["space"]))
+    if both:
+        raise InvalidParameterError(f"{path}: {both} in both [fixed] and [space]; keep one.")
+    dataset = dict(raw["dataset"])
+    if ("name" in dataset) == ("path" in dataset):
+        raise InvalidParameterError(
+            f"{path}: [dataset] needs exactly one of 'name' (a trainwell.data loader) or "
+            "'path' (an .npz or .csv file)."
+        )
+    if "path" in dataset:
+        dataset["path"] = str((path.parent / dataset["path"]).resolve())
+    return {
+        "dataset": dataset,
+        "fixed": fixed,
+        "search": search,
+        "space": SearchSpace(raw["space"]),
+    }
+
+
+def load_dataset(spec: dict[str, Any]) -> tuple[np.ndarray, ...]:
+    """``(X_train, y_train, X_dev, y_dev)`` from a ``[dataset]`` table."""
+    spec = dict(spec)
+    dev_fraction = spec.pop("dev_fraction", 0.25)
+    split_seed = spec.pop("split_seed", 0)
+    validate_params(
+        {
+            "dev_fraction": [Interval("real", 0, 1, closed="neither")],
+            "split_seed": [Interval("int", 0, 2**32 - 1)],
+        },
+        {"dev_fraction": dev_fraction, "split_seed": split_seed},
+        "[dataset]",
+    )
+    dev = None
+    if "path" in spec:
+        path = Path(spec.pop("path"))
+        if spec:
+            raise InvalidParameterError(f"[dataset] with a path takes no key(s) {sorted(spec)}.")
+        X, y, dev = _read_file(path)
+    else:
+        import importlib
+
+        name = spec.pop("name")
+        # trainwell.data re-exports its loaders; datasets.py is where they live.
+        modules = [
+            importlib.import_module(m) for m in ("trainwell.data", "trainwell.data.datasets")
+        ]
+        loaders = {n[5:]: getattr(m, n) for m in modules for n in dir(m) if n.startswith("load_")}
+        loader = loaders.get(name)
+        if not callable(loader):
+            raise InvalidParameterError(
+                f"[dataset] name must be one of {sorted(loaders)}. Got {name!r} instead."
+            )
+        try:
+            ds = loader(**spec)
+        except TypeError as exc:
+            raise InvalidParameterError(f"[dataset] options for load_{name}: {exc}") from None
+        X, y = ds.X_train, ds.y_train
+    if dev is not None:
+        return X, y, *dev
+    from sklearn.model_selection import train_test_split
+
+    classes = np.unique(y)
+    stratify = y if y.ndim == 1 and np.array_equal(classes, np.round(classes)) else None
+    X_tr, X_dev, y_tr, y_dev = train_test_split(
+        X, y, test_size=dev_fraction, random_state=split_seed, stratify=stratify
+    )
+    return X_tr, y_tr, X_dev, y_dev
+
+
+def _read_file(path: Path) -> tuple[np.ndarray, np.ndarray, tuple | None]:
+    if not path.is_file():
+        raise FileNotFoundError(f"[dataset] path {str(path)!r} does not exist")
+    if path.suffix == ".npz":
+        with np.load(path) as f:
+            keys = set(f.files)
+            if {"X_train", "y_train"} <= keys:
+                dev = (f["X_dev"], f["y_dev"]) if {"X_dev", "y_dev"} <= keys else None
+                return f["X_train"], f["y_train"], dev
+            if {"X", "y"} <= keys:
+                return f["X"], f["y"], None
+        raise DataError(
+            f"{path} must hold X_train and y_train (or X and y); it has {sorted(keys)}."
+        )
+    if path.suffix == ".csv":
+        try:
+            table = np.loadtxt(path, delimiter=",", ndmin=2)
+        except ValueError:
+            table = np.loadtxt(path, delimiter=",", ndmin=2, skiprows=1)  # a header row
+        return table[:, :-1], table[:, -1], None
+    raise DataError(f"[dataset] path must end in .npz or .csv; got {path.name!r}.")
+
+
+def run_tune(args: Any) -> int:
+    """Body of ``trainwell tune``; returns the exit status (0 when a trial succeeded)."""
+    from .objective import NetworkObjective
+    from .search import grid_search, random_search
+
+    config = load_config(args.config)
+    search = config["search"]
+    if args.scheduler is not None and args.workers != 1:
+        raise InvalidParameterError(
+            "Give either --workers (local processes) or --scheduler (a Dask cluster), not "
+            f"both. Got --workers {args.workers}."
+        )
+    n_jobs = None if args.scheduler is not None else args.workers
+    X_tr, y_tr, X_dev, y_dev = load_dataset(config["dataset"])
+    try:
+        objective = NetworkObjective(
+            X_tr,
+            y_tr,
+            X_dev,
+            y_dev,
+            fixed=config["fixed"],
+            metric=search["metric"],
+            random_state=search["fixed_seed"],
+        )
+    except InvalidParameterError as exc:
+        raise InvalidParameterError(f"[fixed]: {exc}") from None
+    where = args.scheduler or f"{args.workers} local worker(s)"
+    print(
+        f"Tuning on {len(y_tr)} training / {len(y_dev)} dev examples; {search['method']} "
+        f"search on {where}."
+    )
+    common = {
+        "random_state": search["random_state"],
+        "direction": search["direction"],
+        "n_jobs": n_jobs,
+        "scheduler": args.scheduler,
+        "journal": args.journal,
+        "progress": not args.no_progress,
+    }
+    try:
+        if search["method"] == "grid":
+            result = grid_search(objective, config["space"], search["n_points"], **common)
+        else:
+            result = random_search(
+                objective,
+                config["space"],
+                search["n_trials"],
+                rounds=search["rounds"],
+                keep=search["keep"],
+                margin=search["margin"],
+                **common,
+            )
+    except ImportError as exc:
+        print(f"trainwell tune: error: {exc}", file=sys.stderr)
+        return 2
+    _report(result, config, args)
+    return 0 if result.best_trial is not None else 1
+
+
+def _report(result: Any, config: dict[str, Any], args: Any) -> None:
+    from .plots import plot_curves, plot_importance, plot_search, plot_zoom
+
+    print()
+    print(result.format_table(top=MAX_ROWS))
+    if len(result.trials) > MAX_ROWS:
+        print(f"... {len(result.trials) - MAX_ROWS} more trials (all of them in --json).")
+    print()
+    if result.best_trial is None:
+        print("Every trial failed; see the errors above.")
+    else:
+        print(f"Best dev score {result.best_score:.4g} with {result.best_config}")
+    report = None
+    try:
+        report = result.importance(method=config["search"]["importance"])
+        print()
+        print(report.format())
+    except DataError as exc:
+        print(f"No importance report: {exc}")
+    out = Path(args.out or f"{Path(args.config).stem}-tune")
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "search.png", out / "curves.png"]
+    plot_search(result, written[0])
+    plot_curves(result, path=written[1])
+    if report is not None:
+        written.append(out / "importance.png")
+        plot_importance(report, written[-1])
+    numeric = [n for n in result.space if result.space[n].numeric]
+    if len(result.rounds) > 1 and len(numeric) >= 2:
+        written.append(out / "zoom.png")
+        plot_zoom(result, numeric[0], numeric[1], written[-1])
+    print(f"\nPlots: {', '.join(str(p) for p in written)}")
+    if args.json:
+        data = {
+            "config": str(args.config),
+            "result": result.to_dict(),
+            "importance": None if report is None else report.to_dict(),
+        }
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, allow_nan=False)
+        print(f"Results: {args.json}")
