@@ -7,6 +7,7 @@ names the argument, the rule and the received value.
 from __future__ import annotations
 
 __all__ = [
+    "BackendUnavailableError",
     "CheckpointError",
     "DataError",
     "InvalidParameterError",
@@ -29,6 +30,11 @@ class NotFittedError(ValueError, AttributeError):
 
 class CheckpointError(ValueError):
     """A saved network or checkpoint file is truncated, corrupted or foreign."""
+
+
+class BackendUnavailableError(ImportError):
+    """An array backend's library (or, for CuPy, a GPU) is missing; the message says what
+    to install, or to use ``backend="numpy"``."""
 
 
 class TrainingDiverged(RuntimeError):

@@ -1,0 +1,487 @@
+"""Array backends: which array library runs the engine (NumPy by default, CuPy on a GPU).
+
+NumPy runs the engine's own code: ``out=`` calls into preallocated buffers, tuned for
+course-sized networks. Any other library runs the same mathematics written against the
+Python array API standard (through ``array-api-compat``), chosen once when a network is
+built. The standard lacks a few things the engine needs; each backend supplies them here:
+
+- random numbers drawn on the device (dropout masks), seeded once from the network's
+  NumPy generator; initial weights are still drawn by that generator on the host, exactly
+  as the course draws them, and copied to the device once;
+- writes into existing arrays (``out=``), so gradients land in the one flat ``grad``
+  buffer: :meth:`Backend.matmul` and :meth:`Backend.sum0`;
+- row gathers with a host permutation (:meth:`Backend.take`), host transfers
+  (:meth:`Backend.asarray`, :meth:`Backend.to_numpy`) and fused elementwise kernels for the
+  optimizer step where the library compiles them (CuPy: :meth:`Backend.elementwise`).
+
+Backends by name: ``"numpy"`` (the default), ``"cupy"`` (an NVIDIA GPU; ``pip install
+'trainwell[gpu]'``), ``"torch"`` (PyTorch tensors on CUDA when available, else the CPU;
+``"torch:cpu"`` and ``"torch:cuda"`` choose), ``"array_api_strict"`` (the standard's
+reference library: it rejects anything outside the standard, which is what the tests want),
+or the name of any other array API library.
+
+Examples
+--------
+>>> bk = get_backend("numpy")
+>>> bk.name, bk.is_numpy
+('numpy', True)
+>>> backend_of(np.zeros(3)) is bk
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+import types
+from typing import Any
+
+import numpy as np
+
+from ._random import rand as _host_rand
+from ._random import randn as _host_randn
+from .exceptions import BackendUnavailableError, InvalidParameterError
+
+__all__ = ["BACKENDS", "Backend", "backend_of", "get_backend"]
+
+#: The names :func:`get_backend` knows without importing anything first.
+BACKENDS = ("numpy", "cupy", "torch", "array_api_strict")
+
+_GPU_HINT = (
+    "Install CuPy with `pip install 'trainwell[gpu]'` (CuPy for CUDA 12; for another CUDA "
+    "version install the matching cupy-cudaXXx wheel) on a machine with an NVIDIA GPU, or "
+    "use backend='numpy'."
+)
+
+
+def _seed_from(host_rng: Any) -> int:
+    """One draw from the network's NumPy generator that seeds a device generator."""
+    if isinstance(host_rng, np.random.RandomState):
+        return int(host_rng.randint(0, 2**31 - 1))
+    return int(host_rng.integers(0, 2**63 - 1))
+
+
+class Backend:
+    """An array library the engine runs on, with the few helpers the standard lacks.
+
+    This base class serves any library that follows the array API standard; the NumPy,
+    CuPy and PyTorch backends override what their libraries do better. Get one with
+    :func:`get_backend` or :func:`backend_of`, not by instantiating it.
+
+    Attributes
+    ----------
+    name : str
+        The name :func:`get_backend` takes (stored in a network's config).
+    xp : module
+        The array namespace (standard-compliant; for NumPy the ``numpy`` module itself).
+    is_numpy : bool
+        True for the NumPy backend, whose arrays the engine's ``out=`` code handles.
+    device : object or None
+        Where new arrays go (None: the library's default).
+    """
+
+    is_numpy = False
+
+    def __init__(self, name: str, xp: Any, device: Any = None) -> None:
+        self.name, self.xp, self.device = name, xp, device
+
+    # -------------------------------------------------------------- arrays and dtypes
+    def dtype(self, dtype: Any) -> Any:
+        """The library's dtype for ``dtype`` (a NumPy dtype, its name, or already native)."""
+        if isinstance(dtype, (str, np.dtype, type)):
+            return getattr(self.xp, np.dtype(dtype).name)
+        return dtype
+
+    def numpy_dtype(self, dtype: Any) -> np.dtype:
+        """The NumPy dtype matching the library's ``dtype`` (floating and integer kinds)."""
+        for name in ("float64", "float32", "float16", "int64", "int32", "bool"):
+            if dtype == getattr(self.xp, name, None):
+                return np.dtype(name)
+        return np.dtype(dtype)
+
+    def is_array(self, x: Any) -> bool:
+        """Whether ``x`` is already this library's array."""
+        try:
+            from array_api_compat import array_namespace
+
+            return array_namespace(x) is self.xp
+        except TypeError:
+            return False
+
+    def asarray(self, x: Any, dtype: Any = None) -> Any:
+        """``x`` (a host array, nested sequence or device array) as this library's array."""
+        dt = None if dtype is None else self.dtype(dtype)
+        if not self.is_array(x):
+            x = np.asarray(x)
+        return self.xp.asarray(x, dtype=dt, device=self.device)
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        """A host NumPy copy of ``x``."""
+        return np.from_dlpack(self.xp.asarray(x, copy=True))
+
+    def zeros(self, shape: Any, dtype: Any) -> Any:
+        return self.xp.zeros(shape, dtype=self.dtype(dtype), device=self.device)
+
+    def empty_like(self, x: Any) -> Any:
+        return self.xp.empty_like(x)
+
+    def reshape(self, x: Any, shape: tuple[int, ...]) -> Any:
+        """A reshaped view of contiguous ``x`` (the layers' views into the flat buffers)."""
+        return self.xp.reshape(x, shape)
+
+    # -------------------------------------------------------------- writes into arrays
+    def matmul(self, a: Any, b: Any, out: Any) -> Any:
+        """``out[...] = a @ b``, in place where the library allows it."""
+        out[...] = a @ b
+        return out
+
+    def sum0(self, x: Any, out: Any) -> Any:
+        """``out[...] = sum(x, axis=0)``."""
+        out[...] = self.xp.sum(x, axis=0)
+        return out
+
+    def assign(self, dst: Any, src: Any) -> Any:
+        """``dst[...] = src`` (same library)."""
+        dst[...] = src
+        return dst
+
+    def take(self, x: Any, index: Any) -> Any:
+        """Rows ``x[index]`` for an integer index array (a host permutation, say)."""
+        return self.xp.take(x, self.asarray(index), axis=0)
+
+    def all_finite(self, x: Any) -> bool:
+        return bool(self.xp.all(self.xp.isfinite(x)))
+
+    def synchronize(self) -> None:
+        """Wait for queued device work (timings); nothing to wait for on the host."""
+
+    def elementwise(self, name: str, in_params: str, out_params: str, body: str) -> Any:
+        """A compiled elementwise kernel (CuPy's ``ElementwiseKernel`` signature), or None
+        where the library compiles none and the caller runs array expressions instead."""
+        return None
+
+    # -------------------------------------------------------------- random numbers
+    def make_rng(self, host_rng: Any) -> Any:
+        """A generator drawing on the device, seeded from the network's NumPy generator.
+
+        Libraries without a known device generator (``array_api_strict``, which lives on
+        the host) draw from ``host_rng`` itself, so their dropout masks equal NumPy's.
+        """
+        return host_rng
+
+    def rand(self, rng: Any, shape: tuple[int, ...], dtype: Any) -> Any:
+        """Uniform [0, 1) draws of ``shape`` from ``rng`` (made by :meth:`make_rng`)."""
+        return self.asarray(_host_rand(rng, shape, self.numpy_dtype(dtype)))
+
+    def randn(self, rng: Any, shape: tuple[int, ...], dtype: Any) -> Any:
+        """Standard normal draws of ``shape`` from ``rng`` (made by :meth:`make_rng`)."""
+        return self.asarray(_host_randn(rng, shape), dtype)
+
+    # -------------------------------------------------------------- identity
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (get_backend, (self.name,))
+
+    def __repr__(self) -> str:
+        return f"Backend({self.name!r})"
+
+
+class _NumpyBackend(Backend):
+    is_numpy = True
+
+    def __init__(self) -> None:
+        super().__init__("numpy", np)
+
+    def is_array(self, x: Any) -> bool:
+        return isinstance(x, np.ndarray)
+
+    def asarray(self, x: Any, dtype: Any = None) -> np.ndarray:
+        return np.asarray(x, dtype=dtype)
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        return np.array(x)
+
+    def zeros(self, shape: Any, dtype: Any) -> np.ndarray:
+        return np.zeros(shape, dtype=dtype)
+
+    def reshape(self, x: Any, shape: tuple[int, ...]) -> np.ndarray:
+        return x.reshape(shape)
+
+    def matmul(self, a, b, out):
+        return np.matmul(a, b, out=out)
+
+    def sum0(self, x, out):
+        return np.sum(x, axis=0, out=out)
+
+    def assign(self, dst, src):
+        np.copyto(dst, src)
+        return dst
+
+    def take(self, x, index):
+        return x[index]
+
+    def all_finite(self, x) -> bool:
+        return bool(np.isfinite(x).all())
+
+    def rand(self, rng, shape, dtype):
+        return _host_rand(rng, shape, dtype)
+
+    def randn(self, rng, shape, dtype):
+        return np.asarray(_host_randn(rng, shape), dtype=dtype)
+
+
+class _CupyBackend(Backend):
+    def __init__(self) -> None:
+        cp = _import_cupy()
+        import array_api_compat.cupy as xp
+
+        super().__init__("cupy", xp)
+        self._cp = cp
+        self._kernels: dict[str, Any] = {}
+
+    def is_array(self, x: Any) -> bool:
+        return isinstance(x, self._cp.ndarray)
+
+    def asarray(self, x: Any, dtype: Any = None) -> Any:
+        return self._cp.asarray(x, dtype=None if dtype is None else self.dtype(dtype))
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        return self._cp.asnumpy(x)
+
+    def reshape(self, x: Any, shape: tuple[int, ...]) -> Any:
+        return x.reshape(shape)
+
+    def matmul(self, a, b, out):
+        return self._cp.matmul(a, b, out=out)
+
+    def sum0(self, x, out):
+        return self._cp.sum(x, axis=0, out=out)
+
+    def assign(self, dst, src):
+        self._cp.copyto(dst, src)
+        return dst
+
+    def take(self, x, index):
+        return self._cp.take(x, self._cp.asarray(index), axis=0)
+
+    def all_finite(self, x) -> bool:
+        return bool(self._cp.isfinite(x).all())
+
+    def synchronize(self) -> None:
+        self._cp.cuda.get_current_stream().synchronize()
+
+    def elementwise(self, name, in_params, out_params, body):
+        kernel = self._kernels.get(name)
+        if kernel is None:
+            kernel = self._kernels[name] = self._cp.ElementwiseKernel(
+                in_params, out_params, body, f"trainwell_{name}"
+            )
+        return kernel
+
+    def make_rng(self, host_rng):
+        return self._cp.random.RandomState(_seed_from(host_rng))
+
+    def rand(self, rng, shape, dtype):
+        return rng.random_sample(shape, dtype=self.dtype(dtype))
+
+    def randn(self, rng, shape, dtype):
+        return rng.standard_normal(shape, dtype=self.dtype(dtype))
+
+
+class _TorchBackend(Backend):
+    def __init__(self, name: str) -> None:
+        try:
+            import array_api_compat.torch as xp
+            import torch
+        except ImportError as exc:
+            raise BackendUnavailableError(
+                f"backend={name!r} needs PyTorch and array-api-compat ({exc}). Install them "
+                "(`pip install torch array-api-compat`) or use backend='numpy'."
+            ) from exc
+        device = name.partition(":")[2] or ("cuda" if torch.cuda.is_available() else "cpu")
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise BackendUnavailableError(
+                f"backend={name!r} asks for a CUDA device but PyTorch sees none. "
+                "Use backend='torch:cpu' or backend='numpy'."
+            )
+        super().__init__(name, xp, torch.device(device))
+        self._torch = torch
+
+    def is_array(self, x: Any) -> bool:
+        return isinstance(x, self._torch.Tensor)
+
+    def asarray(self, x: Any, dtype: Any = None) -> Any:
+        dt = None if dtype is None else self.dtype(dtype)
+        if isinstance(x, self._torch.Tensor):
+            return x.to(device=self.device, dtype=dt)
+        return self._torch.as_tensor(np.asarray(x), dtype=dt, device=self.device)
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        return x.detach().cpu().numpy().copy()
+
+    def reshape(self, x: Any, shape: tuple[int, ...]) -> Any:
+        return x.view(shape)
+
+    def matmul(self, a, b, out):
+        return self._torch.matmul(a, b, out=out)
+
+    def sum0(self, x, out):
+        return self._torch.sum(x, dim=0, out=out)
+
+    def assign(self, dst, src):
+        return dst.copy_(src)
+
+    def take(self, x, index):
+        return x.index_select(0, self._torch.as_tensor(np.asarray(index), device=x.device))
+
+    def all_finite(self, x) -> bool:
+        return bool(self._torch.isfinite(x).all())
+
+    def synchronize(self) -> None:
+        if self.device.type == "cuda":
+            self._torch.cuda.synchronize(self.device)
+
+    def make_rng(self, host_rng):
+        return self._torch.Generator(device=self.device).manual_seed(_seed_from(host_rng))
+
+    def rand(self, rng, shape, dtype):
+        return self._torch.rand(shape, generator=rng, dtype=self.dtype(dtype), device=self.device)
+
+    def randn(self, rng, shape, dtype):
+        return self._torch.randn(shape, generator=rng, dtype=self.dtype(dtype), device=self.device)
+
+
+def _import_cupy() -> Any:
+    """Import CuPy and check that it sees a GPU, with errors that say what to do."""
+    try:
+        import cupy
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            f"backend='cupy' needs CuPy, which is not installed ({exc}). {_GPU_HINT}"
+        ) from exc
+    try:
+        count = int(cupy.cuda.runtime.getDeviceCount())
+        reason = f"{count} CUDA devices"
+    except Exception as exc:  # CUDARuntimeError: no driver, no device
+        count, reason = 0, f"{type(exc).__name__}: {exc}"
+    if count < 1:
+        raise BackendUnavailableError(
+            f"backend='cupy' needs an NVIDIA GPU, but CUDA reports none ({reason}). {_GPU_HINT}"
+        )
+    try:
+        import array_api_compat.cupy  # noqa: F401
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            f"backend='cupy' needs array-api-compat ({exc}). {_GPU_HINT}"
+        ) from exc
+    return cupy
+
+
+_NUMPY = _NumpyBackend()
+_CACHE: dict[str, Backend] = {"numpy": _NUMPY}
+_BY_TYPE: dict[type, Backend] = {}
+_MODULE_NAMES = {
+    "numpy": "numpy",
+    "cupy": "cupy",
+    "torch": "torch",
+    "array_api_compat.numpy": "numpy",
+    "array_api_compat.cupy": "cupy",
+    "array_api_compat.torch": "torch",
+}
+
+
+def get_backend(spec: Any = "numpy") -> Backend:
+    """The backend for a name, an array namespace or a :class:`Backend`.
+
+    Parameters
+    ----------
+    spec : str, module, Backend or None
+        ``"numpy"`` (also None), ``"cupy"``, ``"torch"``, ``"torch:cpu"``, ``"torch:cuda"``,
+        ``"array_api_strict"``, the name of another array API library, or such a module
+        (``numpy``, ``cupy``, ``torch``, an ``array_api_compat`` namespace, ...).
+
+    Returns
+    -------
+    Backend
+        One shared object per name.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a name that is no array library.
+    BackendUnavailableError
+        When the library (or, for CuPy, a GPU) is missing; the message says what to install.
+
+    Examples
+    --------
+    >>> get_backend(np) is get_backend() is get_backend("numpy")
+    True
+    """
+    if isinstance(spec, Backend):
+        return spec
+    if spec is None:
+        return _NUMPY
+    if isinstance(spec, types.ModuleType):
+        name = _MODULE_NAMES.get(spec.__name__, spec.__name__)
+        if name not in _CACHE and name not in _MODULE_NAMES.values():
+            _CACHE[name] = _namespace_backend(name, spec)
+        return get_backend(name)
+    if not isinstance(spec, str):
+        raise InvalidParameterError(
+            "The 'backend' parameter must be a name such as 'numpy' or 'cupy', an array "
+            f"namespace module or a Backend. Got {spec!r} instead."
+        )
+    key = spec.strip().lower()
+    bk = _CACHE.get(key)
+    if bk is None:
+        if key == "cupy":
+            bk = _CupyBackend()
+        elif key == "torch" or key.startswith("torch:"):
+            bk = _TorchBackend(key)
+        else:
+            bk = _namespace_backend(key, None)
+        _CACHE[key] = bk
+    return bk
+
+
+def _namespace_backend(name: str, module: Any) -> Backend:
+    """The generic backend over an array API library given by module or import name."""
+    if module is None:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            raise InvalidParameterError(
+                f"The 'backend' parameter must be one of {', '.join(map(repr, BACKENDS))} "
+                f"or an installed array API library. Got {name!r} ({exc})."
+            ) from exc
+    if not hasattr(module, "__array_api_version__"):
+        raise InvalidParameterError(
+            f"backend={name!r}: the module is no array API namespace (it has no "
+            f"__array_api_version__); valid names: {', '.join(map(repr, BACKENDS))}."
+        )
+    return Backend(name, module)
+
+
+def backend_of(x: Any) -> Backend:
+    """The backend whose arrays ``x`` is (an optimizer finds its kernels this way).
+
+    Examples
+    --------
+    >>> backend_of(np.ones(2)).name
+    'numpy'
+    """
+    if isinstance(x, np.ndarray):
+        return _NUMPY
+    kind = type(x)
+    bk = _BY_TYPE.get(kind)
+    if bk is not None:
+        return bk
+    root = kind.__module__.partition(".")[0]
+    if root == "torch":  # one backend per device
+        return get_backend(f"torch:{x.device}")
+    if root == "cupy":
+        bk = get_backend("cupy")
+    else:
+        from array_api_compat import array_namespace
+
+        bk = get_backend(array_namespace(x))
+    _BY_TYPE[kind] = bk
+    return bk
