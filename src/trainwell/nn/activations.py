@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -30,11 +31,18 @@ class Activation:
         ``forward(Z, out) -> A``; ``out`` may be ``Z`` itself only for ``linear``.
     backward : callable
         ``backward(dA, Z, A) -> dZ``; may reuse ``dA``'s memory.
+    xp_forward, xp_backward : callable, optional
+        The same in the array API standard, for networks on other backends (see
+        :mod:`trainwell.backend`): ``xp_forward(xp, Z) -> A`` and
+        ``xp_backward(xp, dA, Z, A) -> dZ``, returning new arrays (the standard has no
+        ``out=``). An activation without them trains on NumPy only.
     """
 
     name: str
     forward: Callable[[np.ndarray, np.ndarray], np.ndarray]
     backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    xp_forward: Callable[[Any, Any], Any] | None = None
+    xp_backward: Callable[[Any, Any, Any, Any], Any] | None = None
 
 
 def _relu(Z, out):
@@ -104,13 +112,64 @@ def _softmax_back(dA, Z, A):
     return np.multiply(dA, A, out=dA)
 
 
+# The same functions in the array API standard (new arrays, no out=), with the NumPy
+# versions' order of operations, for networks on other backends.
+def _xp_relu(xp, Z):
+    return xp.maximum(Z, 0.0)
+
+
+def _xp_relu_back(xp, dA, Z, A):
+    return xp.where(Z > 0, dA, 0.0)
+
+
+def _xp_leaky(xp, Z):
+    return xp.where(Z > 0, Z, Z * LEAKY_SLOPE)
+
+
+def _xp_leaky_back(xp, dA, Z, A):
+    return xp.where(Z > 0, dA, dA * LEAKY_SLOPE)
+
+
+def _xp_tanh(xp, Z):
+    return xp.tanh(Z)
+
+
+def _xp_tanh_back(xp, dA, Z, A):
+    return dA * (1 - A * A)
+
+
+def _xp_sigmoid(xp, Z):
+    return (xp.tanh(Z * 0.5) + 1) * 0.5
+
+
+def _xp_sigmoid_back(xp, dA, Z, A):
+    return dA * (A * (1 - A))
+
+
+def _xp_linear(xp, Z):
+    return Z
+
+
+def _xp_linear_back(xp, dA, Z, A):
+    return dA
+
+
+def _xp_softmax(xp, Z):
+    E = xp.exp(Z - xp.max(Z, axis=1, keepdims=True))
+    return E / xp.sum(E, axis=1, keepdims=True)
+
+
+def _xp_softmax_back(xp, dA, Z, A):
+    return (dA - xp.sum(dA * A, axis=1, keepdims=True)) * A
+
+
 ACTIVATIONS: dict[str, Activation] = {
-    "relu": Activation("relu", _relu, _relu_back),
-    "leaky_relu": Activation("leaky_relu", _leaky, _leaky_back),
-    "tanh": Activation("tanh", _tanh, _tanh_back),
-    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_back),
-    "linear": Activation("linear", _linear, _linear_back),
-    "softmax": Activation("softmax", _softmax, _softmax_back),
+    "relu": Activation("relu", _relu, _relu_back, _xp_relu, _xp_relu_back),
+    "leaky_relu": Activation("leaky_relu", _leaky, _leaky_back, _xp_leaky, _xp_leaky_back),
+    "tanh": Activation("tanh", _tanh, _tanh_back, _xp_tanh, _xp_tanh_back),
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_back, _xp_sigmoid, _xp_sigmoid_back),
+    "linear": Activation("linear", _linear, _linear_back, _xp_linear, _xp_linear_back),
+    "softmax": Activation("softmax", _softmax, _softmax_back, _xp_softmax, _xp_softmax_back),
 }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..backend import backend_of
 from ..exceptions import CheckpointError
 
 FORMAT = "trainwell-network"
@@ -28,7 +29,9 @@ __all__ = ["load_network", "read_npz", "save_network", "write_npz_atomic"]
 
 def write_npz_atomic(path: Any, arrays: dict[str, np.ndarray]) -> None:
     """Write ``arrays`` to ``path`` through a temporary file and a rename, so a crash
-    mid-write never leaves a half-written file where a good one was."""
+    mid-write never leaves a half-written file where a good one was. Arrays of other
+    backends (a GPU network's parameters, an optimizer's state) are copied to the host."""
+    arrays = {k: v if isinstance(v, np.ndarray) else _host(v) for k, v in arrays.items()}
     path = Path(path)
     if path.suffix != ".npz":
         path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
@@ -44,6 +47,13 @@ def write_npz_atomic(path: Any, arrays: dict[str, np.ndarray]) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _host(value: Any) -> Any:
+    """A device array as a NumPy array; anything else (a Python scalar) as it is."""
+    if isinstance(value, (int, float, str, bool, np.generic)):
+        return value
+    return backend_of(value).to_numpy(value)
 
 
 def read_npz(path: Any, expected_format: str = FORMAT) -> dict[str, np.ndarray]:
@@ -88,13 +98,14 @@ def network_arrays(network: Any, fmt: str = FORMAT) -> dict[str, np.ndarray]:
     return arrays
 
 
-def network_from_arrays(arrays: dict[str, np.ndarray], source: str) -> Any:
-    """Rebuild a network from :func:`network_arrays` output."""
+def network_from_arrays(arrays: dict[str, np.ndarray], source: str, backend: Any = None) -> Any:
+    """Rebuild a network from :func:`network_arrays` output, on the saved backend unless
+    ``backend`` names another."""
     from .network import Network
 
     try:
         config = json.loads(str(arrays["config"]))
-        net = Network.from_config(config)
+        net = Network.from_config(config, backend=backend)
         theta = arrays["theta"]
     except (KeyError, ValueError, TypeError) as exc:
         raise CheckpointError(f"{source!r} has a missing or invalid network config: {exc}") from exc
@@ -103,12 +114,13 @@ def network_from_arrays(arrays: dict[str, np.ndarray], source: str) -> Any:
             f"{source!r}: parameter vector of shape {theta.shape} does not fit "
             f"the saved architecture ({net.theta.shape})."
         )
-    net.theta[...] = theta
+    bk = net.backend
+    net.theta[...] = theta if bk.is_numpy else bk.asarray(theta, net.dtype)
     for name, buf in net.buffers().items():
         key = f"buffer:{name}"
-        if key not in arrays or arrays[key].shape != buf.shape:
+        if key not in arrays or arrays[key].shape != tuple(buf.shape):
             raise CheckpointError(f"{source!r} lacks the running statistic {name!r}.")
-        buf[...] = arrays[key]
+        buf[...] = arrays[key] if bk.is_numpy else bk.asarray(arrays[key], net.dtype)
     return net
 
 
@@ -120,6 +132,6 @@ def save_network(network: Any, path: Any, extra: dict[str, np.ndarray] | None = 
     write_npz_atomic(path, arrays)
 
 
-def load_network(path: Any) -> Any:
-    """Load a network saved by :func:`save_network`."""
-    return network_from_arrays(read_npz(path), str(path))
+def load_network(path: Any, backend: Any = None) -> Any:
+    """Load a network saved by :func:`save_network` (on ``backend`` if given)."""
+    return network_from_arrays(read_npz(path), str(path), backend=backend)

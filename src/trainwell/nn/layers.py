@@ -16,6 +16,7 @@ import numpy as np
 
 from .._random import rand
 from .._validation import Interval, validate_params
+from ..backend import backend_of
 from ..exceptions import InvalidParameterError
 from ..optim.averages import ewa_step
 from .activations import Activation, get_activation
@@ -130,7 +131,12 @@ class Dense(Layer):
         self.db = grads.get("b")
 
     def initialize(self, rng):
-        self.W[...] = self.init(rng, self.W.shape)
+        if isinstance(self.W, np.ndarray):
+            self.W[...] = self.init(rng, self.W.shape)
+        else:  # drawn on the host exactly as for NumPy, then copied to the device once
+            bk = backend_of(self.W)
+            W = np.asarray(self.init(rng, tuple(self.W.shape)), bk.numpy_dtype(self.W.dtype))
+            self.W[...] = bk.asarray(W)
         if self.b is not None:
             self.b[...] = 0
 
@@ -281,10 +287,11 @@ class BatchNorm(Layer):
         super().bind(params, grads)
         self.gamma, self.beta = params["gamma"], params["beta"]
         self.dgamma, self.dbeta = grads["gamma"], grads["beta"]
-        dt = self.gamma.dtype
-        if self.running_mean is None or self.running_mean.dtype != dt:
-            self.running_mean = np.zeros(self.n_out, dtype=dt)
-            self.running_var = np.ones(self.n_out, dtype=dt)
+        rm = self.running_mean
+        if rm is None or type(rm) is not type(self.gamma) or rm.dtype != self.gamma.dtype:
+            xp = backend_of(self.gamma).xp  # the running statistics live with the parameters
+            self.running_mean = xp.zeros_like(self.gamma)
+            self.running_var = xp.ones_like(self.gamma)
 
     def initialize(self, rng):
         self.gamma[...] = 1

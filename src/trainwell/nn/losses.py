@@ -8,10 +8,13 @@ it stays finite for extreme logits.
 
 Extension point: a new loss subclasses :class:`Loss`, sets ``name`` and
 ``natural_activation``, implements ``cost`` and ``output_gradient``, and registers itself
-in ``LOSSES``.
+in ``LOSSES``. Networks on backends other than NumPy call the array API versions,
+``xp_cost`` and ``xp_output_gradient``, instead.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -55,6 +58,17 @@ class Loss:
         out *= 1.0 / m
         return out
 
+    def xp_cost(self, xp: Any, Z: Any, A: Any, Y: Any) -> float:  # pragma: no cover
+        """:meth:`cost` in the array API standard (networks on other backends)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no array API version (xp_cost); train it with "
+            "backend='numpy'."
+        )
+
+    def xp_output_gradient(self, xp: Any, Z: Any, A: Any, Y: Any) -> Any:
+        """:meth:`output_gradient` in the array API standard, as a new array."""
+        return (A - Y) * (1.0 / Y.shape[0])
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -79,6 +93,10 @@ class BinaryCrossEntropy(Loss):
         losses = np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
         return float(losses.sum()) / m
 
+    def xp_cost(self, xp, Z, A, Y):
+        losses = xp.maximum(Z, 0.0) - Z * Y + xp.log1p(xp.exp(-xp.abs(Z)))
+        return float(xp.sum(losses)) / Y.shape[0]
+
 
 class CategoricalCrossEntropy(Loss):
     r"""Categorical cross-entropy from a softmax output.
@@ -99,6 +117,11 @@ class CategoricalCrossEntropy(Loss):
         log_yhat = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         return -float((Y * log_yhat).sum()) / m
 
+    def xp_cost(self, xp, Z, A, Y):
+        shifted = Z - xp.max(Z, axis=1, keepdims=True)
+        log_yhat = shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
+        return -float(xp.sum(Y * log_yhat)) / Y.shape[0]
+
 
 class MeanSquaredError(Loss):
     r"""Half mean squared error, ``J = 1/(2m) sum_i ||a^(i) - y^(i)||^2``.
@@ -115,6 +138,10 @@ class MeanSquaredError(Loss):
         m = Y.shape[0]
         diff = A - Y
         return float(np.vdot(diff, diff)) / (2 * m)
+
+    def xp_cost(self, xp, Z, A, Y):
+        diff = A - Y
+        return float(xp.sum(diff * diff)) / (2 * Y.shape[0])
 
 
 LOSSES: dict[str, type[Loss]] = {

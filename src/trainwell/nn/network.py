@@ -16,6 +16,7 @@ import numpy as np
 
 from .._random import RandomLike, check_random_state
 from .._validation import Interval, check_X, validate_params
+from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from .activations import get_activation
 from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
@@ -45,6 +46,11 @@ class Network:
     dtype : {"float64", "float32"}, default="float64"
     input_dim : int, optional
         n[0]; when omitted the network is built at its first use.
+    backend : {"numpy", "cupy", "torch", "array_api_strict"} or Backend, default="numpy"
+        The array library the engine runs on (see :mod:`trainwell.backend`): "cupy" trains
+        on an NVIDIA GPU (``pip install 'trainwell[gpu]'``). Initial weights are drawn on
+        the host as for NumPy (the same values) and copied once; ``theta``, ``grad`` and the
+        layers' arrays live on the device, and ``forward``/``predict`` return NumPy arrays.
 
     Attributes
     ----------
@@ -71,6 +77,7 @@ class Network:
         random_state: RandomLike = None,
         dtype: Any = "float64",
         input_dim: int | None = None,
+        backend: Any = "numpy",
     ) -> None:
         validate_params(
             {"l2": [Interval("real", 0, None)], "l1": [Interval("real", 0, None)]},
@@ -92,6 +99,8 @@ class Network:
             )
         self.random_state = random_state
         self.rng = check_random_state(random_state)
+        self.backend = get_backend(backend)
+        self._engine: Any = None  # the array-API passes, for backends other than NumPy
         self.input_dim: int | None = None
         self._out_grad: np.ndarray | None = None
         self._wire()
@@ -144,8 +153,8 @@ class Network:
             raise InvalidParameterError("categorical_crossentropy needs at least 2 output units.")
         ordered = [s for s in specs if s[1] == "W"] + [s for s in specs if s[1] != "W"]
         sizes = [int(np.prod(shape)) for _, _, shape in ordered]
-        self.theta = np.zeros(sum(sizes), dtype=self.dtype)
-        self.grad = np.zeros_like(self.theta)
+        self.theta = self.backend.zeros(sum(sizes), self.dtype)
+        self.grad = self.backend.zeros(sum(sizes), self.dtype)
         self.n_weights = sum(sz for (_, k, _), sz in zip(ordered, sizes) if k == "W")
         self._slices: dict[str, slice] = {}
         self._shapes = {f"{kind}{layer.index}": shape for layer, kind, shape in specs}
@@ -159,7 +168,12 @@ class Network:
         for layer in self.layers:
             self._need_input_grad.append(seen_params)
             seen_params = seen_params or bool(layer.param_shapes())
-        self._reg_scratch = np.empty(self.n_weights, dtype=self.dtype)
+        if self.backend.is_numpy:
+            self._reg_scratch = np.empty(self.n_weights, dtype=self.dtype)
+        else:
+            from ._xp import XPEngine
+
+            self._engine = XPEngine(self)
         self.input_dim = int(input_dim)
         for layer in self.layers:
             layer.initialize(self.rng)
@@ -171,8 +185,8 @@ class Network:
             params, grads = {}, {}
             for kind, shape in layer.param_shapes():
                 sl = self._slices[f"{kind}{layer.index}"]
-                params[kind] = self.theta[sl].reshape(shape)
-                grads[kind] = self.grad[sl].reshape(shape)
+                params[kind] = self.backend.reshape(self.theta[sl], shape)
+                grads[kind] = self.backend.reshape(self.grad[sl], shape)
             layer.bind(params, grads)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -203,7 +217,7 @@ class Network:
         return {"d" + k: self._view(self.grad, k) for k in self.parameter_names()}
 
     def _view(self, flat: np.ndarray, name: str) -> np.ndarray:
-        return flat[self._slices[name]].reshape(self._shapes[name])
+        return self.backend.reshape(flat[self._slices[name]], self._shapes[name])
 
     def set_parameters(self, values: dict[str, Any]) -> None:
         """Copy named arrays (``{"W1": ..., "b1": ...}``) into the buffer, checking shapes."""
@@ -220,7 +234,7 @@ class Network:
                 )
             if value.shape != params[name].shape:
                 raise DataError(f"{name} must have shape {params[name].shape}; got {value.shape}.")
-            params[name][...] = value
+            params[name][...] = value if self.backend.is_numpy else self.backend.asarray(value)
 
     def buffers(self) -> dict[str, np.ndarray]:
         """Non-learned state (batch norm's running averages), keyed like running_mean1."""
@@ -228,12 +242,16 @@ class Network:
 
     # ------------------------------------------------------------------ passes
     def _forward(self, X: np.ndarray, mode: Mode) -> np.ndarray:
+        if self._engine is not None:
+            return self._engine.forward(X, mode)
         A = X
         for layer in self.layers:
             A = layer.forward(A, mode, self.rng)
         return A
 
     def _regularization_cost(self, m: int) -> float:
+        if self._engine is not None:
+            return self._engine.regularization_cost(m)
         w = self.theta[: self.n_weights]
         cost = 0.0
         if self.l2:
@@ -244,6 +262,8 @@ class Network:
 
     def _backward(self, Y: np.ndarray) -> None:
         """Backpropagate from the output of the last forward pass into ``grad``."""
+        if self._engine is not None:
+            return self._engine.backward(Y)
         out = self.layers[-1]
         m = Y.shape[0]
         buf = self._out_grad
@@ -273,6 +293,8 @@ class Network:
         ``X`` (m, n[0]) and ``Y`` (m, n[L]) must already be validated and encoded (see
         :meth:`encode_targets`); this is the training loop's inner call.
         """
+        if self._engine is not None:
+            return self._engine.loss_and_gradient(X, Y, mode)
         A = self._forward(X, mode)
         cost = self.loss.cost(self.layers[-1].Z, A, Y) + self._regularization_cost(Y.shape[0])
         self._backward(Y)
@@ -280,8 +302,18 @@ class Network:
 
     # ------------------------------------------------------------------ public boundary
     def check_input(self, X: Any, name: str = "X") -> np.ndarray:
-        """Validate X (2-D, finite, numeric) and build the network on first use."""
-        X = check_X(X, name=name, n_features=self.input_dim, dtype=self.dtype)
+        """Validate X (2-D, finite, numeric) and build the network on first use.
+
+        On a backend other than NumPy the result is on the device: a host array is checked
+        on the host and copied once, a device array is checked where it lies."""
+        bk = self.backend
+        if not bk.is_numpy and bk.is_array(X):
+            from ._xp import check_device_X
+
+            X = check_device_X(bk, X, name, self.input_dim, self.dtype)
+        else:
+            X = check_X(X, name=name, n_features=self.input_dim, dtype=self.dtype)
+            X = X if bk.is_numpy else bk.asarray(X)
         if self.input_dim is None:
             self.build(X.shape[1])
         return X
@@ -294,8 +326,15 @@ class Network:
         """Validate labels/targets for this loss and return Y of shape (m, n[L]).
 
         binary_crossentropy: labels in {0, 1}; categorical_crossentropy: integer classes in
-        [0, n[L]) or one-hot rows; mse: real targets.
+        [0, n[L]) or one-hot rows; mse: real targets. On a backend other than NumPy the
+        labels are checked on the host and Y is returned on the device.
         """
+        bk = self.backend
+        if bk.is_numpy:
+            return self._encode_targets(y, m)
+        return bk.asarray(self._encode_targets(bk.to_numpy(y) if bk.is_array(y) else y, m))
+
+    def _encode_targets(self, y: Any, m: int | None) -> np.ndarray:
         self._check_built()
         y = np.asarray(y)
         if m is not None and y.shape[0] != m:
@@ -344,14 +383,20 @@ class Network:
     def forward(self, X: Any, training: bool = False) -> np.ndarray:
         """The output A[L] for X (a copy); ``training=True`` uses dropout and batch stats."""
         X = self.check_input(X)
-        return self._forward(X, TRAIN if training else INFER).copy()
+        A = self._forward(X, TRAIN if training else INFER)
+        return A.copy() if self.backend.is_numpy else self.backend.to_numpy(A)
 
     def cost(self, X: Any, y: Any) -> float:
         """J = data loss + regularization on (X, y), in inference mode."""
         X = self.check_input(X)
         Y = self.encode_targets(y, X.shape[0])
         A = self._forward(X, INFER)
-        return self.loss.cost(self.layers[-1].Z, A, Y) + self._regularization_cost(X.shape[0])
+        data = (
+            self._engine.data_cost(A, Y)
+            if self._engine is not None
+            else self.loss.cost(self.layers[-1].Z, A, Y)
+        )
+        return data + self._regularization_cost(X.shape[0])
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities (m, n_classes) summing to 1; a single sigmoid unit gives
@@ -396,10 +441,15 @@ class Network:
             "l1": self.l1,
             "dtype": self.dtype.name,
             "input_dim": self.input_dim,
+            "backend": self.backend.name,
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], random_state: RandomLike = None) -> Network:
+    def from_config(
+        cls, config: dict[str, Any], random_state: RandomLike = None, backend: Any = None
+    ) -> Network:
+        """Rebuild from :meth:`get_config`; ``backend`` overrides the config's (e.g. "numpy"
+        to run a GPU-trained network on a machine without one)."""
         from .layers import layer_from_config
 
         return cls(
@@ -410,6 +460,7 @@ class Network:
             dtype=config["dtype"],
             input_dim=config.get("input_dim"),
             random_state=random_state,
+            backend=backend if backend is not None else config.get("backend", "numpy"),
         )
 
     def save(self, path: Any) -> None:
@@ -420,11 +471,14 @@ class Network:
         save_network(self, path)
 
     @classmethod
-    def load(cls, path: Any) -> Network:
-        """Read a network written by :meth:`save`; clear errors for bad files."""
+    def load(cls, path: Any, backend: Any = None) -> Network:
+        """Read a network written by :meth:`save`; clear errors for bad files.
+
+        The network comes back on the backend it was saved from unless ``backend`` names
+        another (files always hold NumPy arrays)."""
         from .io import load_network
 
-        return load_network(path)
+        return load_network(path, backend=backend)
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)

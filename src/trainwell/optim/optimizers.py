@@ -6,7 +6,9 @@ learning_rate)``, which updates ``theta`` (and the state arrays) in place with a
 whole-array operations, whatever the depth, and returns them so the data flow is visible.
 State holds ``t`` (steps taken) and the arrays ``v`` (EWA of gradients) and ``s`` (EWA of
 squared gradients); keys starting with ``_`` are scratch space, not saved in checkpoints.
-Works on float32 and float64 buffers alike.
+Works on float32 and float64 buffers alike, and on the arrays of other backends (see
+:mod:`trainwell.backend`): there the step is one fused elementwise kernel where the backend
+compiles one (CuPy), else the same arithmetic in array API expressions.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import Interval, validate_params
+from ..backend import backend_of
 from ..exceptions import InvalidParameterError
 from .averages import ewa_step
 
@@ -58,6 +61,39 @@ class Optimizer:
             tmp = state["_tmp"] = np.empty_like(theta)
         return tmp
 
+    # The step for arrays of other backends. ``_kernel`` is the whole update as one CuPy
+    # ElementwiseKernel (inputs: g and the scalars of ``_kernel_scalars``; outputs: theta
+    # and the state arrays named in ``_state_keys``); ``_xp_step`` is the same arithmetic
+    # in array API expressions, for backends that compile no kernels.
+    _kernel: tuple[str, str, str] | None = None
+    _state_keys: tuple[str, ...] = ()
+
+    def _kernel_scalars(self, state: dict[str, Any], learning_rate: float) -> tuple:
+        return (learning_rate,)
+
+    def _xp_step(self, theta: Any, grad: Any, state: dict[str, Any], lr: float) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+    def _xp_update(
+        self, theta: Any, grad: Any, state: dict[str, Any], learning_rate: float
+    ) -> tuple[Any, dict[str, Any]]:
+        state["t"] += 1
+        kernel = None
+        if self._kernel is not None:
+            kernel = backend_of(theta).elementwise(self.name, *self._kernel)
+        if kernel is None:
+            self._xp_step(theta, grad, state, learning_rate)
+        else:
+            scalars = [theta.dtype.type(c) for c in self._kernel_scalars(state, learning_rate)]
+            kernel(grad, *scalars, theta, *(state[k] for k in self._state_keys))
+        return theta, state
+
+
+def _zeros_like(theta: Any) -> Any:
+    if isinstance(theta, np.ndarray):
+        return np.zeros_like(theta)
+    return backend_of(theta).xp.zeros_like(theta)
+
 
 @dataclass(frozen=True)
 class GradientDescent(Optimizer):
@@ -72,8 +108,14 @@ class GradientDescent(Optimizer):
     """
 
     name = "gd"
+    _kernel = ("T g, T lr", "T theta", "theta -= lr * g")
+
+    def _xp_step(self, theta, grad, state, lr):
+        theta -= lr * grad
 
     def update(self, theta, grad, state, learning_rate):
+        if not isinstance(theta, np.ndarray):
+            return self._xp_update(theta, grad, state, learning_rate)
         tmp = self._scratch(state, theta)
         np.multiply(grad, learning_rate, out=tmp)
         theta -= tmp
@@ -113,17 +155,32 @@ class Momentum(Optimizer):
         validate_params({"beta": _BETA}, {"beta": self.beta}, "Momentum")
 
     def init(self, theta):
-        return {"t": 0, "v": np.zeros_like(theta)}
+        return {"t": 0, "v": _zeros_like(theta)}
+
+    _kernel = (
+        "T g, T beta, T omb, T scale",
+        "T theta, T v",
+        "v = beta * v + omb * g; theta -= scale * v",
+    )
+    _state_keys = ("v",)
+
+    def _scale(self, t, learning_rate):
+        return learning_rate / (1.0 - self.beta**t) if self.bias_correction else learning_rate
+
+    def _kernel_scalars(self, state, learning_rate):
+        return (self.beta, 1.0 - self.beta, self._scale(state["t"], learning_rate))
+
+    def _xp_step(self, theta, grad, state, lr):
+        v = ewa_step(state["v"], grad, self.beta)
+        theta -= self._scale(state["t"], lr) * v
 
     def update(self, theta, grad, state, learning_rate):
+        if not isinstance(theta, np.ndarray):
+            return self._xp_update(theta, grad, state, learning_rate)
         tmp = self._scratch(state, theta)
         state["t"] += 1
         v = ewa_step(state["v"], grad, self.beta, tmp)
-        scale = (
-            learning_rate / (1.0 - self.beta ** state["t"])
-            if self.bias_correction
-            else learning_rate
-        )
+        scale = self._scale(state["t"], learning_rate)
         np.multiply(v, scale, out=tmp)
         theta -= tmp
         return theta, state
@@ -163,9 +220,25 @@ class RMSprop(Optimizer):
         )
 
     def init(self, theta):
-        return {"t": 0, "s": np.zeros_like(theta)}
+        return {"t": 0, "s": _zeros_like(theta)}
+
+    _kernel = (
+        "T g, T beta2, T omb2, T eps, T lr",
+        "T theta, T s",
+        "s = beta2 * s + omb2 * (g * g); theta -= lr * (g / (sqrt(s) + eps))",
+    )
+    _state_keys = ("s",)
+
+    def _kernel_scalars(self, state, learning_rate):
+        return (self.beta2, 1.0 - self.beta2, self.epsilon, learning_rate)
+
+    def _xp_step(self, theta, grad, state, lr):
+        s = ewa_step(state["s"], grad * grad, self.beta2)
+        theta -= lr * (grad / (backend_of(theta).xp.sqrt(s) + self.epsilon))
 
     def update(self, theta, grad, state, learning_rate):
+        if not isinstance(theta, np.ndarray):
+            return self._xp_update(theta, grad, state, learning_rate)
         tmp = self._scratch(state, theta)
         state["t"] += 1
         np.multiply(grad, grad, out=tmp)
@@ -224,9 +297,30 @@ class Adam(Optimizer):
         )
 
     def init(self, theta):
-        return {"t": 0, "v": np.zeros_like(theta), "s": np.zeros_like(theta)}
+        return {"t": 0, "v": _zeros_like(theta), "s": _zeros_like(theta)}
+
+    _kernel = (
+        "T g, T beta1, T omb1, T beta2, T omb2, T c2, T eps, T step",
+        "T theta, T v, T s",
+        "v = beta1 * v + omb1 * g; s = beta2 * s + omb2 * (g * g); "
+        "theta -= step * (v / (sqrt(s * c2) + eps))",
+    )
+    _state_keys = ("v", "s")
+
+    def _kernel_scalars(self, state, learning_rate):
+        t, b1, b2 = state["t"], self.beta1, self.beta2
+        c2, step = 1.0 / (1.0 - b2**t), learning_rate / (1.0 - b1**t)
+        return (b1, 1.0 - b1, b2, 1.0 - b2, c2, self.epsilon, step)
+
+    def _xp_step(self, theta, grad, state, lr):
+        _, _, _, _, c2, eps, step = self._kernel_scalars(state, lr)
+        v = ewa_step(state["v"], grad, self.beta1)
+        s = ewa_step(state["s"], grad * grad, self.beta2)
+        theta -= step * (v / (backend_of(theta).xp.sqrt(s * c2) + eps))
 
     def update(self, theta, grad, state, learning_rate):
+        if not isinstance(theta, np.ndarray):
+            return self._xp_update(theta, grad, state, learning_rate)
         tmp = self._scratch(state, theta)
         t = state["t"] = state["t"] + 1
         v = ewa_step(state["v"], grad, self.beta1, tmp)

@@ -1,0 +1,243 @@
+"""The engine's passes for networks on backends other than NumPy.
+
+A NumPy network runs its layers' own methods: ``out=`` calls into preallocated buffers.
+A network on any other backend (CuPy, PyTorch, ``array_api_strict``; see
+:mod:`trainwell.backend`) runs these functions instead, chosen once when it is built. They
+compute the same mathematics in the array API standard, in the NumPy code's order of
+operations, over the same layer objects and the same flat ``theta``/``grad`` buffers:
+
+- each operation returns a new array (the standard has no ``out=``), except the parameter
+  gradients, which the backend writes into their views of ``grad``
+  (:meth:`~trainwell.backend.Backend.matmul`, :meth:`~trainwell.backend.Backend.sum0`);
+- dropout masks come from the backend's device generator, seeded once from the network's
+  NumPy generator (``array_api_strict`` draws from that generator itself, so its masks
+  equal NumPy's);
+- layers keep what backward needs as attributes (``Z``, ``A``, ``mask``, ``Z_norm``, ...),
+  as the NumPy methods do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..exceptions import DataError, InvalidParameterError
+from ..optim.averages import ewa_step
+from .layers import BatchNorm, Dense, Dropout
+
+__all__ = ["XPEngine", "check_device_X"]
+
+
+def _act(layer: Any, direction: str) -> Any:
+    fn = getattr(layer.activation, direction)
+    if fn is None:
+        raise InvalidParameterError(
+            f"The activation {layer.activation.name!r} has no array API version; use "
+            "backend='numpy' for it."
+        )
+    return fn
+
+
+# ---------------------------------------------------------------------- Dense
+def _dense_forward(eng, layer, A_prev, mode):
+    Z = A_prev @ layer.W.T
+    if layer.b is not None:
+        Z += layer.b
+    A = Z if layer.activation.name == "linear" else layer._xp_fwd(eng.xp, Z)
+    layer.A_prev, layer.Z, layer.A = A_prev, Z, A
+    return A
+
+
+def _dense_backward(eng, layer, dA, need_input_grad):
+    dZ = layer._xp_bwd(eng.xp, dA, layer.Z, layer.A)
+    return _dense_backward_dZ(eng, layer, dZ, need_input_grad)
+
+
+def _dense_backward_dZ(eng, layer, dZ, need_input_grad):
+    eng.bk.matmul(dZ.T, layer.A_prev, layer.dW)
+    if layer.db is not None:
+        eng.bk.sum0(dZ, layer.db)
+    return dZ @ layer.W if need_input_grad else None
+
+
+# ---------------------------------------------------------------------- Dropout
+def _dropout_forward(eng, layer, A_prev, mode):
+    layer._active = mode.dropout and layer.keep_prob < 1.0
+    if not layer._active:
+        return A_prev
+    mask, shape = layer.mask, tuple(A_prev.shape)
+    if not (mode.freeze_masks and mask is not None and tuple(mask.shape) == shape):
+        U = eng.bk.rand(eng.device_rng(), shape, A_prev.dtype)
+        mask = eng.xp.astype(U < layer.keep_prob, A_prev.dtype) * (1.0 / layer.keep_prob)
+        layer.mask = mask
+    return A_prev * mask
+
+
+def _dropout_backward(eng, layer, dA, need_input_grad):
+    return dA * layer.mask if layer._active else dA
+
+
+# ---------------------------------------------------------------------- BatchNorm
+def _bn_forward(eng, layer, Z, mode):
+    xp, m = eng.xp, Z.shape[0]
+    layer.training = mode.training
+    if mode.training:
+        mu = xp.mean(Z, axis=0)
+        Zc = Z - mu
+        var = xp.mean(Zc * Zc, axis=0)
+        if mode.update_stats:
+            ewa_step(layer.running_mean, mu, layer.momentum)
+            ewa_step(layer.running_var, var * (m / (m - 1) if m > 1 else 1.0), layer.momentum)
+    else:
+        Zc = Z - layer.running_mean
+        var = layer.running_var
+    layer.inv_std = 1.0 / xp.sqrt(var + layer.epsilon)
+    layer.Z_norm = Zc * layer.inv_std
+    layer.Z_tilde = layer.Z = layer.Z_norm * layer.gamma + layer.beta
+    linear = layer.activation.name == "linear"
+    layer.A = layer.Z_tilde if linear else layer._xp_fwd(xp, layer.Z_tilde)
+    return layer.A
+
+
+def _bn_backward(eng, layer, dA, need_input_grad):
+    dZ_tilde = layer._xp_bwd(eng.xp, dA, layer.Z_tilde, layer.A)
+    return _bn_backward_dZ(eng, layer, dZ_tilde, need_input_grad)
+
+
+def _bn_backward_dZ(eng, layer, dZ_tilde, need_input_grad):
+    xp = eng.xp
+    eng.bk.sum0(dZ_tilde * layer.Z_norm, layer.dgamma)
+    eng.bk.sum0(dZ_tilde, layer.dbeta)
+    dZ_norm = dZ_tilde * layer.gamma
+    if not layer.training:
+        return dZ_norm * layer.inv_std
+    m = dZ_tilde.shape[0]
+    return (layer.inv_std / m) * (
+        m * dZ_norm
+        - xp.sum(dZ_norm, axis=0)
+        - layer.Z_norm * xp.sum(dZ_norm * layer.Z_norm, axis=0)
+    )
+
+
+# (forward, backward, backward from dZ) per layer class; subclasses use their base's.
+_PASSES = {
+    Dense: (_dense_forward, _dense_backward, _dense_backward_dZ),
+    Dropout: (_dropout_forward, _dropout_backward, None),
+    BatchNorm: (_bn_forward, _bn_backward, _bn_backward_dZ),
+}
+
+
+def _passes(layer: Any) -> tuple:
+    for cls, fns in _PASSES.items():
+        if isinstance(layer, cls):
+            if cls is not Dropout:
+                layer._xp_fwd = _act(layer, "xp_forward")
+                layer._xp_bwd = _act(layer, "xp_backward")
+            return fns
+    raise InvalidParameterError(
+        f"{type(layer).__name__} has no array API version; use backend='numpy' for it."
+    )
+
+
+class XPEngine:
+    """Forward, cost and backward of ``network`` on its (non-NumPy) backend.
+
+    Built by :meth:`Network.build`; the network's ``_forward``, ``_backward``,
+    ``loss_and_gradient`` and cost methods hand their work to it.
+    """
+
+    def __init__(self, network: Any) -> None:
+        self.net, self.bk = network, network.backend
+        self.xp = self.bk.xp
+        self._plan = [(layer, *_passes(layer)) for layer in network.layers]
+        self._host_rng: Any = None
+        self._device_rng: Any = None
+
+    def device_rng(self) -> Any:
+        """The device generator, (re)seeded from the network's ``rng`` when that changes."""
+        if self.net.rng is not self._host_rng:
+            self._host_rng = self.net.rng
+            self._device_rng = self.bk.make_rng(self._host_rng)
+        return self._device_rng
+
+    def forward(self, X: Any, mode: Any) -> Any:
+        A = X
+        for layer, forward, _, _ in self._plan:
+            A = forward(self, layer, A, mode)
+        return A
+
+    def data_cost(self, A: Any, Y: Any) -> float:
+        return self.net.loss.xp_cost(self.xp, self.net.layers[-1].Z, A, Y)
+
+    def regularization_cost(self, m: int) -> float:
+        net, xp = self.net, self.xp
+        if not (net.l2 or net.l1):
+            return 0.0
+        w = net.theta[: net.n_weights]
+        cost = 0.0
+        if net.l2:
+            cost += net.l2 / (2 * m) * float(xp.sum(w * w))
+        if net.l1:
+            cost += net.l1 / m * float(xp.sum(xp.abs(w)))
+        return cost
+
+    def backward(self, Y: Any) -> None:
+        net, xp = self.net, self.xp
+        out = net.layers[-1]
+        d = net.loss.xp_output_gradient(xp, out.Z, out.A, Y)
+        last = len(self._plan) - 1
+        need = net._need_input_grad
+        layer, _, backward, backward_dZ = self._plan[last]
+        d = (backward_dZ if net._fused else backward)(self, layer, d, need[last])
+        for i in range(last - 1, -1, -1):
+            layer, _, backward, _ = self._plan[i]
+            d = backward(self, layer, d, need[i])
+        if net.l2 or net.l1:
+            m = Y.shape[0]
+            gw, w = net.grad[: net.n_weights], net.theta[: net.n_weights]
+            if net.l2:
+                gw += w * (net.l2 / m)
+            if net.l1:
+                gw += xp.sign(w) * (net.l1 / m)
+
+    def loss_and_gradient(self, X: Any, Y: Any, mode: Any) -> float:
+        A = self.forward(X, mode)
+        cost = self.data_cost(A, Y) + self.regularization_cost(Y.shape[0])
+        self.backward(Y)
+        return cost
+
+    def evaluate(self, X: Any, Y: Any, mode: Any) -> tuple[float, float | None]:
+        """Cost and accuracy (None for mse) of encoded (X, Y), as the training loop's
+        ``evaluate`` computes them on NumPy."""
+        xp, loss = self.xp, self.net.loss.name
+        A = self.forward(X, mode)
+        cost = self.data_cost(A, Y) + self.regularization_cost(X.shape[0])
+        if loss == "binary_crossentropy":
+            hits = (A > 0.5) == (Y > 0.5)
+        elif loss == "categorical_crossentropy":
+            hits = xp.argmax(A, axis=1) == xp.argmax(Y, axis=1)
+        else:
+            return cost, None
+        return cost, float(xp.mean(xp.astype(hits, A.dtype)))
+
+
+def check_device_X(bk: Any, X: Any, name: str, n_features: int | None, dtype: Any) -> Any:
+    """Check an array already on the backend's device (2-D, numeric, finite, right width)
+    without copying it to the host; return it in the network's dtype."""
+    xp = bk.xp
+    if X.ndim != 2:
+        raise DataError(f"{name} must be 2-D (n_samples, n_features); got shape {tuple(X.shape)}.")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise DataError(f"{name} has shape {tuple(X.shape)}; it needs samples and features.")
+    if not xp.isdtype(X.dtype, ("real floating", "integral", "bool")):
+        raise DataError(f"{name} must be real-valued; got dtype {X.dtype}.")
+    if n_features is not None and X.shape[1] != n_features:
+        raise DataError(
+            f"{name} has {X.shape[1]} features (columns) but the network was built "
+            f"for {n_features}."
+        )
+    target = bk.dtype(dtype)
+    if X.dtype != target:
+        X = xp.astype(X, target)
+    if not bk.all_finite(X):
+        raise DataError(f"{name} contains NaN or infinity; impute or drop those values first.")
+    return X
