@@ -1,0 +1,445 @@
+"""The machinery behind :mod:`trainwell.sklearn`: constraints, network building, training.
+
+:class:`BaseMLP` turns the estimators' flat hyperparameters into a
+:class:`~trainwell.nn.Network`, an optimizer and a schedule inside ``fit``, trains with
+:func:`trainwell.training.fit`, and keeps everything a continued run needs (optimizer
+state, shuffling generator, dropout generator, input standardizer) on the estimator, so
+``warm_start``, ``partial_fit`` and a pickled copy continue bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._random import check_random_state, from_state, get_state
+from ._validation import InstanceOf, Interval, Options, validate_params
+from .exceptions import DataError, InvalidParameterError, TrainingDiverged
+from .nn import BatchNorm, Dense, Dropout, Network
+from .nn.io import network_arrays, network_from_arrays
+from .optim import get_optimizer, get_schedule
+from .optim.schedules import SCHEDULES
+from .training import Callback, EarlyStopping, fit
+from .training.batches import resolve_batch_size
+
+__all__ = ["BaseMLP"]
+
+
+class _Sequence:
+    """A list or tuple of ``length`` items (any length when None) that all satisfy
+    ``item`` (any item when None)."""
+
+    def __init__(self, description: str, item: Any = None, length: int | None = None) -> None:
+        self.description, self.item, self.length = description, item, length
+
+    def is_satisfied_by(self, value: Any) -> bool:
+        return (
+            isinstance(value, (list, tuple))
+            and (self.length is None or len(value) == self.length)
+            and (self.item is None or all(self.item.is_satisfied_by(v) for v in value))
+        )
+
+    def __str__(self) -> str:
+        return self.description
+
+
+_BOOL = InstanceOf((bool, np.bool_), "a bool")
+_UNIT = Interval("real", 0, 1, "right")
+_BETA = [Interval("real", 0, 1, "left")]
+_FIXED = ("activation", "batch_norm", "dtype", "normalize_inputs", "optimizer")
+
+
+class _Standardizer:
+    """``x_norm = (x - mu) / sigma`` per feature, fitted on the training set.
+
+    A constant feature keeps ``sigma = 1`` (it is only centered), so no division by zero.
+    """
+
+    def __init__(self, X: np.ndarray) -> None:
+        mu = X.mean(axis=0, dtype=np.float64)
+        sigma = X.std(axis=0, dtype=np.float64)
+        sigma[sigma <= np.finfo(np.float64).eps * np.maximum(1.0, np.abs(mu))] = 1.0
+        self.mean_, self.scale_ = mu.astype(X.dtype), sigma.astype(X.dtype)
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.mean_) / self.scale_
+
+
+class _ValidationScores(Callback):
+    """Append ``score(network)`` on the validation set after every epoch."""
+
+    def __init__(self, score: Any) -> None:
+        self.score, self.scores = score, []
+
+    def on_epoch_end(self, epoch, logs, ctx):
+        self.scores.append(float(self.score(ctx.network)))
+
+
+class BaseMLP(BaseEstimator):
+    """Shared fit / partial_fit / pickling logic; subclasses encode targets and predict."""
+
+    _parameter_constraints: dict[str, list] = {
+        "hidden_layer_sizes": [
+            Interval("int", 1, None),
+            _Sequence("a tuple of ints >= 1", Interval("int", 1, None)),
+        ],
+        "activation": [Options({"relu", "leaky_relu", "tanh", "sigmoid", "linear"})],
+        "init": [Options({"auto", "zeros", "random", "he", "xavier", "glorot", "glorot_uniform"})],
+        "l2": [Interval("real", 0, None)],
+        "l1": [Interval("real", 0, None)],
+        "keep_prob": [_UNIT, _Sequence("a list of floats in (0, 1]", _UNIT)],
+        "batch_norm": [_BOOL],
+        "optimizer": [Options({"gd", "momentum", "rmsprop", "adam"})],
+        "learning_rate": [Interval("real", 0, None, "neither")],
+        "beta": _BETA,
+        "beta1": _BETA,
+        "beta2": _BETA,
+        "epsilon": [Interval("real", 0, None, "neither")],
+        "lr_schedule": [None, Options(SCHEDULES)],
+        "lr_schedule_params": [None, InstanceOf((dict,), "a dict")],
+        "batch_size": [Interval("int", 1, None), Options({"auto"}), None],
+        "max_epochs": [Interval("int", 1, None)],
+        "early_stopping": [_BOOL],
+        "validation_fraction": [Interval("real", 0, 1, "neither")],
+        "validation_data": [None, _Sequence("a pair (X_val, y_val)", length=2)],
+        "patience": [Interval("int", 1, None)],
+        "tol": [Interval("real", 0, None)],
+        "normalize_inputs": [_BOOL],
+        "dtype": [Options({"float64", "float32"})],
+        "warm_start": [_BOOL],
+        "random_state": [
+            None,
+            Interval("int", 0, 2**32 - 1),
+            InstanceOf((np.random.RandomState, np.random.Generator), "a RandomState or Generator"),
+        ],
+        "verbose": [Interval("int", 0, None), _BOOL],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes: int | tuple[int, ...] = (100,),
+        *,
+        activation: str = "relu",
+        init: str = "auto",
+        l2: float = 0.0,
+        l1: float = 0.0,
+        keep_prob: float | tuple[float, ...] = 1.0,
+        batch_norm: bool = False,
+        optimizer: str = "adam",
+        learning_rate: float = 0.001,
+        beta: float = 0.9,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+        lr_schedule: str | None = None,
+        lr_schedule_params: dict[str, Any] | None = None,
+        batch_size: int | str | None = "auto",
+        max_epochs: int = 200,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        validation_data: tuple[Any, Any] | None = None,
+        patience: int = 10,
+        tol: float = 1e-4,
+        normalize_inputs: bool = True,
+        dtype: str = "float64",
+        warm_start: bool = False,
+        random_state: Any = None,
+        verbose: int = 0,
+    ) -> None:
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.init = init
+        self.l2 = l2
+        self.l1 = l1
+        self.keep_prob = keep_prob
+        self.batch_norm = batch_norm
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.beta = beta
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.lr_schedule = lr_schedule
+        self.lr_schedule_params = lr_schedule_params
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.validation_data = validation_data
+        self.patience = patience
+        self.tol = tol
+        self.normalize_inputs = normalize_inputs
+        self.dtype = dtype
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # Subclasses define _encode_targets(y, reset, classes) -> Y (setting classes_ and
+    # n_outputs_ when reset), _output_layer() -> (n_outputs, activation, loss) and
+    # _score_network(network, X_val, Y_val) -> score.
+    _y_numeric = False
+
+    # ------------------------------------------------------------------ checks
+    def _validate_params(self) -> None:
+        validate_params(
+            self._parameter_constraints, self.get_params(deep=False), type(self).__name__
+        )
+        name, sizes, keep = type(self).__name__, self._hidden_sizes(), self.keep_prob
+        if isinstance(keep, (list, tuple)) and len(keep) != len(sizes):
+            raise InvalidParameterError(
+                f"The 'keep_prob' parameter of {name} must have one value per hidden layer "
+                f"({len(sizes)} for hidden_layer_sizes={self.hidden_layer_sizes!r}). Got "
+                f"{keep!r} instead."
+            )
+        schedule = self.lr_schedule or "constant"
+        allowed = {f.name for f in fields(SCHEDULES[schedule])} - {"initial"}
+        unknown = sorted(set(self.lr_schedule_params or {}) - allowed)
+        if unknown:
+            raise InvalidParameterError(
+                f"The 'lr_schedule_params' parameter of {name} may only hold "
+                f"{sorted(allowed) or 'nothing'} for lr_schedule={schedule!r} (the initial rate "
+                f"is learning_rate). Got unknown keys {unknown} instead."
+            )
+        try:
+            self._schedule()
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                f"The 'lr_schedule_params' parameter of {name} is invalid for "
+                f"lr_schedule={schedule!r}: {exc}"
+            ) from exc
+
+    def _schedule(self) -> Any:
+        return get_schedule(
+            self.lr_schedule or "constant",
+            initial=float(self.learning_rate),
+            **(self.lr_schedule_params or {}),
+        )
+
+    def _hidden_sizes(self) -> tuple[int, ...]:
+        sizes = self.hidden_layer_sizes
+        return (int(sizes),) if isinstance(sizes, numbers.Integral) else tuple(map(int, sizes))
+
+    @staticmethod
+    def _refuse(fit_params: dict[str, Any], method: str) -> None:
+        if "sample_weight" in fit_params:
+            raise InvalidParameterError(
+                f"{method} does not support sample_weight: the losses average over examples "
+                "with equal weights. Duplicate or resample rows instead, e.g. "
+                "np.repeat(X, counts, axis=0)."
+            )
+        if fit_params:
+            raise InvalidParameterError(
+                f"{method} got unexpected keyword arguments {sorted(fit_params)}."
+            )
+
+    @property
+    def _np_dtype(self) -> type:
+        return np.float32 if self.dtype == "float32" else np.float64
+
+    def _forward(self, X: Any) -> np.ndarray:
+        """Validate X, standardize it as in training, and return the output A[L]."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=self._np_dtype)
+        if self._scaler_ is not None:
+            X = self._scaler_.transform(X)
+        return self.network_.forward(X)
+
+    # ------------------------------------------------------------------ building
+    def _build_network(self, n_features: int) -> None:
+        """New network, generators and records (a fresh start)."""
+        sizes = self._hidden_sizes()
+        keep = self.keep_prob
+        keeps = list(keep) if isinstance(keep, (list, tuple)) else [keep] * len(sizes)
+        init = self.init
+        if init == "auto":  # the course's advice: He for ReLU, Xavier for tanh
+            init = "he" if self.activation in ("relu", "leaky_relu") else "xavier"
+        layers: list = []
+        for units, kp in zip(sizes, keeps):
+            layers.append(Dense(units, self.activation, init))
+            if self.batch_norm:
+                layers.append(BatchNorm())
+            if kp < 1:
+                layers.append(Dropout(kp))
+        n_out, out_activation, loss = self._output_layer()
+        layers.append(Dense(n_out, out_activation, init))
+        rs = self.random_state
+        # An int seeds the network's generator directly, so random_state=3 draws the
+        # course's np.random.seed(3) weights; it then also draws the dropout masks.
+        if rs is None or isinstance(rs, numbers.Integral):
+            rng = check_random_state(rs)
+        else:
+            rng = np.random.RandomState(check_random_state(rs).randint(2**31 - 1))
+        self.network_ = Network(
+            layers,
+            loss=loss,
+            l2=self.l2,
+            l1=self.l1,
+            random_state=rng,
+            dtype=self.dtype,
+            input_dim=n_features,
+        )
+        split_seed, shuffle_seed = rng.randint(2**31 - 1, size=2)
+        self._split_seed_ = int(split_seed)
+        self._shuffle_rng_ = np.random.RandomState(shuffle_seed)
+        self._optimizer_state_: dict | None = None
+        self._signature_ = self._architecture()
+        self.n_iter_ = 0
+        self.loss_curve_: list[float] = []
+        self.validation_scores_: list[float] | None = None
+        self.validation_loss_curve_: list[float] | None = None
+        self.best_validation_score_: float | None = None
+
+    def _architecture(self) -> dict[str, Any]:
+        """What a continued training (warm_start, partial_fit) must not change."""
+        keep = self.keep_prob
+        return {
+            "hidden_layer_sizes": self._hidden_sizes(),
+            "keep_prob": tuple(keep) if isinstance(keep, (list, tuple)) else keep,
+            **{k: getattr(self, k) for k in _FIXED},
+        }
+
+    def _check_continuable(self) -> None:
+        for param, new in self._architecture().items():
+            if new != self._signature_[param]:
+                raise InvalidParameterError(
+                    f"{type(self).__name__} continues the previous training (warm_start=True "
+                    f"or partial_fit), but {param!r} changed from {self._signature_[param]!r} "
+                    f"to {new!r}. Set warm_start=False to start over."
+                )
+
+    # ------------------------------------------------------------------ training
+    def _fit(self, X: Any, y: Any, *, incremental: bool, classes: Any = None) -> BaseMLP:
+        self._validate_params()
+        fitted = hasattr(self, "network_")
+        continuing = fitted and (incremental or self.warm_start)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=not continuing,
+            multi_output=True,
+            dtype=self._np_dtype,
+            y_numeric=self._y_numeric,
+        )
+        Y = self._encode_targets(y, reset=not continuing, classes=classes)
+        if continuing:
+            self._check_continuable()
+        else:
+            self._build_network(X.shape[1])
+        val = None
+        if self.validation_data is not None:
+            Xv, yv = self.validation_data
+            Xv = check_array(Xv, dtype=self._np_dtype, input_name="validation_data X")
+            if Xv.shape[1] != self.n_features_in_:
+                raise InvalidParameterError(
+                    f"validation_data X has {Xv.shape[1]} features, but "
+                    f"{type(self).__name__} is expecting {self.n_features_in_} features."
+                )
+            yv = check_array(yv, ensure_2d=False, dtype=None, input_name="validation_data y")
+            if yv.ndim == 2 and yv.shape[1] == 1 and Y.ndim == 1:
+                yv = yv.ravel()
+            val = [Xv, self._encode_targets(yv, reset=False)]
+        elif self.early_stopping and not incremental:
+            # Stratified for single-label classifiers, so at least one example per class.
+            stratify = Y if not self._y_numeric and Y.ndim == 1 else None
+            n_val = math.ceil(self.validation_fraction * X.shape[0])
+            n_val = max(n_val, 0 if stratify is None else len(np.unique(Y)))
+            if n_val >= X.shape[0]:
+                raise DataError(
+                    f"early_stopping holds out {n_val} of the n_samples={X.shape[0]} samples, "
+                    "leaving none to train on; give more samples, a smaller "
+                    "validation_fraction, or validation_data."
+                )
+            X, Xv, Y, Yv = train_test_split(
+                X, Y, test_size=n_val, random_state=self._split_seed_, stratify=stratify
+            )
+            val = [Xv, Yv]
+        if not continuing:
+            self._scaler_ = _Standardizer(X) if self.normalize_inputs else None
+        if self._scaler_ is not None:
+            X = self._scaler_.transform(X)
+            if val is not None:
+                val[0] = self._scaler_.transform(val[0])
+        self._train(X, Y, val, incremental)
+        return self
+
+    def _train(self, X: np.ndarray, Y: np.ndarray, val: list | None, incremental: bool) -> None:
+        net = self.network_
+        net.l2, net.l1 = float(self.l2), float(self.l1)
+        hyper = {
+            "gd": {},
+            "momentum": {"beta": self.beta},
+            "rmsprop": {"beta2": self.beta2, "epsilon": self.epsilon},
+            "adam": {"beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon},
+        }[self.optimizer]
+        callbacks: list[Callback] = []
+        if val is not None:
+            callbacks.append(_ValidationScores(lambda n: self._score_network(n, *val)))
+        if self.early_stopping and not incremental:
+            callbacks.append(EarlyStopping("val_cost", patience=self.patience, min_delta=self.tol))
+        if self.verbose and self.batch_size != "auto":  # fit itself reports "auto"
+            print(f"batch_size={resolve_batch_size(self.batch_size, X.shape[0])}.")
+        start = self.n_iter_
+        try:
+            history = fit(
+                net,
+                X,
+                Y,
+                optimizer=get_optimizer(self.optimizer, **hyper),
+                epochs=start + (1 if incremental else self.max_epochs),
+                batch_size=self.batch_size,
+                schedule=self._schedule(),
+                validation_data=None if val is None else tuple(val),
+                callbacks=callbacks,
+                random_state=self._shuffle_rng_,
+                progress=int(self.verbose) >= 2,
+                optimizer_state=self._optimizer_state_,
+                initial_epoch=start,
+                verbose=int(self.verbose),
+            )
+        except TrainingDiverged as exc:
+            self._record(exc.history, callbacks)
+            raise
+        self._record(history, callbacks)
+
+    def _record(self, history: Any, callbacks: list[Callback]) -> None:
+        self.history_ = history
+        self.batch_size_ = history.batch_size
+        self._optimizer_state_ = history.optimizer_state
+        if self._optimizer_state_ is not None:  # scratch space, reallocated when needed
+            self._optimizer_state_.pop("_tmp", None)
+        self.n_iter_ += len(history.cost)
+        self.loss_curve_.extend(history.cost)
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
+        scores = [cb.scores for cb in callbacks if isinstance(cb, _ValidationScores)]
+        if scores:
+            self.validation_scores_ = (self.validation_scores_ or []) + scores[0]
+            self.validation_loss_curve_ = (self.validation_loss_curve_ or []) + history.val_cost
+            if self.validation_scores_:
+                self.best_validation_score_ = max(self.validation_scores_)
+
+    # ------------------------------------------------------------------ pickling
+    def __getstate__(self) -> dict[str, Any]:
+        # A Network's layers hold views into its flat buffer, which pickle would turn into
+        # independent copies; store the network as arrays and rebuild the views on load.
+        state = dict(super().__getstate__())
+        net = state.pop("network_", None)
+        if net is not None:
+            state["_packed_network"] = (network_arrays(net), get_state(net.rng))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        packed = state.pop("_packed_network", None)
+        super().__setstate__(state)
+        if packed is not None:
+            arrays, rng_state = packed
+            self.network_ = network_from_arrays(dict(arrays), "a pickled estimator")
+            self.network_.rng = from_state(rng_state)
