@@ -37,6 +37,8 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
+
 from ..exceptions import InvalidParameterError, TrainingDiverged
 from .results import Trial
 
@@ -50,18 +52,21 @@ def run_trial(objective: Any, spec: Spec, blas_threads: int | None = None) -> Tr
 
     Exceptions become ``status="failed"`` (``TrainingDiverged`` and non-finite scores
     ``"diverged"``) with the error text; nothing but ``BaseException`` (Ctrl-C) escapes.
+    NumPy's floating-point warnings (overflow, invalid value) are silenced during the
+    call: a diverging trial would print dozens, and its status already says it diverged.
     """
     index, round_, config, seed = spec
     trial = Trial(index=index, round=round_, config=dict(config), seed=seed)
     start = time.perf_counter()
     try:
-        if blas_threads is None:
-            out = objective(dict(config), random_state=seed)
-        else:
-            from threadpoolctl import threadpool_limits
-
-            with threadpool_limits(limits=blas_threads):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            if blas_threads is None:
                 out = objective(dict(config), random_state=seed)
+            else:
+                from threadpoolctl import threadpool_limits
+
+                with threadpool_limits(limits=blas_threads):
+                    out = objective(dict(config), random_state=seed)
         _read_output(trial, out)
     except TrainingDiverged as exc:
         trial.status, trial.error = "diverged", f"{type(exc).__name__}: {exc}"

@@ -152,7 +152,7 @@ def _forest(X: np.ndarray, y: np.ndarray, random_state: int) -> tuple[np.ndarray
     from sklearn.ensemble import RandomForestRegressor
 
     forest = RandomForestRegressor(
-        n_estimators=300, min_samples_leaf=2, oob_score=True, random_state=random_state
+        n_estimators=200, min_samples_leaf=2, oob_score=True, random_state=random_state
     )
     forest.fit(X, y)
     r2 = float(min(1.0, max(0.0, forest.oob_score_)))
