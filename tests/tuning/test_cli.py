@@ -1,0 +1,220 @@
+"""``trainwell tune CONFIG.toml``: a run end to end, resuming, and errors naming the key."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import numpy as np
+import pytest
+
+from trainwell.cli import main
+from trainwell.tuning.cli import load_config, load_dataset
+
+CONFIG = """
+[dataset]
+path = "moons.npz"
+
+[fixed]
+epochs = 15
+hidden_units = 8
+batch_size = 32
+
+[search]
+n_trials = 4
+rounds = 2
+random_state = 0
+metric = "neg_cost"
+
+[space]
+learning_rate = { dist = "log_uniform", low = 1e-3, high = 0.3 }
+beta1 = { dist = "one_minus_log_uniform", low = 0.8, high = 0.99 }
+optimizer = { dist = "choice", values = ["adam", "rmsprop"] }
+"""
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(200, noise=0.2, random_state=0)
+    np.savez(tmp_path / "moons.npz", X=X, y=y)
+    (tmp_path / "tune.toml").write_text(CONFIG)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(workdir, text):
+    path = workdir / "bad.toml"
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+def test_a_tune_run_prints_a_table_writes_plots_and_json(workdir, capsys):
+    status = main(["tune", "tune.toml", "--json", "out.json", "--out", "plots"])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert "150 training / 50 dev examples" in captured.out
+    assert "learning_rate" in captured.out and "Best dev score" in captured.out
+    assert "Hyperparameter importance" in captured.out and "1: learning rate" in captured.out
+    assert "8/8" in captured.err  # the progress bar
+    for name in ("search", "curves", "importance", "zoom"):
+        assert (workdir / "plots" / f"{name}.png").stat().st_size > 5000
+    data = json.loads((workdir / "out.json").read_text())
+    assert len(data["result"]["trials"]) == 8 and len(data["result"]["rounds"]) == 2
+    assert data["result"]["best_score"] < 0  # minus the dev cost
+    assert data["importance"]["rows"][0]["name"] in {"learning_rate", "beta1", "optimizer"}
+
+
+def test_plots_default_next_to_the_config_name_and_no_progress(workdir, capsys):
+    assert main(["tune", "tune.toml", "--no-progress"]) == 0
+    assert (workdir / "tune-tune" / "search.png").exists()
+    assert "trial/s" not in capsys.readouterr().err
+
+
+def test_the_journal_makes_a_second_run_reuse_every_trial(workdir, capsys):
+    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json", "a.json"]) == 0
+    assert len((workdir / "j.jsonl").read_text().splitlines()) == 9
+    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json", "b.json"]) == 0
+    assert len((workdir / "j.jsonl").read_text().splitlines()) == 9
+    a, b = (json.loads((workdir / n).read_text())["result"] for n in ("a.json", "b.json"))
+    assert a["trials"] == b["trials"]
+
+
+def test_two_workers_give_the_same_trials(workdir):
+    assert main(["tune", "tune.toml", "--json", "one.json", "--no-progress"]) == 0
+    assert main(["tune", "tune.toml", "--workers", "2", "--json", "two.json", "--no-progress"]) == 0
+    one, two = (
+        json.loads((workdir / n).read_text())["result"]["trials"] for n in ("one.json", "two.json")
+    )
+    strip = lambda trials: [{**t, "time_s": None} for t in trials]  # noqa: E731
+    assert strip(one) == strip(two)
+
+
+def test_grid_method_and_a_dataset_by_name(workdir, capsys):
+    path = write(
+        workdir,
+        """
+        [dataset]
+        name = "moons"
+        n_samples = 120
+        [fixed]
+        epochs = 5
+        [search]
+        method = "grid"
+        n_points = 3
+        [space]
+        learning_rate = { dist = "log_uniform", low = 1e-3, high = 0.1 }
+        """,
+    )
+    assert main(["tune", path, "--no-progress", "--out", "g"]) == 0
+    out = capsys.readouterr().out
+    assert "90 training / 30 dev examples; grid search" in out
+    assert "No importance report" in out  # 3 grid points are too few
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[dataset]\npath='moons.npz'\n[spaces]\n", "unknown table(s) ['spaces']"),
+        ("[dataset]\npath='moons.npz'\n", "the [space] table is missing"),
+        ("[space]\nx=1\n", "the [dataset] table is missing"),
+        (
+            "[dataset]\npath='moons.npz'\n[search]\nn_trails=3\n"
+            "[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=1}\n",
+            "unknown key(s) ['n_trails'] in [search]",
+        ),
+        (
+            "[dataset]\npath='moons.npz'\n[search]\nn_trials=0\n"
+            "[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=1}\n",
+            "The 'n_trials' parameter of [search] in bad.toml",
+        ),
+        (
+            "[dataset]\npath='moons.npz'\n[space]\nlearning_rate={dist='loguniform',low=1,high=2}\n",
+            "space.learning_rate.dist must be one of",
+        ),
+        (
+            "[dataset]\npath='moons.npz'\n[space]\nlearning_rate={dist='log_uniform',low=0,high=2}\n",
+            "space.learning_rate: The 'low' and 'high' parameters of LogUniform",
+        ),
+        (
+            "[dataset]\npath='moons.npz'\n[space]\nlr={dist='log_uniform',low=1e-3,high=1}\n",
+            "unknown key(s) ['lr'] in [space]",
+        ),
+        (
+            "[dataset]\npath='moons.npz'\n[fixed]\nepoch=3\n"
+            "[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=1}\n",
+            "unknown key(s) ['epoch'] in [fixed]",
+        ),
+        (
+            "[dataset]\npath='moons.npz'\n[fixed]\nlearning_rate=0.1\n"
+            "[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=1}\n",
+            "['learning_rate'] in both [fixed] and [space]",
+        ),
+        (
+            "[dataset]\nname='moons'\npath='moons.npz'\n"
+            "[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=1}\n",
+            "exactly one of 'name'",
+        ),
+        (
+            "[dataset]\nname='mooons'\n[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=1}\n",
+            "[dataset] name must be one of [",
+        ),
+        (
+            "[dataset]\nname='moons'\nsamples=3\n"
+            "[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=1}\n",
+            "[dataset] options for load_moons",
+        ),
+        (
+            "[dataset]\npath='moons.npz'\ndev_fraction=1.5\n"
+            "[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=1}\n",
+            "The 'dev_fraction' parameter of [dataset]",
+        ),
+        (
+            "[dataset]\npath='moons.npz'\n[fixed]\noptimizer='adma'\n"
+            "[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=1}\n",
+            "[fixed]: The 'optimizer' parameter",
+        ),
+        ("[dataset\n", "is not valid TOML"),
+    ],
+)
+def test_bad_configs_get_clear_errors_naming_the_key(workdir, capsys, text, message):
+    path = write(workdir, text)
+    assert main(["tune", path, "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("trainwell tune: error:") and message in err, err
+
+
+def test_missing_files_and_conflicting_options(workdir, capsys):
+    assert main(["tune", "nope.toml"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    path = write(
+        workdir,
+        "[dataset]\npath='gone.npz'\n[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=1}\n",
+    )
+    assert main(["tune", path]) == 2
+    assert "gone.npz" in capsys.readouterr().err
+    assert main(["tune", "tune.toml", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "either --workers" in capsys.readouterr().err
+
+
+def test_missing_dask_is_a_clear_error(workdir, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    assert main(["tune", "tune.toml", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "pip install trainwell[dask]" in capsys.readouterr().err
+
+
+def test_dataset_files_npz_with_dev_split_and_csv(workdir):
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(40, 3), rng.randint(0, 2, 40)
+    np.savez(workdir / "split.npz", X_train=X[:30], y_train=y[:30], X_dev=X[30:], y_dev=y[30:])
+    X_tr, y_tr, X_dev, y_dev = load_dataset({"path": str(workdir / "split.npz")})
+    assert X_tr.shape == (30, 3) and X_dev.shape == (10, 3)
+    np.savetxt(workdir / "d.csv", np.column_stack([X, y]), delimiter=",", header="a,b,c,label")
+    X_tr, y_tr, X_dev, y_dev = load_dataset({"path": str(workdir / "d.csv"), "dev_fraction": 0.5})
+    assert X_tr.shape == (20, 3) and len(y_dev) == 20
+    assert sorted(np.concatenate([y_tr, y_dev])) == sorted(y.astype(float))
+    config = load_config(workdir / "tune.toml")
+    assert config["search"]["keep"] == 0.25 and config["dataset"]["path"].endswith("moons.npz")

@@ -1,0 +1,182 @@
+"""The JSON-lines journal: torn lines, resuming, mismatches, and a real SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from trainwell.exceptions import CheckpointError, InvalidParameterError
+from trainwell.tuning import Journal, LogUniform, SyntheticObjective, random_search
+
+SPACE = {"learning_rate": LogUniform(1e-4, 1.0)}
+OBJECTIVE = SyntheticObjective({"learning_rate": 0.01}, noise=0.05)
+
+
+class Counting:
+    """Wraps an objective and remembers which configs it ran (serial searches only)."""
+
+    def __init__(self, objective):
+        self.objective, self.configs = objective, []
+
+    def __call__(self, config, *, random_state):
+        self.configs.append(dict(config))
+        return self.objective(config, random_state=random_state)
+
+
+def records(result):
+    return [{**t.to_dict(), "time_s": None} for t in result.trials]
+
+
+def test_every_finished_trial_is_a_flushed_line(tmp_path):
+    path = tmp_path / "search.jsonl"
+    result = random_search(OBJECTIVE, SPACE, 5, random_state=0, rounds=2, journal=path)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 1 + 10
+    header = json.loads(lines[0])
+    assert header["type"] == "header" and header["seed"] == 0 and header["rounds"] == 2
+    trials = [json.loads(line) for line in lines[1:]]
+    assert sorted(t["index"] for t in trials) == list(range(10))
+    assert {t["index"]: t["config"] for t in trials} == {t.index: t.config for t in result.trials}
+
+
+def test_rerun_with_a_complete_journal_runs_nothing_and_returns_the_same(tmp_path):
+    path = tmp_path / "search.jsonl"
+    first = random_search(OBJECTIVE, SPACE, 6, random_state=1, rounds=2, journal=path)
+    counting = Counting(OBJECTIVE)
+    again = random_search(counting, SPACE, 6, random_state=1, rounds=2, journal=path)
+    assert counting.configs == []
+    assert [t.to_dict() for t in again.trials] == [t.to_dict() for t in first.trials]
+
+
+def test_resume_runs_only_the_missing_trials(tmp_path):
+    full = random_search(OBJECTIVE, SPACE, 6, random_state=2, rounds=2)
+    path = tmp_path / "search.jsonl"
+    random_search(OBJECTIVE, SPACE, 6, random_state=2, rounds=2, journal=path)
+    lines = path.read_text().splitlines(keepends=True)
+    kept = [lines[0]] + [line for line in lines[1:] if json.loads(line)["index"] not in (2, 7, 8)]
+    path.write_text("".join(kept))
+    counting = Counting(OBJECTIVE)
+    resumed = random_search(counting, SPACE, 6, random_state=2, rounds=2, journal=path)
+    assert counting.configs == [full.trials[i].config for i in (2, 7, 8)]
+    assert records(resumed) == records(full)
+    assert len(path.read_text().splitlines()) == 13
+
+
+def test_torn_last_line_is_ignored_then_cut_before_appending(tmp_path):
+    path = tmp_path / "search.jsonl"
+    random_search(OBJECTIVE, SPACE, 4, random_state=3, journal=path)
+    lines = path.read_text().splitlines(keepends=True)
+    torn = lines[-1][: len(lines[-1]) // 2]  # the last trial, half written
+    path.write_text("".join(lines[:-1]) + torn)
+    journal = Journal(path)
+    assert journal.torn and sorted(journal.records) == [0, 1, 2]
+    counting = Counting(OBJECTIVE)
+    random_search(counting, SPACE, 4, random_state=3, journal=path)
+    assert len(counting.configs) == 1
+    text = path.read_text()
+    assert text.endswith("\n")
+    # every line parses: the torn prefix was cut, not glued to the new record
+    parsed = [json.loads(line) for line in text.splitlines()]
+    assert [r["type"] for r in parsed] == ["header"] + ["trial"] * 4
+    assert sorted(r["index"] for r in parsed[1:]) == [0, 1, 2, 3]
+
+
+def test_unparseable_last_line_with_newline_counts_as_torn(tmp_path):
+    path = tmp_path / "j.jsonl"
+    path.write_text('{"type": "header", "seed": 1}\n{"type": "trial", "index": 0}\n{"typ\n')
+    journal = Journal(path)
+    assert journal.torn and list(journal.records) == [0]
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ('{"type": "header"}\n{oops\n{"type": "trial", "index": 0}\n', "corrupted at line 2"),
+        ('{"type": "header"}\n{"type": "header"}\n', "second header"),
+        ('{"type": "header"}\n{"type": "note"}\n', "neither a header nor a trial"),
+        ('{"type": "header"}\n[1, 2]\n{"type": "trial", "index": 0}\n', "not a JSON object"),
+    ],
+)
+def test_corruption_before_the_last_line_is_an_error(tmp_path, text, match):
+    path = tmp_path / "j.jsonl"
+    path.write_text(text)
+    with pytest.raises(CheckpointError, match=match):
+        Journal(path)
+
+
+def test_a_journal_of_another_search_is_refused(tmp_path):
+    path = tmp_path / "search.jsonl"
+    random_search(OBJECTIVE, SPACE, 3, random_state=0, journal=path)
+    with pytest.raises(InvalidParameterError, match="'seed' is 0, this search's is 1"):
+        random_search(OBJECTIVE, SPACE, 3, random_state=1, journal=path)
+    with pytest.raises(InvalidParameterError, match="'n_trials'"):
+        random_search(OBJECTIVE, SPACE, 4, random_state=0, journal=path)
+    with pytest.raises(InvalidParameterError, match="'space'"):
+        random_search(OBJECTIVE, {"learning_rate": LogUniform(1e-3, 1)}, 3, 0, journal=path)
+
+
+def test_random_state_none_resumes_with_the_journals_seed(tmp_path):
+    path = tmp_path / "search.jsonl"
+    first = random_search(OBJECTIVE, SPACE, 4, journal=path)
+    again = random_search(OBJECTIVE, SPACE, 4, journal=path)
+    assert again.seed == first.seed
+    assert records(again) == records(first)
+
+
+def test_a_trial_that_differs_from_its_record_is_refused(tmp_path):
+    path = tmp_path / "search.jsonl"
+    random_search(OBJECTIVE, SPACE, 3, random_state=0, journal=path)
+    lines = path.read_text().splitlines()
+    record = json.loads(lines[2])
+    record["config"]["learning_rate"] = 0.5
+    lines[2] = json.dumps(record)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InvalidParameterError, match="different trial"):
+        random_search(OBJECTIVE, SPACE, 3, random_state=0, journal=path)
+
+
+KILLED_SEARCH = textwrap.dedent(
+    """
+    import sys
+    from trainwell.tuning import LogUniform, SyntheticObjective, random_search
+    objective = SyntheticObjective({"learning_rate": 0.01}, noise=0.05, sleep=0.05)
+    random_search(objective, {"learning_rate": LogUniform(1e-4, 1.0)}, 40, random_state=4,
+                  journal=sys.argv[1])
+    """
+)
+
+
+def test_sigkill_mid_search_loses_only_trials_in_flight(tmp_path):
+    path = tmp_path / "search.jsonl"
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_SEARCH, str(path)])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if path.exists() and path.read_text().count("\n") >= 6:  # header + 5 trials
+                break
+            assert proc.poll() is None, "the search ended before it could be killed"
+            time.sleep(0.01)
+        else:
+            pytest.fail("the journal did not grow within 60 s")
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    journal = Journal(path)  # parses: at most the last line torn
+    done = set(journal.records)
+    assert done == set(range(len(done))) and 5 <= len(done) < 40
+    counting = Counting(SyntheticObjective({"learning_rate": 0.01}, noise=0.05))
+    resumed = random_search(counting, SPACE, 40, random_state=4, journal=path)
+    assert len(counting.configs) == 40 - len(done)
+    reference = random_search(SyntheticObjective({"learning_rate": 0.01}, noise=0.05), SPACE, 40, 4)
+    assert records(resumed) == records(reference)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 41 and all(json.loads(line) for line in lines)
