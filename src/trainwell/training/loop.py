@@ -11,6 +11,7 @@ import numpy as np
 
 from .._random import RandomLike, check_random_state
 from .._validation import Options, validate_params
+from ..backend import backend_of
 from ..exceptions import InvalidParameterError, TrainingDiverged
 from ..nn.layers import INFER, TRAIN
 from ..optim import Constant, Optimizer, Schedule, get_optimizer
@@ -23,6 +24,9 @@ __all__ = ["evaluate", "fit"]
 
 def evaluate(network: Any, X: np.ndarray, Y: np.ndarray) -> tuple[float, float | None]:
     """Cost and accuracy (None for mse) of validated, encoded (X, Y) in inference mode."""
+    engine = getattr(network, "_engine", None)
+    if engine is not None:  # a network on another array backend (trainwell.backend)
+        return engine.evaluate(X, Y, INFER)
     A = network._forward(X, INFER)
     m = X.shape[0]
     cost = network.loss.cost(network.layers[-1].Z, A, Y) + network._regularization_cost(m)
@@ -171,6 +175,9 @@ def fit(
             print(history.notes[-1])
     theta, grad = network.theta, network.grad
     state = optimizer_state if optimizer_state is not None else opt.init(theta)
+    bk = backend_of(theta)
+    if not bk.is_numpy:  # e.g. a checkpoint's optimizer state, read back on the host
+        state.update({k: bk.asarray(v) for k, v in state.items() if isinstance(v, np.ndarray)})
     rng = check_random_state(random_state)
     merge = _has_batchnorm(network)
     slices = minibatch_slices(m, bs, merge_small_remainder=merge)
@@ -185,7 +192,8 @@ def fit(
     ctx = TrainingContext(network, opt, state, history, rng, epochs, epoch=initial_epoch)
     for cb in callbacks:
         cb.on_train_begin(ctx)
-    previous = np.empty_like(theta)
+    previous = np.empty_like(theta) if bk.is_numpy else bk.empty_like(theta)
+    copyto = np.copyto if bk.is_numpy else bk.assign
     updating = False
     try:
         for epoch in range(initial_epoch, epochs):
@@ -198,15 +206,18 @@ def fit(
                     if callable(shuffle)
                     else rng.permutation(Xe.shape[0])
                 )
-                Xe, Ye = Xe[perm], Ye[perm]
+                Xe, Ye = (
+                    (Xe[perm], Ye[perm]) if bk.is_numpy else (bk.take(Xe, perm), bk.take(Ye, perm))
+                )
             ep_slices = slices if Xe.shape[0] == m else minibatch_slices(Xe.shape[0], bs, merge)
             total = 0.0
             for sl in ep_slices:
-                cost = network.loss_and_gradient(Xe[sl], Ye[sl], TRAIN)
+                rows = sl if bk.is_numpy else (sl, ...)  # the standard indexes every axis
+                cost = network.loss_and_gradient(Xe[rows], Ye[rows], TRAIN)
                 if not math.isfinite(cost):
                     _diverged(network, previous, history, epoch, lr, cost, on_divergence, ctx)
                     return _finish(callbacks, ctx, history)
-                np.copyto(previous, theta)
+                copyto(previous, theta)
                 updating = True
                 opt.update(theta, grad, state, lr)
                 updating = False
@@ -238,7 +249,7 @@ def fit(
                 break
     except KeyboardInterrupt:
         if updating:
-            np.copyto(theta, previous)
+            copyto(theta, previous)
         history.stopped_reason = "interrupted"
         ctx.stop_reason = "interrupted"
     return _finish(callbacks, ctx, history)
@@ -255,8 +266,9 @@ def _finish(callbacks: list[Callback], ctx: TrainingContext, history: History) -
 
 def _diverged(network, previous, history, epoch, lr, cost, on_divergence, ctx) -> None:
     """Stop on a non-finite cost, keeping the last finite parameters."""
-    if not np.isfinite(network.theta).all():
-        np.copyto(network.theta, previous)
+    bk = backend_of(network.theta)
+    if not bk.all_finite(network.theta):
+        bk.assign(network.theta, previous)
     history.stopped_reason = ctx.stop_reason = "diverged"
     msg = (
         f"Training diverged at epoch {epoch}: the cost became {cost} with learning rate "
