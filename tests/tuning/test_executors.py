@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from tests.conftest import require
 from trainwell.exceptions import InvalidParameterError
 from trainwell.tuning import Choice, LogUniform, SyntheticObjective, random_search
 from trainwell.tuning.executors import (
@@ -75,7 +76,7 @@ def test_missing_distributed_names_the_extra(monkeypatch):
 
 @pytest.mark.timeout(120)
 def test_dask_local_cluster_gives_the_serial_results():
-    distributed = pytest.importorskip("distributed")
+    distributed = require("distributed")
     serial = random_search(OBJECTIVE, SPACE, 6, random_state=9, rounds=2)
     assert serial.n_failed > 0  # the cluster must also carry failures back
     with distributed.LocalCluster(

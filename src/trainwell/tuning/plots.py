@@ -56,24 +56,30 @@ def _scale(axis: Any, set_scale: Any, set_lim: Any, set_label: Any, name: str, d
     """Log axes where sampled in log; betas on a log axis of 1 - beta, labelled as beta.
 
     The limits are the whole (first-round) range, padded a little in the sampling scale.
+    Short log ranges (under 2.5 decades) get ticks at 1, 2 and 5 times each power of ten.
     """
-    from matplotlib.ticker import FuncFormatter, NullFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     lo, hi = dist.scale_bounds()
+    short = hi - lo < 2.5
     lo, hi = lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)
-    if dist.kind == "one_minus_log_uniform":
-        set_scale("log")
-        set_lim(10.0**hi, 10.0**lo)  # decreasing 1 - beta: beta grows to the right
-        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{1 - v:.6g}"))
-        axis.set_minor_formatter(NullFormatter())
-        set_label(f"{name} (log scale of 1 - {name})")
-    elif dist.log_scale:
-        set_scale("log")
-        set_lim(10.0**lo, 10.0**hi)
-        set_label(f"{name} (log scale)")
-    else:
+    if not dist.log_scale:
         set_lim(lo, hi)
         set_label(name)
+        return
+    set_scale("log")
+    if short:
+        axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    axis.set_minor_formatter(NullFormatter())
+    if dist.kind == "one_minus_log_uniform":
+        set_lim(10.0**hi, 10.0**lo)  # decreasing 1 - beta: beta grows to the right
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{1 - v:.6g}"))
+        set_label(f"{name} (log scale of 1 - {name})")
+    else:
+        set_lim(10.0**lo, 10.0**hi)
+        if short:
+            axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        set_label(f"{name} (log scale)")
 
 
 def plot_search(result: Any, path: PathLike = None) -> Any:

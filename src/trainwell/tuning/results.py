@@ -87,6 +87,7 @@ class Round:
         return self.space.box()
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: index, space, box, trial indices."""
         return {
             "index": self.index,
             "space": self.space.to_dict(),

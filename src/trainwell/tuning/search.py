@@ -21,6 +21,14 @@ It trains on the training set and scores on the dev set;
 :class:`~trainwell.tuning.objective.NetworkObjective` is a ready one. An objective that
 raises, or reports a NaN/inf score, is recorded as a failed (or diverged) trial and the
 search goes on.
+
+References
+----------
+Course 2 ("Improving Deep Neural Networks"), week 3: "Tuning process" (random rather than
+grid, coarse to fine) and "Using an appropriate scale to pick hyperparameters".
+J. Bergstra and Y. Bengio, "Random Search for Hyper-Parameter Optimization", JMLR 13,
+2012: with few effective dimensions, random trials cover each of them far better than a
+grid of the same size.
 """
 
 from __future__ import annotations
@@ -172,9 +180,9 @@ def grid_search(
     """
     if isinstance(n_points, Mapping):
         for name, n in n_points.items():
-            _validate(**{f"n_points[{name!r}]": n})
+            _validate("grid_search", **{f"n_points[{name!r}]": n})
     else:
-        _validate(n_points=n_points)
+        _validate("grid_search", n_points=n_points)
     return _search(
         objective,
         space,
@@ -193,13 +201,13 @@ def grid_search(
     )
 
 
-def _validate(**params: Any) -> None:
+def _validate(caller: str = "random_search", **params: Any) -> None:
     constraints = {name: [Interval("int", 1, None)] for name in params}
     constraints.update(
         keep=[Interval("real", 0, 1, closed="right")],
         margin=[Interval("real", 0, None, closed="neither")],
     )
-    validate_params(constraints, params, "random_search")
+    validate_params(constraints, params, caller)
 
 
 def _search(
@@ -257,6 +265,7 @@ def _search(
     trials: list[Trial] = []
     round_log: list[Round] = []
     current = space
+    best: Trial | None = None  # for the progress bar
     try:
         if log is not None and log.header is None:
             log.write(header)
@@ -269,12 +278,13 @@ def _search(
             done = [_from_journal(log, spec) for spec in specs] if log else [None] * len(specs)
             round_trials = [t for t in done if t is not None]
             pending = [spec for spec, t in zip(specs, done) if t is None]
+            best = _best([t for t in (best, *round_trials) if t is not None], direction)
             for trial in executor.map(objective, pending):
                 if log is not None:
                     log.write({"type": "trial", **trial.to_dict()})
                 round_trials.append(trial)
                 bar.update(1)
-                best = _best(round_trials + trials, direction)
+                best = _best([t for t in (best, trial) if t is not None], direction)
                 if best is not None:
                     bar.set_postfix(best=f"{best.dev_score:.4g}", refresh=False)
             round_trials.sort(key=lambda t: t.index)
