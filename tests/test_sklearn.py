@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 
+import joblib
 import numpy as np
 import pytest
 from scipy.stats import loguniform
@@ -257,6 +258,8 @@ def test_random_state_drives_init_shuffling_and_dropout():
     assert not np.array_equal(_theta(random_state=1), _theta(random_state=2))
     a, b = (_theta(random_state=np.random.RandomState(5)) for _ in range(2))
     np.testing.assert_array_equal(a, b)
+    c, d = (_theta(random_state=np.random.default_rng(5)) for _ in range(2))
+    np.testing.assert_array_equal(c, d)
 
 
 def test_int_random_state_gives_the_course_weights():
@@ -351,11 +354,21 @@ def test_partial_fit_runs_one_epoch_per_call():
     assert reg.n_iter_ == 1
 
 
-@pytest.mark.parametrize("duplicate", [pickle.loads, copy.deepcopy])
-def test_a_copy_resumes_bit_for_bit(duplicate):
+def _joblib_memmap_copy(est, tmp_path):
+    joblib.dump(est, tmp_path / "est.joblib")
+    return joblib.load(tmp_path / "est.joblib", mmap_mode="r")  # arrays load read-only
+
+
+@pytest.mark.parametrize(
+    "duplicate",
+    [lambda est, _: pickle.loads(pickle.dumps(est)), lambda est, _: copy.deepcopy(est)]
+    + [_joblib_memmap_copy],
+    ids=["pickle", "deepcopy", "joblib-mmap"],
+)
+def test_a_copy_resumes_bit_for_bit(duplicate, tmp_path):
     clf = MLPClassifier((8, 4), keep_prob=0.8, batch_norm=True, batch_size=32, random_state=0)
     clf.set_params(max_epochs=5).fit(X_MOONS, Y_MOONS)
-    other = duplicate(pickle.dumps(clf)) if duplicate is pickle.loads else duplicate(clf)
+    other = duplicate(clf, tmp_path)
     np.testing.assert_array_equal(clf.predict_proba(X_MOONS), other.predict_proba(X_MOONS))
     for est in (clf, other):
         est.partial_fit(X_MOONS, Y_MOONS).partial_fit(X_MOONS, Y_MOONS)

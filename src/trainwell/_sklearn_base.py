@@ -274,8 +274,9 @@ class BaseMLP(BaseEstimator):
         # course's np.random.seed(3) weights; it then also draws the dropout masks.
         if rs is None or isinstance(rs, numbers.Integral):
             rng = check_random_state(rs)
-        else:
-            rng = np.random.RandomState(check_random_state(rs).randint(2**31 - 1))
+        else:  # a generator given by the user: draw a seed from it (scikit-learn's way)
+            draw = rs.integers if isinstance(rs, np.random.Generator) else rs.randint
+            rng = np.random.RandomState(int(draw(2**31 - 1)))
         self.network_ = Network(
             layers,
             loss=loss,
@@ -427,8 +428,10 @@ class BaseMLP(BaseEstimator):
 
     # ------------------------------------------------------------------ pickling
     def __getstate__(self) -> dict[str, Any]:
-        # A Network's layers hold views into its flat buffer, which pickle would turn into
-        # independent copies; store the network as arrays and rebuild the views on load.
+        # Store the network as its file arrays (config, theta, running statistics) and its
+        # generator's state: no per-batch work arrays or cached activations of the last
+        # batch travel, and a copy loaded read-only (joblib's mmap_mode) gets fresh,
+        # writeable buffers in __setstate__, so it can predict and keep training.
         state = dict(super().__getstate__())
         net = state.pop("network_", None)
         if net is not None:
@@ -438,6 +441,11 @@ class BaseMLP(BaseEstimator):
     def __setstate__(self, state: dict[str, Any]) -> None:
         state = dict(state)
         packed = state.pop("_packed_network", None)
+        opt = state.get("_optimizer_state_")
+        if opt is not None:  # updated in place by the optimizer: own writeable copies
+            state["_optimizer_state_"] = {
+                k: np.array(v) if isinstance(v, np.ndarray) else v for k, v in opt.items()
+            }
         super().__setstate__(state)
         if packed is not None:
             arrays, rng_state = packed

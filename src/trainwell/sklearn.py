@@ -122,10 +122,9 @@ _ATTRIBUTES = """n_features_in_ : int
         Training cost J per epoch (data loss plus regularization).
     loss_ : float
         The last epoch's training cost.
-    validation_scores_ : list of float or None
-        Per epoch, the score on the validation data (None when there is none).
-    validation_loss_curve_ : list of float or None
-        Per epoch, the cost on the validation data.
+    validation_scores_, validation_loss_curve_ : list of float or None
+        Per epoch, the score (as :meth:`score`) and the cost on the validation data;
+        None without validation data.
     best_validation_score_ : float or None
         Maximum of ``validation_scores_``.
     history_ : History
@@ -139,7 +138,10 @@ _NOTES = """The network is ``[Dense(n[l], activation), BatchNorm(), Dropout(keep
               + \\frac{\\lambda_2}{2m} \\sum_l \\|W^{[l]}\\|_F^2
               + \\frac{\\lambda_1}{m} \\sum_l \\|W^{[l]}\\|_1
 
-    averaged over each mini-batch of m examples. Adam updates, per step t,
+    averaged over each mini-batch of m examples. Inverted dropout keeps each hidden unit
+    with probability keep_prob and divides by keep_prob, in training only; batch norm
+    uses the mini-batch's mean and variance of Z in training and their running averages
+    when predicting. Adam updates, per step t,
     ``v = beta1 v + (1 - beta1) dW``, ``s = beta2 s + (1 - beta2) dW**2`` and
     ``W -= alpha v_hat / (sqrt(s_hat) + epsilon)`` with ``v_hat = v / (1 - beta1**t)``;
     momentum keeps the course's ``(1 - beta)`` factor (see :mod:`trainwell.optim`).
