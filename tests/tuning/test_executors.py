@@ -74,6 +74,14 @@ def test_missing_distributed_names_the_extra(monkeypatch):
         random_search(OBJECTIVE, SPACE, 2, random_state=0, scheduler="tcp://127.0.0.1:8786")
 
 
+def test_an_unreachable_scheduler_is_a_clear_error():
+    require("distributed")
+    from trainwell.tuning.executors import DaskExecutor
+
+    with pytest.raises(OSError, match="Could not reach a Dask scheduler at 'tcp://127.0.0.1:9'"):
+        DaskExecutor("tcp://127.0.0.1:9", timeout="1s")
+
+
 @pytest.mark.timeout(120)
 def test_dask_local_cluster_gives_the_serial_results():
     distributed = require("distributed")

@@ -259,7 +259,7 @@ def run_tune(args: Any) -> int:
                 margin=search["margin"],
                 **common,
             )
-    except ImportError as exc:
+    except (ImportError, OSError) as exc:  # no dask installed, or no scheduler there
         print(f"trainwell tune: error: {exc}", file=sys.stderr)
         return 2
     _report(result, config, args)

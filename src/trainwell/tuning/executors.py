@@ -170,9 +170,11 @@ class DaskExecutor:
     scheduler : str or distributed.Client
         A scheduler address (``"tcp://host:8786"``), connected to and closed by this
         executor, or an existing client, left open.
+    timeout : str, default="30s"
+        How long to try connecting to an address before giving up with an ``OSError``.
     """
 
-    def __init__(self, scheduler: Any) -> None:
+    def __init__(self, scheduler: Any, *, timeout: str = "30s") -> None:
         try:
             import distributed
         except ImportError as exc:
@@ -181,7 +183,13 @@ class DaskExecutor:
                 "dependencies dask and distributed: pip install trainwell[dask]"
             ) from exc
         if isinstance(scheduler, str):
-            self.client = distributed.Client(scheduler, set_as_default=False, timeout="30s")
+            try:
+                self.client = distributed.Client(scheduler, set_as_default=False, timeout=timeout)
+            except OSError as exc:
+                raise OSError(
+                    f"Could not reach a Dask scheduler at {scheduler!r} ({exc}). Start one "
+                    f"with `dask scheduler` and workers with `dask worker {scheduler}`."
+                ) from exc
             self._owns_client = True
         elif isinstance(scheduler, distributed.Client):
             self.client, self._owns_client = scheduler, False
