@@ -32,6 +32,8 @@ _EXPORTS = {
     "load_checkpoint": "trainwell.training",
     "gradient_check": "trainwell.gradcheck",
     "gradient_check_1d": "trainwell.gradcheck",
+    "MLPClassifier": "trainwell.sklearn",
+    "MLPRegressor": "trainwell.sklearn",
     "InvalidParameterError": "trainwell.exceptions",
     "DataError": "trainwell.exceptions",
     "TrainingDiverged": "trainwell.exceptions",

@@ -71,6 +71,38 @@ class Layer:
     def get_config(self) -> dict[str, Any]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    # Caches of the last pass and work arrays: not part of a saved or copied layer.
+    _TRANSIENT = frozenset(
+        {
+            "A_prev",
+            "Z",
+            "A",
+            "_work",
+            "Z_norm",
+            "Z_tilde",
+            "inv_std",
+            "mask",
+            "params",
+            "grads",
+            "W",
+            "dW",
+            "b",
+            "db",
+            "gamma",
+            "beta",
+            "dgamma",
+            "dbeta",
+        }
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Views are re-bound by the network after unpickling; caches are rebuilt by the
+        # next forward pass. Dropping them keeps a pickled network as small as its theta.
+        state = {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}
+        if "_work" in self.__dict__:
+            state["_work"] = {}
+        return state
+
 
 def _buffer(store: dict, key: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     """A reusable work array of ``shape``; reallocated only when the batch size changes."""

@@ -189,11 +189,28 @@ class Network:
                 grads[kind] = self.backend.reshape(self.grad[sl], shape)
             layer.bind(params, grads)
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_out_grad"] = None
+        state.pop("_reg_scratch", None)
+        return state
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         # Pickle and deepcopy copy each view as a separate array: re-point the layers at the
-        # (restored) flat buffers so the network trains through one buffer again.
+        # (restored) flat buffers so the network trains through one buffer again. Buffers
+        # loaded read-only (joblib's mmap_mode="r") are copied so training can go on.
         self.__dict__.update(state)
         if self.input_dim is not None:
+            for name in ("theta", "grad"):
+                arr = getattr(self, name)
+                if isinstance(arr, np.ndarray) and not arr.flags.writeable:
+                    setattr(self, name, arr.copy())
+            for layer in self.layers:
+                for key, buf in layer.buffers().items():
+                    if isinstance(buf, np.ndarray) and not buf.flags.writeable:
+                        setattr(layer, key, buf.copy())
+            if self.backend.is_numpy:
+                self._reg_scratch = np.empty(self.n_weights, dtype=self.dtype)
             self._bind_views()
 
     def _check_built(self) -> None:
