@@ -13,6 +13,7 @@ from .._random import RandomLike, check_random_state
 from .._validation import Options, validate_params
 from ..backend import backend_of
 from ..exceptions import InvalidParameterError, TrainingDiverged
+from ..nn import _fast
 from ..nn.layers import INFER, TRAIN
 from ..optim import Constant, Optimizer, Schedule, get_optimizer
 from .batches import FULL_BATCH_LIMIT, minibatch_slices, resolve_batch_size
@@ -20,6 +21,10 @@ from .callbacks import Callback, ProgressBar, TrainingContext, load_checkpoint
 from .history import History
 
 __all__ = ["evaluate", "fit"]
+
+# Shuffled data larger than this is gathered batch by batch instead of copied whole each
+# epoch (a 60,000 x 784 float32 set would otherwise double the peak memory).
+_COPY_BYTES = 32 * 2**20
 
 
 def evaluate(network: Any, X: np.ndarray, Y: np.ndarray) -> tuple[float, float | None]:
@@ -60,6 +65,7 @@ def fit(
     initial_epoch: int = 0,
     resume_from: Any = None,
     verbose: int = 0,
+    engine: str = "auto",
 ) -> History:
     """Train ``network`` on (X, y) with mini-batch gradient descent and an optimizer.
 
@@ -111,6 +117,11 @@ def fit(
         replace those given, so the run continues bit for bit.
     verbose : int, default=0
         1 prints the batch-size choice and the cost every 10% of the epochs.
+    engine : {"auto", "numpy", "numba"}, default="auto"
+        "numba" trains supported small float64 Dense networks through a compiled epoch
+        kernel (:mod:`trainwell.nn._fast`; same results to about 1e-12); "numpy" never
+        does; "auto" (or the ``TRAINWELL_ENGINE`` environment variable) compiles only
+        small networks on runs long enough to repay loading the kernels.
 
     Returns
     -------
@@ -133,6 +144,7 @@ def fit(
     validate_params(
         {"on_divergence": [Options({"raise", "warn"})]}, {"on_divergence": on_divergence}, "fit"
     )
+    engine = _fast.resolve_engine(engine)
     if resume_from is not None:
         ckpt = load_checkpoint(resume_from)
         if network.input_dim is None:
@@ -186,6 +198,9 @@ def fit(
             f"the last mini-batch of {m % bs} examples was merged into the one before: batch "
             "norm's statistics over so few examples would be too noisy."
         )
+    n_steps = len(slices) * max(0, epochs - initial_epoch)
+    fast = _fast.plan(network, opt, bs, engine, notes=history.notes)
+    update = _fast.update_function(opt, theta, n_steps, engine)  # large nets: one fused pass
     callbacks = list(callbacks)
     if progress:
         callbacks.append(ProgressBar())
@@ -200,26 +215,44 @@ def fit(
             ctx.epoch = epoch
             lr = float(schedule(epoch))
             Xe, Ye = augment(X, Y, rng) if augment is not None else (X, Y)
+            order = None  # a drawn permutation applied batch by batch (no epoch-sized copy)
             if bs < Xe.shape[0] and shuffle:
                 perm = (
                     shuffle(epoch, Xe.shape[0])
                     if callable(shuffle)
                     else rng.permutation(Xe.shape[0])
                 )
-                Xe, Ye = (
-                    (Xe[perm], Ye[perm]) if bk.is_numpy else (bk.take(Xe, perm), bk.take(Ye, perm))
-                )
+                if (
+                    bk.is_numpy
+                    and not callable(shuffle)
+                    and (fast is not None or Xe.nbytes > _COPY_BYTES)
+                ):
+                    order = perm
+                else:
+                    Xe, Ye = (
+                        (Xe[perm], Ye[perm])
+                        if bk.is_numpy
+                        else (bk.take(Xe, perm), bk.take(Ye, perm))
+                    )
             ep_slices = slices if Xe.shape[0] == m else minibatch_slices(Xe.shape[0], bs, merge)
             total = 0.0
+            if fast is not None:  # the compiled path: the whole epoch in one call
+                iters = history.iteration_cost if record_iterations else None
+                total, bad = fast.run_epoch(Xe, Ye, order, ep_slices, state, lr, iters)
+                if bad is not None:
+                    _diverged(network, fast.previous, history, epoch, lr, bad, on_divergence, ctx)
+                    return _finish(callbacks, ctx, history)
+                ep_slices = ()
             for sl in ep_slices:
-                rows = sl if bk.is_numpy else (sl, ...)  # the standard indexes every axis
+                # the array API standard indexes every axis
+                rows = (sl if order is None else order[sl]) if bk.is_numpy else (sl, ...)
                 cost = network.loss_and_gradient(Xe[rows], Ye[rows], TRAIN)
                 if not math.isfinite(cost):
                     _diverged(network, previous, history, epoch, lr, cost, on_divergence, ctx)
                     return _finish(callbacks, ctx, history)
                 copyto(previous, theta)
                 updating = True
-                opt.update(theta, grad, state, lr)
+                update(theta, grad, state, lr)
                 updating = False
                 total += cost * (sl.stop - sl.start)
                 if record_iterations:

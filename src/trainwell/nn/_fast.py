@@ -1,0 +1,368 @@
+"""A compiled path for small Dense networks: one numba call runs a whole epoch.
+
+For course-sized networks ([2, 20, 3, 1], [2, 5, 2, 1]) each NumPy call costs about as much
+as the arithmetic it does, so the plain path spends its time dispatching some 60 array
+operations per step. This module runs an epoch's mini-batches (forward, cost, backward,
+regularization and the optimizer's update of the flat buffer) in one jitted function over
+the network's own ``theta`` and ``grad``, the optimizer's own state arrays and the loop's
+own (already shuffled) data, and returns the epoch's cost; the training loop stays in Python
+and keeps its callbacks, validation, history, schedule and shuffling.
+
+Results equal the NumPy path's to about 1e-12 (relative, float64): the same operations in
+the same order, except the summation order inside matrix products and sums (and ulp-level
+differences of libm's tanh/exp against NumPy's SIMD versions). The optimizer update does
+exactly the NumPy path's operations, in its order (float32 buffers included).
+
+numba is imported, and the kernels compiled (or loaded from numba's on-disk cache), only
+when a fit first chooses this path: ``import trainwell`` never imports numba.
+
+Supported: Dense layers (relu, leaky_relu, tanh, sigmoid, linear hidden activations; the
+output activation fused with its loss: sigmoid with binary cross-entropy, softmax with
+categorical cross-entropy, linear with mse), Dropout (one after any Dense layer or before
+the first), L2 and L1, the four optimizers of :mod:`trainwell.optim` (exactly those
+classes), float64. Anything else (BatchNorm, custom layers, losses or optimizers, float32)
+trains on the NumPy path.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import numpy as np
+
+from .._random import rand
+from ..exceptions import InvalidParameterError
+
+__all__ = [
+    "ENGINES",
+    "EpochRunner",
+    "fused_update",
+    "plan",
+    "resolve_engine",
+    "unsupported_reason",
+    "update_function",
+]
+
+ENGINES = ("auto", "numpy", "numba")
+#: ``engine="auto"`` compiles the networks whose step has at most this many multiply-adds
+#: (batch size times weights): above it, BLAS on the NumPy path is as fast or faster. The
+#: choice depends on the configuration only, so two runs of one configuration (a run and
+#: its resumption from a checkpoint, say) always take the same path, bit for bit.
+AUTO_MAX_STEP_MACS = 200_000
+
+_ACT = {"linear": 0, "relu": 1, "leaky_relu": 2, "tanh": 3, "sigmoid": 4, "softmax": 5}
+_LOSS = {"binary_crossentropy": 0, "categorical_crossentropy": 1, "mse": 2}
+_OPT = {"gd": 0, "momentum": 1, "rmsprop": 2, "adam": 3}
+#: ``engine="auto"`` fuses the optimizer update into one compiled pass for buffers of at
+#: least this many parameters, on runs of at least FUSE_MIN_WORK parameter updates.
+FUSE_MIN_SIZE = 65_536
+FUSE_MIN_WORK = 100_000_000
+_KERNELS: Any = None  # (epoch kernel, update kernel) once compiled
+
+
+def resolve_engine(engine: str) -> str:
+    """Check ``engine``; ``"auto"`` defers to the ``TRAINWELL_ENGINE`` environment variable."""
+    if engine not in ENGINES:
+        raise InvalidParameterError(
+            f"The 'engine' parameter of fit must be one of {', '.join(map(repr, ENGINES))}. "
+            f"Got {engine!r} instead."
+        )
+    if engine == "auto":
+        env = os.environ.get("TRAINWELL_ENGINE", "auto").strip().lower() or "auto"
+        engine = env if env in ENGINES else "auto"
+    return engine
+
+
+def unsupported_reason(network: Any, optimizer: Any) -> str | None:
+    """Why the compiled path cannot train this network/optimizer, or None if it can."""
+    from ..optim.optimizers import OPTIMIZERS
+    from .activations import ACTIVATIONS
+    from .layers import Dense, Dropout
+    from .losses import LOSSES
+
+    if type(network.theta) is not np.ndarray:
+        return f"{type(network.theta).__name__} parameters (the compiled path is NumPy only)"
+    if network.dtype != np.float64:
+        return f"dtype {network.dtype} (the compiled path is float64 only)"
+    if type(network.loss) is not LOSSES.get(network.loss.name):
+        return f"custom loss {type(network.loss).__name__}"
+    if type(optimizer) is not OPTIMIZERS.get(optimizer.name):
+        return f"custom optimizer {type(optimizer).__name__}"
+    previous = None
+    for layer in network.layers:
+        if type(layer) not in (Dense, Dropout):
+            return f"layer {type(layer).__name__}"
+        if type(layer) is Dropout and type(previous) is Dropout:
+            return "two consecutive Dropout layers"
+        if type(layer) is Dense:
+            act = layer.activation
+            if ACTIVATIONS.get(act.name) is not act:
+                return f"custom activation {act.name!r}"
+            if act.name == "softmax" and layer is not network.layers[-1]:
+                return "softmax in a hidden layer"
+        previous = layer
+    if network.layers[-1].activation.name != network.loss.natural_activation:
+        return (
+            f"{network.layers[-1].activation.name} output with {network.loss.name} "
+            "(only the fused pairs are compiled)"
+        )
+    return None
+
+
+def plan(
+    network: Any,
+    optimizer: Any,
+    batch_size: int,
+    engine: str,
+    notes: list[str] | None = None,
+) -> EpochRunner | None:
+    """The compiled epoch runner for this fit, or None to train on the NumPy path.
+
+    Parameters
+    ----------
+    network : Network
+        Built.
+    optimizer : Optimizer
+    batch_size : int
+        The resolved mini-batch size.
+    engine : {"auto", "numpy", "numba"}
+        Already resolved by :func:`resolve_engine`. ``"numba"`` compiles whenever the
+        configuration is supported; ``"auto"`` also requires a small network (at most
+        :data:`AUTO_MAX_STEP_MACS` multiply-adds per step). The first use in a process
+        imports numba and loads the compiled kernels from numba's cache (about 0.4 s; the
+        very first compilation, cached on disk, about 10 s).
+    notes : list of str, optional
+        Where to say why an explicit ``engine="numba"`` fell back to NumPy.
+    """
+    if engine == "numpy":
+        return None
+    reason = unsupported_reason(network, optimizer)
+    if reason is not None:
+        if engine == "numba" and notes is not None:
+            notes.append(f"engine='numba' cannot compile {reason}: trained with NumPy.")
+        return None
+    if engine == "auto":
+        dense = [layer for layer in network.layers if hasattr(layer, "W")]
+        macs = batch_size * sum(layer.W.size for layer in dense)
+        if macs > AUTO_MAX_STEP_MACS:
+            return None
+    try:
+        kernels()
+    except ImportError as exc:
+        if engine == "numba" and notes is not None:
+            notes.append(f"engine='numba' needs numba ({exc}): trained with NumPy.")
+        return None
+    return EpochRunner(network, optimizer)
+
+
+def kernels() -> tuple[Any, Any]:
+    """Import numba and compile (or load from numba's cache) the two kernels, once."""
+    global _KERNELS
+    if _KERNELS is None:
+        from . import _fast_kernels
+
+        _KERNELS = (_fast_kernels.train_epoch, _fast_kernels.update)
+    return _KERNELS
+
+
+class EpochRunner:
+    """Runs fit's epochs through the compiled kernel (see :func:`plan`).
+
+    Attributes
+    ----------
+    previous : ndarray
+        The parameters before the last update, for the loop's divergence handling.
+    """
+
+    def __init__(self, network: Any, optimizer: Any) -> None:
+        from .layers import Dense
+
+        self.network, self.optimizer = network, optimizer
+        dense = [layer for layer in network.layers if type(layer) is Dense]
+        L = len(dense)
+        keep = np.ones(L)  # keep[q]: dropout on A[q], the input of Dense layer q + 1
+        l = 0
+        for layer in network.layers:
+            if type(layer) is Dense:
+                l += 1
+            elif l < L:
+                keep[l] = layer.keep_prob
+        sizes = [dense[0].n_in] + [layer.n_out for layer in dense]
+        sl = network._slices
+        woff = [sl[f"W{layer.index}"].start for layer in dense]
+        boff = [sl[f"b{layer.index}"].start if layer.b is not None else -1 for layer in dense]
+        acts = [_ACT[layer.activation.name] for layer in dense]
+        self.ints = np.array(
+            [L, _LOSS[network.loss.name], _OPT[optimizer.name], network.n_weights]
+            + sizes
+            + woff
+            + boff
+            + acts,
+            dtype=np.int64,
+        )
+        self.keep = keep
+        self.drop_units = int(sum(n for n, k in zip(sizes, keep) if k < 1.0))
+        self.previous = np.empty_like(network.theta)
+        self._bounds_key: Any = None
+        self._bounds = np.zeros(2, dtype=np.int64)
+        self._costs = np.empty(0)
+
+    def _hyper(self, lr: float) -> np.ndarray:
+        opt, net = self.optimizer, self.network
+        return np.array(
+            [
+                lr,
+                net.l2,
+                net.l1,
+                getattr(opt, "beta1", getattr(opt, "beta", 0.0)),
+                getattr(opt, "beta2", 0.0),
+                getattr(opt, "epsilon", 0.0),
+                float(getattr(opt, "bias_correction", False)),
+            ]
+        )
+
+    def run_epoch(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        order: Any,
+        slices: list[slice],
+        state: dict[str, Any],
+        lr: float,
+        iteration_cost: list[float] | None = None,
+    ) -> tuple[float, float | None]:
+        """Train one epoch over the batches ``X[order[sl]], Y[order[sl]]`` for ``sl in
+        slices``; ``order`` is None (``X[sl], Y[sl]``) or a permutation of ``range(len(X))``
+        (as ``rng.permutation`` draws it: the kernel trusts its indices).
+
+        Returns ``(sum of batch cost times batch size, None)``, or, when a batch's cost is
+        not finite, ``(sum so far, that cost)`` with the parameters of the step before it
+        (as the NumPy path leaves them) and :attr:`previous` holding the ones before that.
+        Updates ``state["t"]`` and appends each step's cost to ``iteration_cost``.
+        """
+        train_epoch, _ = kernels()
+        net = self.network
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        Y = np.ascontiguousarray(Y, dtype=np.float64)
+        order = _EMPTY_INT if order is None else np.asarray(order, dtype=np.int64)
+        if slices is not self._bounds_key:
+            self._bounds = np.array([s.start for s in slices] + [slices[-1].stop], np.int64)
+            self._bounds_key = slices
+            self._costs = np.empty(len(slices))
+        U, rng_state = _EMPTY, None
+        if self.drop_units:
+            rng_state = _get_rng_state(net.rng)
+            U = rand(net.rng, (X.shape[0] * self.drop_units,), np.float64)
+        empty = _EMPTY
+        total, n_done, t = train_epoch(
+            net.theta,
+            net.grad,
+            self.previous,
+            state.get("v", empty),
+            state.get("s", empty),
+            X,
+            Y,
+            order,
+            U,
+            self._bounds,
+            self.ints,
+            self.keep,
+            self._hyper(lr),
+            int(state["t"]),
+            self._costs,
+        )
+        state["t"] = t
+        if iteration_cost is not None:
+            iteration_cost.extend(self._costs[:n_done].tolist())
+        if n_done == len(slices):
+            return total, None
+        if rng_state is not None:  # draw only the masks the NumPy path would have drawn
+            _set_rng_state(net.rng, rng_state)
+            rand(net.rng, (int(self._bounds[n_done + 1]) * self.drop_units,), np.float64)
+        bad = float(self._costs[n_done])
+        return total, (bad if not math.isfinite(bad) else math.nan)
+
+
+def update_function(optimizer: Any, theta: Any, n_steps: int, engine: str) -> Any:
+    """``optimizer.update`` or, for large NumPy buffers, :func:`fused_update` bound to it.
+
+    ``engine="auto"`` fuses when the buffer has at least :data:`FUSE_MIN_SIZE` parameters
+    and the run updates at least :data:`FUSE_MIN_WORK` of them in all; ``"numba"`` fuses
+    whenever the optimizer is one of the four; ``"numpy"`` never does.
+    """
+    from ..optim.optimizers import OPTIMIZERS
+
+    if (
+        engine == "numpy"
+        or type(theta) is not np.ndarray
+        or theta.dtype not in (np.float32, np.float64)
+        or type(optimizer) is not OPTIMIZERS.get(optimizer.name)
+        or (
+            engine == "auto"
+            and (theta.size < FUSE_MIN_SIZE or theta.size * n_steps < FUSE_MIN_WORK)
+        )
+    ):
+        return optimizer.update
+    try:
+        kernels()
+    except ImportError:
+        return optimizer.update
+
+    def update(theta, grad, state, learning_rate):
+        return fused_update(optimizer, theta, grad, state, learning_rate)
+
+    return update
+
+
+def fused_update(optimizer: Any, theta: np.ndarray, grad: np.ndarray, state: dict, lr: float):
+    """``optimizer.update`` in one compiled pass: the same operations in the same order and
+    dtype, so the same bits, without the dozen whole-buffer NumPy passes (which cost a
+    sizable fraction of a wide network's matrix products). The four optimizers of
+    :mod:`trainwell.optim`, float32 or float64 buffers.
+    """
+    _, update = kernels()
+    dt = theta.dtype.type
+    t = state["t"] = state["t"] + 1
+    name = optimizer.name
+    if name == "momentum":
+        b1 = optimizer.beta
+        scale = lr / (1.0 - b1**t) if optimizer.bias_correction else lr
+        c = (dt(1.0 - b1), dt(b1), dt(scale), dt(0.0), dt(0.0), dt(0.0), dt(0.0))
+    elif name == "rmsprop":
+        b2 = optimizer.beta2
+        c = (dt(0.0), dt(0.0), dt(lr), dt(1.0 - b2), dt(b2), dt(optimizer.epsilon), dt(0.0))
+    elif name == "adam":
+        b1, b2 = optimizer.beta1, optimizer.beta2
+        c = (
+            dt(1.0 - b1),
+            dt(b1),
+            dt(lr / (1.0 - b1**t)),
+            dt(1.0 - b2),
+            dt(b2),
+            dt(optimizer.epsilon),
+            dt(1.0 / (1.0 - b2**t)),
+        )
+    else:
+        c = (dt(0.0), dt(0.0), dt(lr), dt(0.0), dt(0.0), dt(0.0), dt(0.0))
+    empty = np.empty(0, dtype=theta.dtype)
+    update(_OPT[name], theta, grad, state.get("v", empty), state.get("s", empty), *c)
+    return theta, state
+
+
+_EMPTY = np.empty(0)
+_EMPTY_INT = np.empty(0, dtype=np.int64)
+
+
+def _get_rng_state(rng: Any) -> Any:
+    if isinstance(rng, np.random.RandomState):
+        return rng.get_state()
+    return rng.bit_generator.state
+
+
+def _set_rng_state(rng: Any, state: Any) -> None:
+    if isinstance(rng, np.random.RandomState):
+        rng.set_state(state)
+    else:
+        rng.bit_generator.state = state
