@@ -168,6 +168,10 @@ def test_shifted_labels_are_flagged(rng):
     with pytest.warns(DistributionShiftWarning, match="labels"):
         report = check_same_distribution(X[:200], y_dev[:200], X[200:], y_test[:200])
     assert report.differing == ["labels"]
+    onehot = check_same_distribution(
+        X[:200], np.eye(2)[y_dev[:200]], X[200:], np.eye(2)[y_test[:200]], warn=False
+    )
+    assert onehot.labels.statistic == pytest.approx(report.labels.statistic)
     quiet = check_same_distribution(X[:200], None, X[200:], None, warn=False)
     assert quiet.labels is None and quiet.same_distribution
 

@@ -164,7 +164,8 @@ def _warp(images: np.ndarray, A: np.ndarray, t: np.ndarray, fill: float) -> np.n
             inside = (r >= 0) & (r < H) & (c >= 0) & (c < W)
             values = images[batch, np.clip(r, 0, H - 1), np.clip(c, 0, W - 1)]
             out += (weight * inside)[..., None] * values
-            out += (weight * ~inside)[..., None] * fill
+            if fill:
+                out += (weight * ~inside)[..., None] * fill
     return out
 
 

@@ -73,7 +73,7 @@ def _oriented(X: Any, m: int, where: str) -> tuple[np.ndarray, str]:
             f"{where} is square {X.shape}: assumed (examples, features), rows are "
             "examples; transpose it yourself if its columns are the examples."
         )
-        warnings.warn(note, UserWarning, stacklevel=4)
+        warnings.warn(note, UserWarning, stacklevel=5)
     else:
         raise DataError(
             f"{where} has shape {X.shape} but its labels have {m} entries; "

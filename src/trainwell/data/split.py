@@ -120,8 +120,8 @@ def _strata(y: np.ndarray, stratify: Any) -> np.ndarray:
         )
     if groups.dtype.kind == "f" and not np.array_equal(groups, np.round(groups)):
         raise InvalidParameterError(
-            "stratify=True needs class labels, but y holds non-integer values (a regression "
-            "target?); pass stratify=False."
+            "Stratifying needs class labels, but the labels hold non-integer values (a "
+            "regression target?); pass stratify=False or an array of group labels."
         )
     if groups.ndim == 2:  # one-hot or multi-output: stratify by the whole row
         return np.unique(groups, axis=0, return_inverse=True)[1].ravel()
@@ -263,6 +263,11 @@ class DistributionReport:
         return "\n".join(lines)
 
 
+def _label_vector(y: np.ndarray) -> np.ndarray:
+    """Labels as a vector: one-hot rows by their argmax, a column raveled."""
+    return y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.ravel()
+
+
 def _label_test(y_a: np.ndarray, y_b: np.ndarray, level: float) -> FeatureTest:
     from scipy import stats
 
@@ -305,7 +310,8 @@ def check_same_distribution(
     ----------
     X_dev, X_test : array-like of shape (m_dev, n_features), (m_test, n_features)
     y_dev, y_test : array-like of shape (m_dev,), (m_test,) or None
-        Labels; None on both sides skips the label test.
+        Labels (one-hot rows are compared by class); None on both sides skips the label
+        test.
     alpha : float, default=0.01
         Family-wise significance level, in (0, 1).
     feature_names : sequence of str, optional
@@ -344,7 +350,7 @@ def check_same_distribution(
     if (y_dev is None) != (y_test is None):
         raise DataError("Give both y_dev and y_test, or neither.")
     if y_dev is not None:
-        y_a, y_b = check_X_y(X_a, y_dev)[1].ravel(), check_X_y(X_b, y_test)[1].ravel()
+        y_a, y_b = (_label_vector(check_X_y(X, y)[1]) for X, y in ((X_a, y_dev), (X_b, y_test)))
     from scipy import stats
 
     level = alpha / (n + (y_dev is not None))
