@@ -207,3 +207,15 @@ def test_bad_files_give_clear_errors(tmp_path):
         Network.load(foreign)
     with pytest.raises(FileNotFoundError):
         Network.load(tmp_path / "missing.npz")
+
+
+def test_standardizer_is_saved_with_the_model(tmp_path):
+    from trainwell.data import Standardizer
+
+    X = np.random.RandomState(0).randn(30, 3) * [1, 10, 100] + 5
+    scaler = Standardizer().fit(X)
+    net = Network([Dense(2), Dense(1, "sigmoid")], input_dim=3, random_state=0)
+    net.save(tmp_path / "m.npz", standardizer=scaler)
+    back = Network.load(tmp_path / "m.npz")
+    np.testing.assert_array_equal(back.standardizer.transform(X), scaler.transform(X))
+    assert not hasattr(Network.load(tmp_path / "m.npz"), "other")

@@ -134,4 +134,10 @@ def save_network(network: Any, path: Any, extra: dict[str, np.ndarray] | None = 
 
 def load_network(path: Any, backend: Any = None) -> Any:
     """Load a network saved by :func:`save_network` (on ``backend`` if given)."""
-    return network_from_arrays(read_npz(path), str(path), backend=backend)
+    arrays = read_npz(path)
+    net = network_from_arrays(arrays, str(path), backend=backend)
+    if "extra:standardizer" in arrays:
+        from ..data.preprocessing import Standardizer
+
+        net.standardizer = Standardizer.from_dict(json.loads(str(arrays["extra:standardizer"])))
+    return net

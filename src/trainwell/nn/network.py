@@ -480,12 +480,20 @@ class Network:
             backend=backend if backend is not None else config.get("backend", "numpy"),
         )
 
-    def save(self, path: Any) -> None:
+    def save(self, path: Any, standardizer: Any = None) -> None:
         """Write architecture, parameters, running statistics and dtype to one .npz file
-        (atomically; readable with ``numpy.load(allow_pickle=False)``)."""
+        (atomically; readable with ``numpy.load(allow_pickle=False)``).
+
+        ``standardizer`` (a fitted :class:`trainwell.data.Standardizer`) is saved with the
+        model; :meth:`load` gives it back as ``network.standardizer``. Without the argument
+        a standardizer attached as ``network.standardizer`` is saved."""
+        import json
+
         from .io import save_network
 
-        save_network(self, path)
+        scaler = standardizer if standardizer is not None else getattr(self, "standardizer", None)
+        extra = {} if scaler is None else {"standardizer": np.array(json.dumps(scaler.to_dict()))}
+        save_network(self, path, extra=extra)
 
     @classmethod
     def load(cls, path: Any, backend: Any = None) -> Network:
