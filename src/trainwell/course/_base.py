@@ -1,0 +1,324 @@
+"""What every experiment shares: its result, its settings, training one variant, running
+variants in parallel, and the course's two loop conventions (per-epoch reseeded shuffles,
+decay applied from the next epoch)."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT",
+    "CourseDecay",
+    "ExperimentResult",
+    "Run",
+    "Settings",
+    "Table",
+    "course_shuffle",
+    "data_api",
+    "dataset",
+    "entry",
+    "map_variants",
+    "numpy_engine",
+    "pct",
+    "steps",
+    "summary_rows",
+    "train",
+]
+
+
+@dataclass
+class Table:
+    """A small table for the report: a caption, column names and rows of cells."""
+
+    caption: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class ExperimentResult:
+    """Everything an experiment hands to the report.
+
+    Attributes
+    ----------
+    name, title : str
+        Registry name (``"initialization"``) and heading.
+    finding : str
+        The course's finding, in one sentence.
+    results : dict
+        This experiment's entry in results.json (plain JSON data, deterministic).
+    tables : list of Table
+    figures : dict of str to matplotlib Figure
+        File stem (``"initialization_costs"``) to figure; empty when figures are off.
+    notes : list of str
+        Where trainwell and the course differ, and why.
+    summary : list of dict
+        Rows of the printed summary: ``variant``, ``train``, ``test``, ``cost``.
+    seconds : float
+        Wall time, filled in by the runner (never written to results.json).
+    """
+
+    name: str
+    title: str
+    finding: str
+    results: dict[str, Any]
+    tables: list[Table] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    summary: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to run an experiment.
+
+    Attributes
+    ----------
+    scale : float, default=1.0
+        Multiplies every iteration/epoch count (tests use a fraction; 1 is the recipe).
+    n_jobs : int, default=1
+        Worker processes for independent variants (results do not depend on it).
+    progress : bool, default=False
+        tqdm bars (shown only on a terminal).
+    figures : bool, default=True
+        Draw the figures.
+    data : str, optional
+        A .mat file for the regularization experiment.
+    """
+
+    scale: float = 1.0
+    n_jobs: int = 1
+    progress: bool = False
+    figures: bool = True
+    data: str | None = None
+
+
+DEFAULT = Settings()
+
+
+def steps(n: int, settings: Settings) -> int:
+    """``n`` iterations scaled by ``settings.scale`` (at least 1).
+
+    Examples
+    --------
+    >>> steps(15000, Settings()), steps(15000, Settings(scale=0.1))
+    (15000, 1500)
+    """
+    return max(1, round(n * settings.scale))
+
+
+def course_shuffle(epoch: int, m: int) -> np.ndarray:
+    """The course's mini-batch order: ``seed = 10; each epoch: seed += 1;
+    np.random.seed(seed); permutation(m)``, so epoch e uses seed 11 + e.
+
+    Examples
+    --------
+    >>> course_shuffle(0, 5).tolist() == np.random.RandomState(11).permutation(5).tolist()
+    True
+    """
+    return np.random.RandomState(11 + epoch).permutation(m)
+
+
+@dataclass(frozen=True)
+class CourseDecay:
+    """A schedule applied the way the course's loop applies it.
+
+    The course updates ``learning_rate = decay(learning_rate0, i, ...)`` at the *end* of
+    epoch i, so epoch e trains with ``schedule(e - 1)`` and epoch 0 with the initial rate.
+
+    Examples
+    --------
+    >>> from trainwell.optim import FixedIntervalDecay
+    >>> d = CourseDecay(FixedIntervalDecay(0.1, decay_rate=1.0, time_interval=1000))
+    >>> d(0), d(1000), d(1001)
+    (0.1, 0.1, 0.05)
+    """
+
+    schedule: Callable[[int], float]
+
+    def __call__(self, epoch: int) -> float:
+        return self.schedule(max(epoch - 1, 0))
+
+
+def data_api(name: str) -> Any:
+    """``trainwell.data.<name>``, or None where it does not exist.
+
+    Until the package re-exports its names, they are looked up in its modules.
+    """
+    module = importlib.import_module("trainwell.data")
+    found = getattr(module, name, None)
+    for sub in ("datasets", "io", "preprocessing"):
+        if found is not None:
+            break
+        try:
+            found = getattr(importlib.import_module(f"trainwell.data.{sub}"), name, None)
+        except ImportError:
+            continue
+    return found
+
+
+def dataset(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call the loader ``trainwell.data.<name>``."""
+    return data_api(name)(*args, **kwargs)
+
+
+@dataclass
+class Run:
+    """One trained variant: a network recipe, its data and its :func:`trainwell.fit` options.
+
+    Attributes
+    ----------
+    layers : list of Layer
+        Fresh (unbuilt) layers.
+    data : tuple
+        ``(X_train, y_train, X_test, y_test)``.
+    fit : dict
+        Keyword arguments of :func:`trainwell.training.fit`.
+    l2 : float
+    random_state : int, default=3
+        The course's ``np.random.seed(3)`` weights.
+    loss : str, default="binary_crossentropy"
+    every : int, default=1000
+        Record the cost every ``every`` iterations (epochs).
+    grid : bool, default=False
+        Also return the decision regions over the training data (2-D inputs).
+    """
+
+    layers: list[Any]
+    data: tuple[Any, Any, Any, Any]
+    fit: dict[str, Any]
+    l2: float = 0.0
+    random_state: int = 3
+    loss: str = "binary_crossentropy"
+    every: int = 1000
+    grid: bool = False
+
+
+def train(run: Run) -> dict[str, Any]:
+    """Train one variant; return its results.json entry plus what the figures need.
+
+    Returns
+    -------
+    dict
+        ``train_accuracy``, ``test_accuracy``, ``costs`` ({iteration: J}, J before that
+        iteration's update), and, outside results.json, ``curve`` (every cost), ``grid``
+        (from :func:`trainwell.plots.decision_grid`, or None) and ``stopped``.
+    """
+    from ..nn import Network
+    from ..plots import decision_grid
+    from ..training import fit
+
+    X, y, Xt, yt = run.data
+    net = Network(
+        run.layers, loss=run.loss, l2=run.l2, random_state=run.random_state, input_dim=X.shape[1]
+    )
+    history = fit(net, X, y, progress=False, **run.fit)
+    return {
+        "train_accuracy": net.score(X, y),
+        "test_accuracy": net.score(Xt, yt),
+        "costs": history.costs_every(run.every),
+        "curve": [float(c) for c in history.cost],
+        "grid": decision_grid(net.predict, X) if run.grid else None,
+        "stopped": history.stopped_reason,
+    }
+
+
+def entry(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The results.json part of :func:`train`'s output."""
+    return {k: result[k] for k in ("train_accuracy", "test_accuracy", "costs")}
+
+
+def summary_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Summary-table rows for trained variants (train/test accuracy, last recorded cost)."""
+    return [
+        {
+            "variant": name,
+            "train": r["train_accuracy"],
+            "test": r["test_accuracy"],
+            "cost": r["curve"][-1] if r.get("curve") else list(r["costs"].values())[-1],
+        }
+        for name, r in results.items()
+    ]
+
+
+@contextlib.contextmanager
+def numpy_engine() -> Iterator[None]:
+    """Train on fit's NumPy path while the block runs (``TRAINWELL_ENGINE=numpy``).
+
+    With ``engine="auto"``, :func:`trainwell.training.fit` compiles short runs only when its
+    kernels are already loaded in the process, so the same experiment could take either
+    path (equal to about 1e-12, not bit for bit) depending on what ran before it in that
+    process or worker. Pinning the NumPy path keeps results.json identical whatever ran
+    first, and runs the course's own float64 NumPy arithmetic.
+    """
+    old = os.environ.get("TRAINWELL_ENGINE")
+    os.environ["TRAINWELL_ENGINE"] = "numpy"
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["TRAINWELL_ENGINE"]
+        else:
+            os.environ["TRAINWELL_ENGINE"] = old
+
+
+def _pinned(fn: Callable[[Any], Any], spec: Any) -> Any:
+    with numpy_engine():
+        return fn(spec)
+
+
+def map_variants(
+    fn: Callable[[Any], Any], specs: Mapping[str, Any], settings: Settings, desc: str
+) -> dict[str, Any]:
+    """``{name: fn(spec)}`` over independent variants, in parallel when ``n_jobs > 1``.
+
+    Each variant owns its seeds, so the results are the same in either mode. A tqdm bar
+    counts finished variants.
+    """
+    from tqdm.auto import tqdm
+
+    names = list(specs)
+    bar = tqdm(
+        total=len(names),
+        desc=desc,
+        unit="run",
+        leave=False,
+        disable=None if settings.progress else True,
+    )
+    out: dict[str, Any] = {}
+    try:
+        if settings.n_jobs <= 1 or len(names) <= 1:
+            for name in names:
+                bar.set_postfix_str(str(name))
+                out[name] = _pinned(fn, specs[name])
+                bar.update()
+        else:
+            from joblib import Parallel, delayed
+
+            jobs = Parallel(n_jobs=min(settings.n_jobs, len(names)), return_as="generator")
+            for name, res in zip(names, jobs(delayed(_pinned)(fn, specs[n]) for n in names)):
+                out[name] = res
+                bar.set_postfix_str(str(name))
+                bar.update()
+    finally:
+        bar.close()
+    return out
+
+
+def pct(x: float | None) -> str:
+    """An accuracy as a percentage with one decimal ('' for None).
+
+    Examples
+    --------
+    >>> pct(0.99333), pct(None)
+    ('99.3%', '')
+    """
+    return "" if x is None else f"{100 * x:.1f}%"
