@@ -1,0 +1,118 @@
+"""``trainwell reproduce``: run the experiments, print a summary, write the report."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import InvalidParameterError
+from . import EXPERIMENTS, run_experiment, select
+from ._base import ExperimentResult, Settings
+
+__all__ = ["format_table", "reproduce", "run_reproduce"]
+
+
+def format_table(columns: list[str], rows: list[list[Any]]) -> str:
+    """A plain-text table with aligned columns.
+
+    Examples
+    --------
+    >>> print(format_table(["a", "bb"], [["x", "1"], ["yy", "22"]]))
+    a   bb
+    --  --
+    x   1
+    yy  22
+    """
+    cells = [[str(c) for c in columns], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[j]) for row in cells) for j in range(len(columns))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def reproduce(names: list[str], settings: Settings, *, log: Any = None) -> list[ExperimentResult]:
+    """Run ``names`` in order, timing each; ``log(line)`` reports each as it finishes."""
+    from tqdm.auto import tqdm
+
+    results = []
+    bar = tqdm(
+        names, desc="reproduce", unit="experiment", disable=None if settings.progress else True
+    )
+    for k, name in enumerate(bar, start=1):
+        bar.set_postfix_str(name)
+        start = time.perf_counter()
+        result = run_experiment(name, settings)
+        result.seconds = time.perf_counter() - start
+        results.append(result)
+        if log is not None:
+            line = f"[{k:>2}/{len(names)}] {name:<18} {result.seconds:6.1f} s"
+            bar.write(line) if not bar.disable else log(line)
+    bar.close()
+    return results
+
+
+def run_reproduce(args: Any) -> int:
+    """The body of ``trainwell reproduce``; returns the exit status.
+
+    ``args`` carries ``only``, ``list``, ``out``, ``data``, ``json``, ``no_progress`` and
+    ``backend`` (see :mod:`trainwell.cli`).
+    """
+    if getattr(args, "list", False):
+        width = max(map(len, EXPERIMENTS))
+        for name, what in EXPERIMENTS.items():
+            print(f"{name:<{width}}  {what}")
+        return 0
+    names = select(args.only)
+    backend = getattr(args, "backend", "numpy") or "numpy"
+    if backend != "numpy":
+        raise InvalidParameterError(
+            f"reproduce repeats the course's float64 NumPy arithmetic bit for bit, so it "
+            f"runs on the numpy backend only. Got --backend {backend!r}; drop the flag."
+        )
+    if args.data is not None:
+        if "regularization" not in names:
+            raise InvalidParameterError(
+                "--data feeds the regularization experiment, which --only leaves out."
+            )
+        if not Path(args.data).is_file():
+            raise FileNotFoundError(f"--data: no such file: '{args.data}'.")
+    settings = Settings(
+        n_jobs=min(os.cpu_count() or 1, 6),
+        progress=not args.no_progress,
+        data=args.data,
+    )
+    start = time.perf_counter()
+    results = reproduce(names, settings, log=print)
+    total = time.perf_counter() - start
+
+    import numpy
+
+    from ..report import summary_table, write_report
+
+    command = "trainwell reproduce" + "".join(
+        f" {flag} {value}"
+        for flag, value in (("--only", args.only), ("--data", args.data))
+        if value is not None
+    )
+    meta = {
+        "command": command,
+        "total_seconds": total,
+        "versions": f"Python {platform.python_version()}, NumPy {numpy.__version__}, "
+        f"{os.cpu_count()} CPUs",
+    }
+    paths = write_report(results, args.out, json_path=args.json, meta=meta)
+    print()
+    print(format_table(*summary_table(results)))
+    print(
+        f"\n{len(results)} experiments in {total:.1f} s. Report: {paths['index']} "
+        f"(also {paths['markdown'].name}, {paths['results'].name} and the PNG figures in "
+        f"{Path(args.out)})."
+    )
+    if "json" in paths:
+        print(f"results.json also written to {paths['json']}.")
+    sys.stdout.flush()
+    return 0
