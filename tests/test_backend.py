@@ -312,3 +312,19 @@ def test_torch_backend_trains_like_numpy_and_draws_dropout_on_its_device():
     assert isinstance(m1, torch.Tensor) and torch.equal(m1, m2)  # seeded from random_state
     assert float((m1 > 0).double().mean()) == pytest.approx(0.8, abs=0.01)
     assert float(m1.max()) == pytest.approx(1 / 0.8)
+
+
+def test_pickle_and_deepcopy_keep_training_on_the_backend():
+    import copy
+    import pickle
+
+    X, y = _data("binary", m=30)
+    layers = [Dense(4, "relu"), BatchNorm(), Dropout(0.9), Dense(1, "sigmoid")]
+    net = Network(layers, random_state=0, backend=STRICT)
+    fit(net, X, y, epochs=2, **{**FIT, "batch_size": None})
+    for again in (pickle.loads(pickle.dumps(net)), copy.deepcopy(net)):
+        assert again.backend is net.backend
+        _close(net.forward(X), again.forward(X))
+        fit(again, X, y, epochs=2, **{**FIT, "batch_size": None})  # dropout reseeds
+        again.parameters()["W1"][...] = 0  # the views still write into the flat buffer
+        assert float(xps.sum(again.theta[:12] ** 2)) == 0.0

@@ -64,7 +64,7 @@ def _dropout_forward(eng, layer, A_prev, mode):
     layer._active = mode.dropout and layer.keep_prob < 1.0
     if not layer._active:
         return A_prev
-    mask, shape = layer.mask, tuple(A_prev.shape)
+    mask, shape = getattr(layer, "mask", None), tuple(A_prev.shape)  # none after unpickling
     if not (mode.freeze_masks and mask is not None and tuple(mask.shape) == shape):
         U = eng.bk.rand(eng.device_rng(), shape, A_prev.dtype)
         mask = eng.xp.astype(U < layer.keep_prob, A_prev.dtype) * (1.0 / layer.keep_prob)
@@ -151,6 +151,14 @@ class XPEngine:
         self._plan = [(layer, *_passes(layer)) for layer in network.layers]
         self._host_rng: Any = None
         self._device_rng: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Modules and device generators do not pickle: rebuilt from the backend's name and,
+        # at the next dropout draw, reseeded from the network's (pickled) NumPy generator.
+        return {"net": self.net, "bk": self.bk, "_plan": self._plan}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, xp=state["bk"].xp, _host_rng=None, _device_rng=None)
 
     def device_rng(self) -> Any:
         """The device generator, (re)seeded from the network's ``rng`` when that changes."""
