@@ -5,7 +5,6 @@ decay applied from the next epoch)."""
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,8 +20,6 @@ __all__ = [
     "Settings",
     "Table",
     "course_shuffle",
-    "data_api",
-    "dataset",
     "entry",
     "map_variants",
     "numpy_engine",
@@ -148,28 +145,6 @@ class CourseDecay:
         return self.schedule(max(epoch - 1, 0))
 
 
-def data_api(name: str) -> Any:
-    """``trainwell.data.<name>``, or None where it does not exist.
-
-    Until the package re-exports its names, they are looked up in its modules.
-    """
-    module = importlib.import_module("trainwell.data")
-    found = getattr(module, name, None)
-    for sub in ("datasets", "io", "preprocessing"):
-        if found is not None:
-            break
-        try:
-            found = getattr(importlib.import_module(f"trainwell.data.{sub}"), name, None)
-        except ImportError:
-            continue
-    return found
-
-
-def dataset(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Call the loader ``trainwell.data.<name>``."""
-    return data_api(name)(*args, **kwargs)
-
-
 @dataclass
 class Run:
     """One trained variant: a network recipe, its data and its :func:`trainwell.fit` options.
@@ -253,11 +228,10 @@ def summary_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any
 def numpy_engine() -> Iterator[None]:
     """Train on fit's NumPy path while the block runs (``TRAINWELL_ENGINE=numpy``).
 
-    With ``engine="auto"``, :func:`trainwell.training.fit` compiles short runs only when its
-    kernels are already loaded in the process, so the same experiment could take either
-    path (equal to about 1e-12, not bit for bit) depending on what ran before it in that
-    process or worker. Pinning the NumPy path keeps results.json identical whatever ran
-    first, and runs the course's own float64 NumPy arithmetic.
+    ``fit(engine="auto")`` may train small networks through the compiled numba path,
+    which agrees with the NumPy path to about 1e-12 but not bit for bit, and exists only
+    where numba does. Pinning the NumPy path runs the course's own float64 NumPy
+    arithmetic and gives the same results.json on every machine, numba or not.
     """
     old = os.environ.get("TRAINWELL_ENGINE")
     os.environ["TRAINWELL_ENGINE"] = "numpy"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..data import load_digits
 from ..exceptions import TrainingDiverged
 from ..nn import BatchNorm, Dense, Network
 from ..training import fit
@@ -25,7 +26,6 @@ from ._base import (
     Run,
     Settings,
     Table,
-    dataset,
     entry,
     map_variants,
     pct,
@@ -54,7 +54,7 @@ def _layers(batchnorm: bool) -> list[Any]:
 
 
 def _data() -> tuple[Any, ...]:
-    X, y, Xt, yt = dataset("load_digits")
+    X, y, Xt, yt = load_digits()
     return X / 16.0, y, Xt / 16.0, yt
 
 
@@ -114,10 +114,14 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
     }
     out = map_variants(train, specs, settings, NAME)
     points = {
-        (name, rate): (bn, rate, data) for name, bn in variants.items() for rate in SWEEP_RATES
+        f"{name} at {rate}": (bn, rate, data)
+        for name, bn in variants.items()
+        for rate in SWEEP_RATES
     }
     swept = map_variants(sweep_point, points, settings, f"{NAME} sweep")
-    sweep = {name: {str(rate): swept[(name, rate)] for rate in SWEEP_RATES} for name in variants}
+    sweep = {
+        name: {str(rate): swept[f"{name} at {rate}"] for rate in SWEEP_RATES} for name in variants
+    }
     largest = {
         name: max(
             (

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from functools import partial
 
+from ..data import load_digits
 from ..diagnosis import diagnose, learning_curve
 from ..sklearn import MLPClassifier
-from ._base import DEFAULT, ExperimentResult, Settings, Table, dataset, pct
+from ._base import DEFAULT, ExperimentResult, Settings, Table, pct
 
 NAME = "bias_variance"
 TITLE = "Bias and variance: the course's four cases and a learning curve"
@@ -44,7 +45,7 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
         ``results["diagnosis"]`` at the largest training set.
     """
     cases = [diagnose(t, d) for t, d, _ in COURSE_CASES]
-    X, y, Xd, yd = dataset("load_digits")
+    X, y, Xd, yd = load_digits()
     model = partial(
         MLPClassifier, (32,), learning_rate=0.003, batch_size=32, max_epochs=EPOCHS, random_state=0
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .._gradient_norms import gradient_norms
+from ..diagnosis import gradient_norms
 from ..nn import Dense, Network
 from ._base import DEFAULT, ExperimentResult, Settings, Table
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from ..data import Standardizer, load_breast_cancer
 from ..nn import Dense
 from ._base import (
     DEFAULT,
@@ -25,8 +24,6 @@ from ._base import (
     Run,
     Settings,
     Table,
-    data_api,
-    dataset,
     entry,
     map_variants,
     pct,
@@ -43,16 +40,6 @@ FINDING = (
 )
 ITERATIONS, LEARNING_RATE = 2000, 0.01
 SWEEP_RATES = (0.001, 0.01, 0.1)
-
-
-def standardize(X: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Standardize both sets with the training set's mean and standard deviation."""
-    Standardizer = data_api("Standardizer")
-    if Standardizer is not None:
-        scaler = Standardizer().fit(X)
-        return scaler.transform(X), scaler.transform(X_test)
-    mu, sigma = X.mean(axis=0), X.std(axis=0)  # until trainwell.data.Standardizer lands
-    return (X - mu) / sigma, (X_test - mu) / sigma
 
 
 def _run(data: tuple[Any, ...], rate: float, iterations: int) -> Run:
@@ -75,20 +62,21 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
         largest feature standard deviation) and ``results["sweep"]`` (test accuracy at
         each learning rate).
     """
-    X, y, Xt, yt = dataset("load_breast_cancer")
-    Xs, Xts = standardize(X, Xt)
+    X, y, Xt, yt = load_breast_cancer()
+    scaler = Standardizer().fit(X)  # mu and sigma of the training set only
+    Xs, Xts = scaler.transform(X), scaler.transform(Xt)
     inputs = {"raw": (X, y, Xt, yt), "standardized": (Xs, y, Xts, yt)}
     iterations = steps(ITERATIONS, settings)
     specs = {
-        (name, rate): _run(data, rate, iterations)
+        f"{name} at {rate}": _run(data, rate, iterations)
         for name, data in inputs.items()
         for rate in SWEEP_RATES
     }
     out = map_variants(train, specs, settings, NAME)
-    main = {name: out[(name, LEARNING_RATE)] for name in inputs}
+    main = {name: out[f"{name} at {LEARNING_RATE}"] for name in inputs}
     spread = X.std(axis=0)
     sweep = {
-        name: {str(rate): out[(name, rate)]["test_accuracy"] for rate in SWEEP_RATES}
+        name: {str(rate): out[f"{name} at {rate}"]["test_accuracy"] for rate in SWEEP_RATES}
         for name in inputs
     }
     result = ExperimentResult(

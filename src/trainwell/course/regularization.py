@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..data import load_mat, load_noisy_2d
 from ..nn import Dense, Dropout
 from ..optim import GradientDescent
 from ._base import (
@@ -29,7 +30,6 @@ from ._base import (
     Run,
     Settings,
     Table,
-    dataset,
     entry,
     map_variants,
     pct,
@@ -55,8 +55,8 @@ COURSE_MAT = {  # the course's printed numbers on its data.mat
 def load_data(path: str | None) -> tuple[tuple[np.ndarray, ...], str]:
     """(X, y, X_test, y_test) and a description: the noisy 2-D default, or a .mat file."""
     if path is None:
-        return tuple(dataset("load_noisy_2d")), "trainwell's noisy 2-D dataset (load_noisy_2d)"
-    return tuple(dataset("load_mat", path)), f"{Path(path).name} (X, y; test: Xval, yval)"
+        return tuple(load_noisy_2d()), "trainwell's noisy 2-D dataset (load_noisy_2d)"
+    return tuple(load_mat(path)), f"{Path(path).name} (X, y; test: Xval, yval)"
 
 
 def _layers(variant: str) -> list[Any]:

@@ -19,10 +19,12 @@ from the same weights and shuffles, so configs differ only by their hyperparamet
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 
+from ..data import load_moons
 from ..tuning import (
     Choice,
     IntLogUniform,
@@ -33,7 +35,8 @@ from ..tuning import (
     grid_search,
     random_search,
 )
-from ._base import DEFAULT, ExperimentResult, Settings, Table, dataset
+from ..tuning.importance import COURSE_TIERS
+from ._base import DEFAULT, ExperimentResult, Settings, Table
 
 NAME = "tuning"
 TITLE = "Hyperparameter search: random vs grid, log scale, coarse to fine"
@@ -48,8 +51,8 @@ DECADES = ((1e-4, 1e-3), (1e-3, 1e-2), (1e-2, 1e-1), (1e-1, 1.0))
 
 def objective(settings: Settings) -> NetworkObjective:
     """Adam on moons; the dev set is a second draw of 200 points."""
-    X, y = tuple(dataset("load_moons"))[:2]
-    Xd, yd = tuple(dataset("load_moons", n_samples=200, random_state=5))[:2]
+    X, y, _, _ = load_moons()
+    Xd, yd, _, _ = load_moons(n_samples=200, random_state=5)
     # hidden_units (10) and batch_size (64) keep NetworkObjective's defaults unless searched
     fixed = {"optimizer": "adam", "epochs": max(5, round(EPOCHS * settings.scale)), "layers": 2}
     return NetworkObjective(X, y, Xd, yd, fixed=fixed, random_state=0)
@@ -81,12 +84,15 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
     # path of fit is pinned (see trainwell.course._base.numpy_engine).
     lr = LogUniform(1e-4, 1.0)
     two = {"learning_rate": lr, "epsilon": LogUniform(1e-10, 1e-6)}
-    grid = grid_search(obj, two, n_points=int(np.sqrt(BUDGET)), random_state=0)
-    rand = random_search(obj, two, BUDGET, random_state=0)
-    log = random_search(obj, {"learning_rate": lr}, BUDGET, random_state=1)
-    linear = random_search(obj, {"learning_rate": Uniform(1e-4, 1.0)}, BUDGET, random_state=1)
+    bar = {"progress": settings.progress and sys.stderr.isatty()}
+    grid = grid_search(obj, two, n_points=int(np.sqrt(BUDGET)), random_state=0, **bar)
+    rand = random_search(obj, two, BUDGET, random_state=0, **bar)
+    log = random_search(obj, {"learning_rate": lr}, BUDGET, random_state=1, **bar)
+    linear = random_search(
+        obj, {"learning_rate": Uniform(1e-4, 1.0)}, BUDGET, random_state=1, **bar
+    )
     zoom_space = {"learning_rate": lr, "hidden_units": IntLogUniform(2, 64)}
-    zoom = random_search(obj, zoom_space, 12, random_state=2, rounds=2)
+    zoom = random_search(obj, zoom_space, 12, random_state=2, rounds=2, **bar)
     wide_space = {
         "learning_rate": lr,
         "hidden_units": IntLogUniform(2, 64),
@@ -95,7 +101,7 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
         "beta2": OneMinusLogUniform(0.99, 0.9999),
         "epsilon": LogUniform(1e-10, 1e-6),
     }
-    wide = random_search(obj, wide_space, 40, random_state=3)
+    wide = random_search(obj, wide_space, 40, random_state=3, **bar)
     importance = wide.importance()
 
     def lrs(result: Any) -> list[float]:
@@ -196,6 +202,9 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
             "in each hyperparameter's sampling scale "
             "(trainwell.tuning.hyperparameter_importance); the course's ordering is "
             "advice across problems, this is one problem's measurement.",
+            "The course's tiers: "
+            + "; ".join(f"{tier}: {what}" for tier, what in COURSE_TIERS.items())
+            + ".",
         ],
         summary=[
             {"variant": f"{n} search: best dev {r['best_dev_accuracy']:.3f}"}
