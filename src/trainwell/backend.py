@@ -39,25 +39,12 @@ import numpy as np
 
 from ._random import rand as _host_rand
 from ._random import randn as _host_randn
-from .exceptions import BackendUnavailableError, InvalidParameterError
+from .exceptions import InvalidParameterError
 
 __all__ = ["BACKENDS", "Backend", "backend_of", "get_backend"]
 
 #: The names :func:`get_backend` knows without importing anything first.
 BACKENDS = ("numpy", "cupy", "torch", "array_api_strict")
-
-_GPU_HINT = (
-    "Install CuPy with `pip install 'trainwell[gpu]'` (CuPy for CUDA 12; for another CUDA "
-    "version install the matching cupy-cudaXXx wheel) on a machine with an NVIDIA GPU, or "
-    "use backend='numpy'."
-)
-
-
-def _seed_from(host_rng: Any) -> int:
-    """One draw from the network's NumPy generator that seeds a device generator."""
-    if isinstance(host_rng, np.random.RandomState):
-        return int(host_rng.randint(0, 2**31 - 1))
-    return int(host_rng.integers(0, 2**63 - 1))
 
 
 class Backend:
@@ -228,153 +215,6 @@ class _NumpyBackend(Backend):
         return np.asarray(_host_randn(rng, shape), dtype=dtype)
 
 
-class _CupyBackend(Backend):
-    def __init__(self) -> None:
-        cp = _import_cupy()
-        import array_api_compat.cupy as xp
-
-        super().__init__("cupy", xp)
-        self._cp = cp
-        self._kernels: dict[str, Any] = {}
-
-    def is_array(self, x: Any) -> bool:
-        return isinstance(x, self._cp.ndarray)
-
-    def asarray(self, x: Any, dtype: Any = None) -> Any:
-        return self._cp.asarray(x, dtype=None if dtype is None else self.dtype(dtype))
-
-    def to_numpy(self, x: Any) -> np.ndarray:
-        return self._cp.asnumpy(x)
-
-    def reshape(self, x: Any, shape: tuple[int, ...]) -> Any:
-        return x.reshape(shape)
-
-    def matmul(self, a, b, out):
-        return self._cp.matmul(a, b, out=out)
-
-    def sum0(self, x, out):
-        return self._cp.sum(x, axis=0, out=out)
-
-    def assign(self, dst, src):
-        self._cp.copyto(dst, src)
-        return dst
-
-    def take(self, x, index):
-        return self._cp.take(x, self._cp.asarray(index), axis=0)
-
-    def all_finite(self, x) -> bool:
-        return bool(self._cp.isfinite(x).all())
-
-    def synchronize(self) -> None:
-        self._cp.cuda.get_current_stream().synchronize()
-
-    def elementwise(self, name, in_params, out_params, body):
-        kernel = self._kernels.get(name)
-        if kernel is None:
-            kernel = self._kernels[name] = self._cp.ElementwiseKernel(
-                in_params, out_params, body, f"trainwell_{name}"
-            )
-        return kernel
-
-    def make_rng(self, host_rng):
-        return self._cp.random.RandomState(_seed_from(host_rng))
-
-    def rand(self, rng, shape, dtype):
-        return rng.random_sample(shape, dtype=self.dtype(dtype))
-
-    def randn(self, rng, shape, dtype):
-        return rng.standard_normal(shape, dtype=self.dtype(dtype))
-
-
-class _TorchBackend(Backend):
-    def __init__(self, name: str) -> None:
-        try:
-            import array_api_compat.torch as xp
-            import torch
-        except ImportError as exc:
-            raise BackendUnavailableError(
-                f"backend={name!r} needs PyTorch and array-api-compat ({exc}). Install them "
-                "(`pip install torch array-api-compat`) or use backend='numpy'."
-            ) from exc
-        device = name.partition(":")[2] or ("cuda" if torch.cuda.is_available() else "cpu")
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise BackendUnavailableError(
-                f"backend={name!r} asks for a CUDA device but PyTorch sees none. "
-                "Use backend='torch:cpu' or backend='numpy'."
-            )
-        super().__init__(name, xp, torch.device(device))
-        self._torch = torch
-
-    def is_array(self, x: Any) -> bool:
-        return isinstance(x, self._torch.Tensor)
-
-    def asarray(self, x: Any, dtype: Any = None) -> Any:
-        dt = None if dtype is None else self.dtype(dtype)
-        if isinstance(x, self._torch.Tensor):
-            return x.to(device=self.device, dtype=dt)
-        return self._torch.as_tensor(np.asarray(x), dtype=dt, device=self.device)
-
-    def to_numpy(self, x: Any) -> np.ndarray:
-        return x.detach().cpu().numpy().copy()
-
-    def reshape(self, x: Any, shape: tuple[int, ...]) -> Any:
-        return x.view(shape)
-
-    def matmul(self, a, b, out):
-        return self._torch.matmul(a, b, out=out)
-
-    def sum0(self, x, out):
-        return self._torch.sum(x, dim=0, out=out)
-
-    def assign(self, dst, src):
-        return dst.copy_(src)
-
-    def take(self, x, index):
-        return x.index_select(0, self._torch.as_tensor(np.asarray(index), device=x.device))
-
-    def all_finite(self, x) -> bool:
-        return bool(self._torch.isfinite(x).all())
-
-    def synchronize(self) -> None:
-        if self.device.type == "cuda":
-            self._torch.cuda.synchronize(self.device)
-
-    def make_rng(self, host_rng):
-        return self._torch.Generator(device=self.device).manual_seed(_seed_from(host_rng))
-
-    def rand(self, rng, shape, dtype):
-        return self._torch.rand(shape, generator=rng, dtype=self.dtype(dtype), device=self.device)
-
-    def randn(self, rng, shape, dtype):
-        return self._torch.randn(shape, generator=rng, dtype=self.dtype(dtype), device=self.device)
-
-
-def _import_cupy() -> Any:
-    """Import CuPy and check that it sees a GPU, with errors that say what to do."""
-    try:
-        import cupy
-    except ImportError as exc:
-        raise BackendUnavailableError(
-            f"backend='cupy' needs CuPy, which is not installed ({exc}). {_GPU_HINT}"
-        ) from exc
-    try:
-        count = int(cupy.cuda.runtime.getDeviceCount())
-        reason = f"{count} CUDA devices"
-    except Exception as exc:  # CUDARuntimeError: no driver, no device
-        count, reason = 0, f"{type(exc).__name__}: {exc}"
-    if count < 1:
-        raise BackendUnavailableError(
-            f"backend='cupy' needs an NVIDIA GPU, but CUDA reports none ({reason}). {_GPU_HINT}"
-        )
-    try:
-        import array_api_compat.cupy  # noqa: F401
-    except ImportError as exc:
-        raise BackendUnavailableError(
-            f"backend='cupy' needs array-api-compat ({exc}). {_GPU_HINT}"
-        ) from exc
-    return cupy
-
-
 _NUMPY = _NumpyBackend()
 _CACHE: dict[str, Backend] = {"numpy": _NUMPY}
 _BY_TYPE: dict[type, Backend] = {}
@@ -433,9 +273,13 @@ def get_backend(spec: Any = "numpy") -> Backend:
     bk = _CACHE.get(key)
     if bk is None:
         if key == "cupy":
-            bk = _CupyBackend()
+            from ._device_backends import CupyBackend
+
+            bk = CupyBackend()
         elif key == "torch" or key.startswith("torch:"):
-            bk = _TorchBackend(key)
+            from ._device_backends import TorchBackend
+
+            bk = TorchBackend(key)
         else:
             bk = _namespace_backend(key, None)
         _CACHE[key] = bk
