@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import DataError, InvalidParameterError
-from ..optim.averages import ewa_step
 from .layers import BatchNorm, Dense, Dropout
 
 __all__ = ["XPEngine", "check_device_X"]
@@ -78,23 +77,9 @@ def _dropout_backward(eng, layer, dA, need_input_grad):
 
 # ---------------------------------------------------------------------- BatchNorm
 def _bn_forward(eng, layer, Z, mode):
-    xp, m = eng.xp, Z.shape[0]
-    layer.training = mode.training
-    if mode.training:
-        mu = xp.mean(Z, axis=0)
-        Zc = Z - mu
-        var = xp.mean(Zc * Zc, axis=0)
-        if mode.update_stats:
-            ewa_step(layer.running_mean, mu, layer.momentum)
-            ewa_step(layer.running_var, var * (m / (m - 1) if m > 1 else 1.0), layer.momentum)
-    else:
-        Zc = Z - layer.running_mean
-        var = layer.running_var
-    layer.inv_std = 1.0 / xp.sqrt(var + layer.epsilon)
-    layer.Z_norm = Zc * layer.inv_std
-    layer.Z_tilde = layer.Z = layer.Z_norm * layer.gamma + layer.beta
+    Z_tilde = layer.normalize(eng.xp, Z, mode)
     linear = layer.activation.name == "linear"
-    layer.A = layer.Z_tilde if linear else layer._xp_fwd(xp, layer.Z_tilde)
+    layer.A = Z_tilde if linear else layer._xp_fwd(eng.xp, Z_tilde)
     return layer.A
 
 

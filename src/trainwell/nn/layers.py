@@ -334,23 +334,29 @@ class BatchNorm(Layer):
     def buffers(self):
         return {"running_mean": self.running_mean, "running_var": self.running_var}
 
-    def forward(self, Z, mode, rng=None):
+    def normalize(self, xp, Z, mode):
+        """Z_tilde = gamma Z_norm + beta (batch or running statistics, as ``mode`` says),
+        with ``xp`` the array namespace (``numpy``, or another backend's)."""
         m = Z.shape[0]
         self.training = mode.training
         if mode.training:
-            mu = Z.mean(axis=0)
+            mu = xp.mean(Z, axis=0)
             Zc = Z - mu
-            var = np.mean(Zc * Zc, axis=0)
+            var = xp.mean(Zc * Zc, axis=0)
             if mode.update_stats:
                 ewa_step(self.running_mean, mu, self.momentum)
                 ewa_step(self.running_var, var * (m / (m - 1) if m > 1 else 1.0), self.momentum)
         else:
             Zc = Z - self.running_mean
             var = self.running_var
-        self.inv_std = 1.0 / np.sqrt(var + self.epsilon)
+        self.inv_std = 1.0 / xp.sqrt(var + self.epsilon)
         self.Z_norm = Zc * self.inv_std
         self.Z_tilde = self.Z_norm * self.gamma + self.beta
         self.Z = self.Z_tilde
+        return self.Z_tilde
+
+    def forward(self, Z, mode, rng=None):
+        self.normalize(np, Z, mode)
         self.A = (
             self.activation.forward(self.Z_tilde, np.empty_like(self.Z_tilde))
             if self.activation.name != "linear"
