@@ -455,3 +455,17 @@ def test_feature_names_in():
     df = pd.DataFrame(X_MOONS, columns=["a", "b"])
     clf = MLPClassifier((4,), max_epochs=2).fit(df, Y_MOONS)
     assert clf.feature_names_in_.tolist() == ["a", "b"] and clf.n_features_in_ == 2
+
+
+def test_backend_is_passed_to_the_network():
+    pytest.importorskip("array_api_strict")
+    from sklearn.datasets import make_moons
+
+    from trainwell.sklearn import MLPClassifier
+
+    X, y = make_moons(60, noise=0.2, random_state=0)
+    kw = dict(hidden_layer_sizes=(5,), max_epochs=5, random_state=0, batch_size=None)
+    a = MLPClassifier(**kw).fit(X, y)
+    b = MLPClassifier(backend="array_api_strict", **kw).fit(X, y)
+    assert b.network_.backend.name == "array_api_strict"
+    np.testing.assert_allclose(b.predict_proba(X), a.predict_proba(X), rtol=1e-10)

@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._random import check_random_state, from_state, get_state
 from ._validation import InstanceOf, Interval, Options, validate_params
+from .data.preprocessing import Standardizer
 from .exceptions import DataError, InvalidParameterError, TrainingDiverged
 from .nn import BatchNorm, Dense, Dropout, Network
 from .nn.io import network_arrays, network_from_arrays
@@ -54,22 +55,6 @@ _BOOL = InstanceOf((bool, np.bool_), "a bool")
 _UNIT = Interval("real", 0, 1, "right")
 _BETA = [Interval("real", 0, 1, "left")]
 _FIXED = ("activation", "batch_norm", "dtype", "normalize_inputs", "optimizer")
-
-
-class _Standardizer:
-    """``x_norm = (x - mu) / sigma`` per feature, fitted on the training set.
-
-    A constant feature keeps ``sigma = 1`` (it is only centered), so no division by zero.
-    """
-
-    def __init__(self, X: np.ndarray) -> None:
-        mu = X.mean(axis=0, dtype=np.float64)
-        sigma = X.std(axis=0, dtype=np.float64)
-        sigma[sigma <= np.finfo(np.float64).eps * np.maximum(1.0, np.abs(mu))] = 1.0
-        self.mean_, self.scale_ = mu.astype(X.dtype), sigma.astype(X.dtype)
-
-    def transform(self, X: np.ndarray) -> np.ndarray:
-        return (X - self.mean_) / self.scale_
 
 
 class _ValidationScores(Callback):
@@ -120,6 +105,7 @@ class BaseMLP(BaseEstimator):
             InstanceOf((np.random.RandomState, np.random.Generator), "a RandomState or Generator"),
         ],
         "verbose": [Interval("int", 0, None), _BOOL],
+        "backend": [InstanceOf((str,), "a backend name such as 'numpy' or 'cupy'")],
     }
 
     def __init__(
@@ -152,6 +138,7 @@ class BaseMLP(BaseEstimator):
         warm_start: bool = False,
         random_state: Any = None,
         verbose: int = 0,
+        backend: str = "numpy",
     ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -180,6 +167,7 @@ class BaseMLP(BaseEstimator):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.backend = backend
 
     # Subclasses define _encode_targets(y, reset, classes) -> Y (setting classes_ and
     # n_outputs_ when reset), _output_layer() -> (n_outputs, activation, loss) and
@@ -248,7 +236,7 @@ class BaseMLP(BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=self._np_dtype)
         if self._scaler_ is not None:
-            X = self._scaler_.transform(X)
+            X = self._scaler_.transform(X).astype(X.dtype, copy=False)
         return self.network_.forward(X)
 
     # ------------------------------------------------------------------ building
@@ -285,6 +273,7 @@ class BaseMLP(BaseEstimator):
             random_state=rng,
             dtype=self.dtype,
             input_dim=n_features,
+            backend=self.backend,
         )
         split_seed, shuffle_seed = rng.randint(2**31 - 1, size=2)
         self._split_seed_ = int(split_seed)
@@ -363,11 +352,11 @@ class BaseMLP(BaseEstimator):
             )
             val = [Xv, Yv]
         if not continuing:
-            self._scaler_ = _Standardizer(X) if self.normalize_inputs else None
+            self._scaler_ = Standardizer().fit(X) if self.normalize_inputs else None
         if self._scaler_ is not None:
-            X = self._scaler_.transform(X)
+            X = self._scaler_.transform(X).astype(X.dtype, copy=False)
             if val is not None:
-                val[0] = self._scaler_.transform(val[0])
+                val[0] = self._scaler_.transform(val[0]).astype(val[0].dtype, copy=False)
         self._train(X, Y, val, incremental)
         return self
 

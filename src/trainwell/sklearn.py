@@ -104,6 +104,9 @@ default="auto"
     verbose : int, default=0
         1 prints the chosen batch size and the cost every 10% of the epochs; 2 also
         shows a progress bar (when stderr is a terminal).
+    backend : str, default="numpy"
+        Array backend of the network (``"numpy"``, ``"cupy"`` for an NVIDIA GPU, see
+        :mod:`trainwell.backend`); inputs and predictions stay NumPy arrays.
 """
 
 _ATTRIBUTES = """n_features_in_ : int
