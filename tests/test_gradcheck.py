@@ -85,3 +85,19 @@ def test_errors_name_the_problem():
         gradient_check(lambda p: (0.0, {}), {}, epsilon=0)
     with pytest.raises(InvalidParameterError, match="takes"):
         gradient_check("net", np.ones((2, 2)), [0, 1])
+
+
+def test_network_on_another_backend_is_checked_on_a_numpy_copy():
+    pytest.importorskip("array_api_strict")
+    from trainwell.nn import Dense, Network
+
+    X = np.random.RandomState(0).randn(10, 3)
+    y = (X[:, 0] > 0).astype(int)
+    net = Network(
+        [Dense(4, "tanh"), Dense(1, "sigmoid")],
+        random_state=0,
+        backend="array_api_strict",
+        input_dim=3,
+    )
+    report = gradient_check(net, X, y)
+    assert report.verdict == "correct" and "NumPy float64 copy" in report.notes[0]

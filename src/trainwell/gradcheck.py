@@ -178,18 +178,23 @@ def gradient_check(
         )
     if target.input_dim is None:
         target.check_input(X)
-    # Work on a float64 copy (the same layer objects' classes, so custom layers are checked).
-    net = copy.deepcopy(target)
-    if net.dtype != np.float64:
-        net.dtype = np.dtype(np.float64)
-        net.build(target.input_dim)
-    net.theta[...] = target.theta
+    notes = []
+    bk = target.backend
+    if bk.is_numpy:
+        # A float64 copy with the same layer classes, so custom layers are checked too.
+        net = copy.deepcopy(target)
+        if net.dtype != np.float64:
+            net.dtype = np.dtype(np.float64)
+            net.build(target.input_dim)
+    else:  # device arrays: check the same mathematics on a NumPy float64 copy
+        net = Network.from_config({**target.get_config(), "dtype": "float64"}, backend="numpy")
+        notes.append(f"checked on a NumPy float64 copy of the {bk.name} network")
+    net.theta[...] = bk.to_numpy(target.theta)
     for k, v in net.buffers().items():
-        v[...] = target.buffers()[k]
+        v[...] = bk.to_numpy(target.buffers()[k])
     Xc = net.check_input(X)
     Y = net.encode_targets(y, Xc.shape[0])
     has_dropout = any(isinstance(layer, Dropout) and layer.keep_prob < 1 for layer in net.layers)
-    notes = []
     if has_dropout and not keep_dropout:
         notes.append("dropout was turned off for the check (random masks change J each call)")
         mode = Mode(training=True, dropout=False, update_stats=False)
