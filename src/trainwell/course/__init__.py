@@ -19,7 +19,7 @@ import importlib
 from types import ModuleType
 
 from ..exceptions import InvalidParameterError
-from ._base import DEFAULT, ExperimentResult, Settings, Table, numpy_engine
+from ._base import DEFAULT, ExperimentResult, Settings, Table
 
 __all__ = [
     "EXPERIMENTS",
@@ -57,10 +57,8 @@ def experiment(name: str) -> ModuleType:
 
 
 def run_experiment(name: str, settings: Settings = DEFAULT) -> ExperimentResult:
-    """Run experiment ``name`` with ``settings`` (on fit's NumPy path) and return its result."""
-    module = experiment(name)
-    with numpy_engine():
-        return module.run(settings)
+    """Run experiment ``name`` with ``settings`` and return its result."""
+    return experiment(name).run(settings)
 
 
 def select(only: str | None) -> list[str]:

@@ -4,9 +4,7 @@ decay applied from the next epoch)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +12,7 @@ import numpy as np
 
 __all__ = [
     "DEFAULT",
+    "ENGINE",
     "CourseDecay",
     "ExperimentResult",
     "Run",
@@ -22,7 +21,6 @@ __all__ = [
     "course_shuffle",
     "entry",
     "map_variants",
-    "numpy_engine",
     "pct",
     "steps",
     "summary_rows",
@@ -145,6 +143,12 @@ class CourseDecay:
         return self.schedule(max(epoch - 1, 0))
 
 
+#: The course's recipes train on fit's NumPy path: the course's own float64 NumPy
+#: arithmetic, and the same bits on every machine. (The compiled path that
+#: ``engine="auto"`` may pick agrees with it to about 1e-12, not bit for bit.)
+ENGINE = "numpy"
+
+
 @dataclass
 class Run:
     """One trained variant: a network recipe, its data and its :func:`trainwell.fit` options.
@@ -156,7 +160,8 @@ class Run:
     data : tuple
         ``(X_train, y_train, X_test, y_test)``.
     fit : dict
-        Keyword arguments of :func:`trainwell.training.fit`.
+        Keyword arguments of :func:`trainwell.training.fit` (``engine`` is set by
+        :func:`train`).
     l2 : float
     random_state : int, default=3
         The course's ``np.random.seed(3)`` weights.
@@ -184,8 +189,8 @@ def train(run: Run) -> dict[str, Any]:
     -------
     dict
         ``train_accuracy``, ``test_accuracy``, ``costs`` ({iteration: J}, J before that
-        iteration's update), and, outside results.json, ``curve`` (every cost), ``grid``
-        (from :func:`trainwell.plots.decision_grid`, or None) and ``stopped``.
+        iteration's update), and, outside results.json, ``curve`` (every cost) and
+        ``grid`` (from :func:`trainwell.plots.decision_grid`, or None).
     """
     from ..nn import Network
     from ..plots import decision_grid
@@ -195,14 +200,13 @@ def train(run: Run) -> dict[str, Any]:
     net = Network(
         run.layers, loss=run.loss, l2=run.l2, random_state=run.random_state, input_dim=X.shape[1]
     )
-    history = fit(net, X, y, progress=False, **run.fit)
+    history = fit(net, X, y, progress=False, engine=ENGINE, **run.fit)
     return {
         "train_accuracy": net.score(X, y),
         "test_accuracy": net.score(Xt, yt),
         "costs": history.costs_every(run.every),
         "curve": [float(c) for c in history.cost],
         "grid": decision_grid(net.predict, X) if run.grid else None,
-        "stopped": history.stopped_reason,
     }
 
 
@@ -218,35 +222,10 @@ def summary_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any
             "variant": name,
             "train": r["train_accuracy"],
             "test": r["test_accuracy"],
-            "cost": r["curve"][-1] if r.get("curve") else list(r["costs"].values())[-1],
+            "cost": r["curve"][-1],
         }
         for name, r in results.items()
     ]
-
-
-@contextlib.contextmanager
-def numpy_engine() -> Iterator[None]:
-    """Train on fit's NumPy path while the block runs (``TRAINWELL_ENGINE=numpy``).
-
-    ``fit(engine="auto")`` may train small networks through the compiled numba path,
-    which agrees with the NumPy path to about 1e-12 but not bit for bit, and exists only
-    where numba does. Pinning the NumPy path runs the course's own float64 NumPy
-    arithmetic and gives the same results.json on every machine, numba or not.
-    """
-    old = os.environ.get("TRAINWELL_ENGINE")
-    os.environ["TRAINWELL_ENGINE"] = "numpy"
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["TRAINWELL_ENGINE"]
-        else:
-            os.environ["TRAINWELL_ENGINE"] = old
-
-
-def _pinned(fn: Callable[[Any], Any], spec: Any) -> Any:
-    with numpy_engine():
-        return fn(spec)
 
 
 def map_variants(
@@ -272,13 +251,13 @@ def map_variants(
         if settings.n_jobs <= 1 or len(names) <= 1:
             for name in names:
                 bar.set_postfix_str(str(name))
-                out[name] = _pinned(fn, specs[name])
+                out[name] = fn(specs[name])
                 bar.update()
         else:
             from joblib import Parallel, delayed
 
             jobs = Parallel(n_jobs=min(settings.n_jobs, len(names)), return_as="generator")
-            for name, res in zip(names, jobs(delayed(_pinned)(fn, specs[n]) for n in names)):
+            for name, res in zip(names, jobs(delayed(fn)(specs[n]) for n in names)):
                 out[name] = res
                 bar.set_postfix_str(str(name))
                 bar.update()

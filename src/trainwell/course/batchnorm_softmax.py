@@ -22,6 +22,7 @@ from ..nn import BatchNorm, Dense, Network
 from ..training import fit
 from ._base import (
     DEFAULT,
+    ENGINE,
     ExperimentResult,
     Run,
     Settings,
@@ -75,6 +76,7 @@ def sweep_point(args: tuple[bool, float, tuple[Any, ...]]) -> dict[str, Any]:
             batch_size=64,
             random_state=0,
             progress=False,
+            engine=ENGINE,
         )
     except TrainingDiverged:
         return {"final_cost": None, "train_accuracy": None, "diverged": True}

@@ -38,6 +38,7 @@ def bowl(W1: Any, W2: Any) -> Any:
 
 
 def bowl_grad(w: np.ndarray) -> np.ndarray:
+    """``dJ/dw = (0.04 w1, 2 w2)``."""
     return np.array([0.04 * w[0], 2.0 * w[1]])
 
 
@@ -47,6 +48,7 @@ def saddle(W1: Any, W2: Any) -> Any:
 
 
 def saddle_grad(w: np.ndarray) -> np.ndarray:
+    """``dJ/dw = (w1, w2^3 - w2)``."""
     return np.array([w[0], w[1] ** 3 - w[1]])
 
 

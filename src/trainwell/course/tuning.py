@@ -80,8 +80,7 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
         the course's tier).
     """
     obj = objective(settings)
-    # The trials run in this process (n_jobs=None): they are short, and here the NumPy
-    # path of fit is pinned (see trainwell.course._base.numpy_engine).
+    # The trials run in this process (n_jobs=None): they are short.
     lr = LogUniform(1e-4, 1.0)
     two = {"learning_rate": lr, "epsilon": LogUniform(1e-10, 1e-6)}
     bar = {"progress": settings.progress and sys.stderr.isatty()}
