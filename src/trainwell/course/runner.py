@@ -50,7 +50,10 @@ def reproduce(names: list[str], settings: Settings, *, log: Any = None) -> list[
         results.append(result)
         if log is not None:
             line = f"[{k:>2}/{len(names)}] {name:<18} {result.seconds:6.1f} s"
-            bar.write(line) if not bar.disable else log(line)
+            if bar.disable:
+                log(line)
+            else:
+                bar.write(line)  # above the bars, without breaking them
     bar.close()
     return results
 
