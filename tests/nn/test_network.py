@@ -219,3 +219,9 @@ def test_standardizer_is_saved_with_the_model(tmp_path):
     back = Network.load(tmp_path / "m.npz")
     np.testing.assert_array_equal(back.standardizer.transform(X), scaler.transform(X))
     assert not hasattr(Network.load(tmp_path / "m.npz"), "other")
+
+
+def test_one_layer_object_used_twice_is_refused():
+    drop = Dropout(0.8)
+    with pytest.raises(InvalidParameterError, match="appears twice"):
+        Network([Dense(4), drop, Dense(3), drop, Dense(1, "sigmoid")])

@@ -89,6 +89,11 @@ class Network:
                 "The 'layers' parameter of Network must be a non-empty sequence of Layer "
                 f"objects (Dense, Dropout, BatchNorm). Got {layers!r} instead."
             )
+        if len({id(layer) for layer in layers}) != len(layers):
+            raise InvalidParameterError(
+                "The same layer object appears twice in 'layers'; each position needs its "
+                "own layer (e.g. Dropout(0.8) written twice, not one instance reused)."
+            )
         self.layers = list(layers)
         self.loss = get_loss(loss)
         self.l2, self.l1 = float(l2), float(l1)
