@@ -1,11 +1,16 @@
 """The numba kernels behind :mod:`trainwell.nn._fast` (imported only when first used).
 
-Inside an epoch the activations are kept features-by-examples (the course's orientation,
-``A[l]`` of shape (n[l], m), flattened), so every inner loop runs over the examples of the
-batch, contiguous and vectorizable. The arithmetic is the NumPy path's, operation by
-operation; only sums (inside the matrix products, over a batch) may be reassociated, which
-changes results by rounding only. :func:`update` runs without any fast-math flag, so a
-step equals ``Optimizer.update`` bit for bit.
+Inside an epoch the activations are kept units-by-examples (the course's orientation,
+``A[l]`` of shape (n[l], m)), so every inner loop runs over the examples of the batch,
+contiguous and vectorizable, and each pass over a row does as much as it can: the bias,
+the activation and (on the output layer) the cost in one pass; a weight's gradient and
+its share of ``dA[l-1]`` in another. Rows are padded to a multiple of 8 examples (zero
+inputs, zero ``dZ``), so the passes need no scalar remainder loops; the padding adds
+nothing to any gradient or cost. The arithmetic is the NumPy path's except for rounding:
+sums (inside the matrix products, over a batch) may be reassociated, and the sigmoid of the
+output layer is ``1 / (1 + e^-z)`` from the exponential its cross-entropy needs anyway
+(the NumPy path writes ``(1 + tanh(z / 2)) / 2``). :func:`update` runs without fast-math
+flags, so a step equals ``Optimizer.update`` bit for bit.
 """
 
 from __future__ import annotations
@@ -48,9 +53,49 @@ def update(code, theta, grad, v, s, c1mb1, b1, step, c1mb2, b2, eps, c2):  # pra
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH)
-def _activate(code, Z, A, r0, n, mb):  # pragma: no cover
-    """A = g(Z) over rows r0 .. r0 + n (columns 0 .. mb); softmax over each column."""
-    if code == 5:
+def _bias_act(code, Z, A, bias, r, mb):  # pragma: no cover
+    """Row r: Z += bias, A = g(Z) (0 linear, 1 relu, 2 leaky relu, 3 tanh, 4 sigmoid)."""
+    if code == 0:
+        for i in range(mb):
+            z = Z[r, i] + bias
+            Z[r, i] = z
+            A[r, i] = z
+    elif code == 1:
+        for i in range(mb):
+            z = Z[r, i] + bias
+            Z[r, i] = z
+            A[r, i] = 0.0 if z <= 0.0 else z
+    elif code == 2:
+        for i in range(mb):
+            z = Z[r, i] + bias
+            Z[r, i] = z
+            A[r, i] = z * (1.0 if z > 0.0 else 0.01)
+    elif code == 3:
+        for i in range(mb):
+            z = Z[r, i] + bias
+            Z[r, i] = z
+            A[r, i] = math.tanh(z)
+    else:
+        for i in range(mb):
+            z = Z[r, i] + bias
+            Z[r, i] = z
+            A[r, i] = (math.tanh(z * 0.5) + 1.0) * 0.5
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH)
+def _output(loss, Z, A, YT, r0, n, mb):  # pragma: no cover
+    """The output activation of rows r0 .. r0 + n (biases added) over the batch's mb real
+    examples, and their mean data loss, from the logits as the losses module does."""
+    acc = 0.0
+    if loss == 0:  # sigmoid, binary cross-entropy
+        for j in range(n):
+            for i in range(mb):
+                z, y = Z[r0 + j, i], YT[j, i]
+                e = math.exp(-abs(z))
+                A[r0 + j, i] = 1.0 / (1.0 + e) if z >= 0.0 else e / (1.0 + e)
+                acc += (max(z, 0.0) - z * y) + math.log1p(e)
+        return acc / mb
+    if loss == 1:  # softmax, categorical cross-entropy
         for i in range(mb):
             mx = Z[r0, i]
             for j in range(1, n):
@@ -60,78 +105,38 @@ def _activate(code, Z, A, r0, n, mb):  # pragma: no cover
                 e = math.exp(Z[r0 + j, i] - mx)
                 A[r0 + j, i] = e
                 tot += e
-            for j in range(n):
-                A[r0 + j, i] /= tot
-        return
-    for j in range(r0, r0 + n):
-        z, a = Z[j], A[j]
-        if code == 0:
-            for i in range(mb):
-                a[i] = z[i]
-        elif code == 1:
-            for i in range(mb):
-                a[i] = 0.0 if z[i] <= 0.0 else z[i]
-        elif code == 2:
-            for i in range(mb):
-                a[i] = z[i] * (1.0 if z[i] > 0.0 else 0.01)
-        elif code == 3:
-            for i in range(mb):
-                a[i] = math.tanh(z[i])
-        else:
-            for i in range(mb):
-                a[i] = (math.tanh(z[i] * 0.5) + 1.0) * 0.5
-
-
-@numba.njit(cache=True, fastmath=_FASTMATH)
-def _activate_back(code, D, Z, A, r0, n, mb):  # pragma: no cover
-    """D[:n] = D[:n] * g'(Z) in place, for rows r0 .. r0 + n of Z and A."""
-    if code == 0:
-        return
-    for j in range(n):
-        d, z, a = D[j], Z[r0 + j], A[r0 + j]
-        if code == 1:
-            for i in range(mb):
-                d[i] *= 1.0 if z[i] > 0.0 else 0.0
-        elif code == 2:
-            for i in range(mb):
-                d[i] *= 1.0 if z[i] > 0.0 else 0.01
-        elif code == 3:
-            for i in range(mb):
-                d[i] *= 1.0 - a[i] * a[i]
-        else:
-            for i in range(mb):
-                d[i] *= a[i] * (1.0 - a[i])
-
-
-@numba.njit(cache=True, fastmath=_FASTMATH)
-def _cost(loss, Z, A, Y, r0, n, mb):  # pragma: no cover
-    """The batch's mean data loss (Y units by examples), computed from the logits as the
-    losses module does."""
-    acc = 0.0
-    if loss == 0:
-        for j in range(n):
-            z, y = Z[r0 + j], Y[j]
-            for i in range(mb):
-                acc += (max(z[i], 0.0) - z[i] * y[i]) + math.log1p(math.exp(-abs(z[i])))
-        return acc / mb
-    if loss == 1:
-        for i in range(mb):
-            mx = Z[r0, i]
-            for j in range(1, n):
-                mx = max(mx, Z[r0 + j, i])
-            tot = 0.0
-            for j in range(n):
-                tot += math.exp(Z[r0 + j, i] - mx)
             lse = math.log(tot)
             for j in range(n):
-                acc += Y[j, i] * ((Z[r0 + j, i] - mx) - lse)
+                A[r0 + j, i] /= tot
+                acc += YT[j, i] * ((Z[r0 + j, i] - mx) - lse)
         return -acc / mb
-    for j in range(n):
-        a, y = A[r0 + j], Y[j]
+    for j in range(n):  # linear, half mean squared error
         for i in range(mb):
-            d = a[i] - y[i]
+            a = Z[r0 + j, i]
+            A[r0 + j, i] = a
+            d = a - YT[j, i]
             acc += d * d
     return acc / (2 * mb)
+
+
+@numba.njit(cache=True, fastmath=_FASTMATH)
+def _back_act(code, H, k, Z, A, M, r, mb, masked):  # pragma: no cover
+    """Row k of dA: times the dropout mask (if any), then times g'(Z) of row r."""
+    if masked:
+        for i in range(mb):
+            H[k, i] *= M[r, i]
+    if code == 1:
+        for i in range(mb):
+            H[k, i] *= 1.0 if Z[r, i] > 0.0 else 0.0
+    elif code == 2:
+        for i in range(mb):
+            H[k, i] *= 1.0 if Z[r, i] > 0.0 else 0.01
+    elif code == 3:
+        for i in range(mb):
+            H[k, i] *= 1.0 - A[r, i] * A[r, i]
+    elif code == 4:
+        for i in range(mb):
+            H[k, i] *= A[r, i] * (1.0 - A[r, i])
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH)
@@ -154,16 +159,17 @@ def train_epoch(
     act = ints[5 + 3 * L : 5 + 4 * L]
     lr, l2, l1, b1, b2, eps, bc = hyp[0], hyp[1], hyp[2], hyp[3], hyp[4], hyp[5], hyp[6]
     nb = bounds.shape[0] - 1
-    bsmax = 1
+    bsmax = 8
     for b in range(nb):
         bsmax = max(bsmax, bounds[b + 1] - bounds[b])
+    bsmax = (bsmax + 7) // 8 * 8
     roff = np.zeros(L + 2, np.int64)  # layer q's units are rows roff[q] .. roff[q + 1]
     for q in range(L + 1):
         roff[q + 1] = roff[q] + sizes[q]
     R, nmax = roff[L + 1], sizes.max()
     A = np.empty((R, bsmax))  # activations A[q], q = 0 (the input) .. L, units by examples
     Z = np.empty((R, bsmax))  # linear parts Z[l] in the same rows
-    Dd = np.empty((R, bsmax))  # A[q] after dropout, where there is dropout
+    D = np.empty((R, bsmax))  # A[q] after dropout, where there is dropout
     M = np.empty((R, bsmax))  # dropout masks (0 or 1 / keep_prob)
     G = np.empty((nmax, bsmax))  # dZ of the current layer
     H = np.empty((nmax, bsmax))  # dA of the layer below
@@ -171,105 +177,111 @@ def train_epoch(
     shuffled = order.shape[0] > 0
     total, upos = 0.0, 0
     for b in range(nb):
-        start, mb = bounds[b], bounds[b + 1] - bounds[b]
-        for i in range(mb):
+        start, mr = bounds[b], bounds[b + 1] - bounds[b]
+        mb = (mr + 7) // 8 * 8
+        for i in range(mr):
             row = order[start + i] if shuffled else start + i
             for k in range(sizes[0]):
                 A[k, i] = X[row, k]
             for k in range(sizes[L]):
                 YT[k, i] = Y[row, k]
-        # forward
+        for i in range(mr, mb):
+            for k in range(sizes[0]):
+                A[k, i] = 0.0
+        # forward (dropout on A[q] feeds layer q + 1 from D)
         for l in range(1, L + 1):
             q, nin, nout = l - 1, sizes[l - 1], sizes[l]
-            r, wo = roff[q], woff[q]
+            r, zr, wo = roff[q], roff[l], woff[q]
             src = A
             if keep[q] < 1.0:
                 kp = keep[q]
                 inv = 1.0 / kp
-                for i in range(mb):
+                for i in range(mr):
                     for k in range(nin):
                         f = inv if U[upos + i * nin + k] < kp else 0.0
                         M[r + k, i] = f
-                        Dd[r + k, i] = A[r + k, i] * f
-                upos += mb * nin
-                src = Dd
+                        D[r + k, i] = A[r + k, i] * f
+                for i in range(mr, mb):
+                    for k in range(nin):
+                        M[r + k, i] = 0.0
+                        D[r + k, i] = 0.0
+                upos += mr * nin
+                src = D
             for j in range(nout):
-                zj, w = Z[roff[l] + j], theta[wo + j * nin]
-                x = src[r]
+                w = theta[wo + j * nin]
                 for i in range(mb):
-                    zj[i] = w * x[i]
+                    Z[zr + j, i] = w * src[r, i]
                 for k in range(1, nin):
-                    w, x = theta[wo + j * nin + k], src[r + k]
+                    w = theta[wo + j * nin + k]
                     for i in range(mb):
-                        zj[i] += w * x[i]
-                if boff[q] >= 0:
-                    bj = theta[boff[q] + j]
+                        Z[zr + j, i] += w * src[r + k, i]
+                if l < L:
+                    bias = theta[boff[q] + j] if boff[q] >= 0 else 0.0
+                    _bias_act(act[q], Z, A, bias, zr + j, mb)
+                elif boff[q] >= 0:
+                    bias = theta[boff[q] + j]
                     for i in range(mb):
-                        zj[i] += bj
-            _activate(act[q], Z, A, roff[l], nout, mb)
-        # cost, as the NumPy path computes it: data loss + regularization
+                        Z[zr + j, i] += bias
         nL, rL = sizes[L], roff[L]
-        cost = _cost(loss, Z, A, YT, rL, nL, mb)
+        cost = _output(loss, Z, A, YT, rL, nL, mr)
         reg = 0.0
         if l2 != 0.0:
             ss = 0.0
             for p in range(nw):
                 ss += theta[p] * theta[p]
-            reg += l2 / (2 * mb) * ss
+            reg += l2 / (2 * mr) * ss
         if l1 != 0.0:
             sa = 0.0
             for p in range(nw):
                 sa += abs(theta[p])
-            reg += l1 / mb * sa
+            reg += l1 / mr * sa
         cost = cost + reg
         costs[b] = cost
         if not math.isfinite(cost):
             return total, b, t
         # backward: dZ[L] = (A[L] - Y) / m for the fused output pairs
-        inv_m = 1.0 / mb
+        inv_m = 1.0 / mr
         for j in range(nL):
-            g, a, y = G[j], A[rL + j], YT[j]
-            for i in range(mb):
-                g[i] = (a[i] - y[i]) * inv_m
+            for i in range(mr):
+                G[j, i] = (A[rL + j, i] - YT[j, i]) * inv_m
+            for i in range(mr, mb):
+                G[j, i] = 0.0
         for l in range(L, 0, -1):
             q, nin, nout = l - 1, sizes[l - 1], sizes[l]
             r, wo = roff[q], woff[q]
-            src = Dd if keep[q] < 1.0 else A
+            src = D if keep[q] < 1.0 else A
             for j in range(nout):
-                g = G[j]
-                for k in range(nin):
-                    x, acc = src[r + k], 0.0
-                    for i in range(mb):
-                        acc += g[i] * x[i]
+                for k in range(nin):  # dW[j, k], and W[j, k] dZ[j] into dA[q][k]
+                    w, acc = theta[wo + j * nin + k], 0.0
+                    if l == 1:
+                        for i in range(mb):
+                            acc += G[j, i] * src[r + k, i]
+                    elif j == 0:
+                        for i in range(mb):
+                            g = G[j, i]
+                            acc += g * src[r + k, i]
+                            H[k, i] = w * g
+                    else:
+                        for i in range(mb):
+                            g = G[j, i]
+                            acc += g * src[r + k, i]
+                            H[k, i] += w * g
                     grad[wo + j * nin + k] = acc
                 if boff[q] >= 0:
                     acc = 0.0
                     for i in range(mb):
-                        acc += g[i]
+                        acc += G[j, i]
                     grad[boff[q] + j] = acc
-            if l == 1:
-                break
-            for k in range(nin):  # dA[q] = dZ[l] @ W[l], then dropout and g'
-                h, w, g = H[k], theta[wo + k], G[0]
-                for i in range(mb):
-                    h[i] = w * g[i]
-                for j in range(1, nout):
-                    w, g = theta[wo + j * nin + k], G[j]
-                    for i in range(mb):
-                        h[i] += w * g[i]
-            if keep[q] < 1.0:
+            if l > 1:
                 for k in range(nin):
-                    h, mk = H[k], M[r + k]
-                    for i in range(mb):
-                        h[i] *= mk[i]
-            _activate_back(act[q - 1], H, Z, A, r, nin, mb)
-            G, H = H, G
+                    _back_act(act[q - 1], H, k, Z, A, M, r + k, mb, keep[q] < 1.0)
+                G, H = H, G
         if l2 != 0.0:
-            c = l2 / mb
+            c = l2 / mr
             for p in range(nw):
                 grad[p] += theta[p] * c
         if l1 != 0.0:
-            c = l1 / mb
+            c = l1 / mr
             for p in range(nw):
                 w = theta[p]
                 grad[p] += (1.0 if w > 0.0 else (-1.0 if w < 0.0 else w * 0.0)) * c
@@ -283,5 +295,5 @@ def train_epoch(
             step = lr / (1.0 - b1 ** float(t))
             c2 = 1.0 / (1.0 - b2 ** float(t))
         update(opt, theta, grad, v, s, 1.0 - b1, b1, step, 1.0 - b2, b2, eps, c2)
-        total += cost * mb
+        total += cost * mr
     return total, nb, t

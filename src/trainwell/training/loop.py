@@ -198,9 +198,8 @@ def fit(
             f"the last mini-batch of {m % bs} examples was merged into the one before: batch "
             "norm's statistics over so few examples would be too noisy."
         )
-    n_steps = len(slices) * max(0, epochs - initial_epoch)
     fast = _fast.plan(network, opt, bs, engine, notes=history.notes)
-    update = _fast.update_function(opt, theta, n_steps, engine)  # large nets: one fused pass
+    update = _fast.update_function(opt, theta, engine)  # "numba": one fused pass
     callbacks = list(callbacks)
     if progress:
         callbacks.append(ProgressBar())
