@@ -23,7 +23,9 @@ import numpy as np
 _FASTMATH = {"reassoc", "contract"}  # never nnan/ninf: the divergence check needs NaN
 
 
-@numba.njit(cache=True, fastmath=False)  # explicit: callees inherit unset fastmath flags
+# fastmath=False explicitly: a callee inherits the fast-math flags its caller leaves unset.
+# error_model="numpy" everywhere: IEEE division (inf/nan, as NumPy), and vectorizable loops.
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
 def update(code, theta, grad, v, s, c1mb1, b1, step, c1mb2, b2, eps, c2):  # pragma: no cover
     """One optimizer step over the flat buffer: 0 gd, 1 momentum, 2 rmsprop, 3 adam.
 
@@ -52,7 +54,7 @@ def update(code, theta, grad, v, s, c1mb1, b1, step, c1mb2, b2, eps, c2):  # pra
             theta[p] -= (v[p] / (np.sqrt(s[p] * c2) + eps)) * step
 
 
-@numba.njit(cache=True, fastmath=_FASTMATH)
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _bias_act(code, Z, A, bias, r, mb):  # pragma: no cover
     """Row r: Z += bias, A = g(Z) (0 linear, 1 relu, 2 leaky relu, 3 tanh, 4 sigmoid)."""
     if code == 0:
@@ -82,7 +84,7 @@ def _bias_act(code, Z, A, bias, r, mb):  # pragma: no cover
             A[r, i] = (math.tanh(z * 0.5) + 1.0) * 0.5
 
 
-@numba.njit(cache=True, fastmath=_FASTMATH)
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _output(loss, Z, A, YT, r0, n, mb):  # pragma: no cover
     """The output activation of rows r0 .. r0 + n (biases added) over the batch's mb real
     examples, and their mean data loss, from the logits as the losses module does."""
@@ -119,7 +121,7 @@ def _output(loss, Z, A, YT, r0, n, mb):  # pragma: no cover
     return acc / (2 * mb)
 
 
-@numba.njit(cache=True, fastmath=_FASTMATH)
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _back_act(code, H, k, Z, A, M, r, mb, masked):  # pragma: no cover
     """Row k of dA: times the dropout mask (if any), then times g'(Z) of row r."""
     if masked:
@@ -139,7 +141,7 @@ def _back_act(code, H, k, Z, A, M, r, mb, masked):  # pragma: no cover
             H[k, i] *= A[r, i] * (1.0 - A[r, i])
 
 
-@numba.njit(cache=True, fastmath=_FASTMATH)
+@numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def train_epoch(
     theta, grad, prev, v, s, X, Y, order, U, bounds, ints, keep, hyp, t, costs
 ):  # pragma: no cover
