@@ -111,6 +111,11 @@ def test_auto_picks_the_compiled_path_for_small_networks_only(moons):
     wide.build(784)
     assert _fast.plan(wide, Adam(), 256, "auto") is None
     assert _fast.plan(wide, Adam(), 256, "numba") is not None
+    # libm's tanh makes tanh layers cost more in the kernel than NumPy's SIMD tanh
+    relu20 = Network([Dense(20), Dense(3), Dense(1, "sigmoid")]).build(2)
+    tanh20 = Network([Dense(20, "tanh"), Dense(3, "tanh"), Dense(1, "sigmoid")]).build(2)
+    assert _fast.plan(relu20, Adam(), 211, "auto") is not None
+    assert _fast.plan(tanh20, Adam(), 211, "auto") is None
 
 
 def test_environment_variable_opts_out(moons, monkeypatch):

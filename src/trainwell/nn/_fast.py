@@ -9,12 +9,15 @@ own (already shuffled) data, and returns the epoch's cost; the training loop sta
 and keeps its callbacks, validation, history, schedule and shuffling.
 
 Results equal the NumPy path's to about 1e-12 (relative, float64): the same operations in
-the same order, except the summation order inside matrix products and sums (and ulp-level
-differences of libm's tanh/exp against NumPy's SIMD versions). The optimizer update does
-exactly the NumPy path's operations, in its order (float32 buffers included).
+the same order, except the summation order inside matrix products and sums, and ulp-level
+differences of libm's tanh/exp against NumPy's SIMD versions (tests/test_fast.py; after
+W1's 30,000 steps the parameters differ by about 1e-13). The optimizer update does exactly
+the NumPy path's operations in its order, bit for bit; :func:`fused_update` offers it on
+its own, for the wide networks that stay on the NumPy path (``engine="numba"``).
 
-numba is imported, and the kernels compiled (or loaded from numba's on-disk cache), only
-when a fit first chooses this path: ``import trainwell`` never imports numba.
+numba is imported, and the kernels (:mod:`trainwell.nn._fast_kernels`) compiled or loaded
+from numba's on-disk cache, only when a fit first chooses this path: ``import trainwell``
+never imports numba.
 
 Supported: Dense layers (relu, leaky_relu, tanh, sigmoid, linear hidden activations; the
 output activation fused with its loss: sigmoid with binary cross-entropy, softmax with
@@ -45,11 +48,15 @@ __all__ = [
 ]
 
 ENGINES = ("auto", "numpy", "numba")
-#: ``engine="auto"`` compiles the networks whose step has at most this many multiply-adds
-#: (batch size times weights): above it, BLAS on the NumPy path is as fast or faster. The
-#: choice depends on the configuration only, so two runs of one configuration (a run and
-#: its resumption from a checkpoint, say) always take the same path, bit for bit.
-AUTO_MAX_STEP_MACS = 200_000
+#: ``engine="auto"`` compiles the networks whose step costs at most this many
+#: multiply-adds (batch size times weights), each tanh, sigmoid or softmax unit of the batch
+#: counted as TRANSCENDENTAL_MACS of them (the kernel calls libm for those, about 15 ns
+#: each, where NumPy has SIMD versions). Measured on 2 cores: relu networks break even with
+#: BLAS at about 300,000-700,000 multiply-adds a step, tanh ones much earlier. The choice
+#: depends on the configuration only, so two runs of one configuration (a run and its
+#: resumption from a checkpoint, say) always take the same path, bit for bit.
+AUTO_MAX_STEP_COST = 200_000
+TRANSCENDENTAL_MACS = 40
 
 _ACT = {"linear": 0, "relu": 1, "leaky_relu": 2, "tanh": 3, "sigmoid": 4, "softmax": 5}
 _LOSS = {"binary_crossentropy": 0, "categorical_crossentropy": 1, "mse": 2}
@@ -58,7 +65,17 @@ _KERNELS: Any = None  # (epoch kernel, update kernel) once compiled
 
 
 def resolve_engine(engine: str) -> str:
-    """Check ``engine``; ``"auto"`` defers to the ``TRAINWELL_ENGINE`` environment variable."""
+    """Check fit's ``engine``; ``"auto"`` defers to the ``TRAINWELL_ENGINE`` variable.
+
+    Parameters
+    ----------
+    engine : {"auto", "numpy", "numba"}
+
+    Returns
+    -------
+    str
+        ``engine``, or for ``"auto"`` the environment's choice when it names an engine.
+    """
     if engine not in ENGINES:
         raise InvalidParameterError(
             f"The 'engine' parameter of fit must be one of {', '.join(map(repr, ENGINES))}. "
@@ -71,7 +88,19 @@ def resolve_engine(engine: str) -> str:
 
 
 def unsupported_reason(network: Any, optimizer: Any) -> str | None:
-    """Why the compiled path cannot train this network/optimizer, or None if it can."""
+    """Why the compiled path cannot train this network with this optimizer.
+
+    Parameters
+    ----------
+    network : Network
+        Built.
+    optimizer : Optimizer
+
+    Returns
+    -------
+    str or None
+        A short reason ("layer BatchNorm", "dtype float32 ..."), or None when supported.
+    """
     from ..optim.optimizers import OPTIMIZERS
     from .activations import ACTIVATIONS
     from .layers import Dense, Dropout
@@ -124,12 +153,16 @@ def plan(
         The resolved mini-batch size.
     engine : {"auto", "numpy", "numba"}
         Already resolved by :func:`resolve_engine`. ``"numba"`` compiles whenever the
-        configuration is supported; ``"auto"`` also requires a small network (at most
-        :data:`AUTO_MAX_STEP_MACS` multiply-adds per step). The first use in a process
+        configuration is supported; ``"auto"`` also requires a small network (a step cost
+        of at most :data:`AUTO_MAX_STEP_COST`). The first use in a process
         imports numba and loads the compiled kernels from numba's cache (about 0.4 s; the
         very first compilation, cached on disk, about 10 s).
     notes : list of str, optional
         Where to say why an explicit ``engine="numba"`` fell back to NumPy.
+
+    Returns
+    -------
+    EpochRunner or None
     """
     if engine == "numpy":
         return None
@@ -138,13 +171,10 @@ def plan(
         if engine == "numba" and notes is not None:
             notes.append(f"engine='numba' cannot compile {reason}: trained with NumPy.")
         return None
-    if engine == "auto":
-        dense = [layer for layer in network.layers if hasattr(layer, "W")]
-        macs = batch_size * sum(layer.W.size for layer in dense)
-        if macs > AUTO_MAX_STEP_MACS:
-            return None
+    if engine == "auto" and _step_cost(network, batch_size) > AUTO_MAX_STEP_COST:
+        return None
     try:
-        kernels()
+        _kernels()
     except ImportError as exc:
         if engine == "numba" and notes is not None:
             notes.append(f"engine='numba' needs numba ({exc}): trained with NumPy.")
@@ -152,8 +182,18 @@ def plan(
     return EpochRunner(network, optimizer)
 
 
-def kernels() -> tuple[Any, Any]:
-    """Import numba and compile (or load from numba's cache) the two kernels, once."""
+def _step_cost(network: Any, batch_size: int) -> int:
+    """A step's multiply-adds plus TRANSCENDENTAL_MACS per tanh/sigmoid/softmax value."""
+    dense = [layer for layer in network.layers if hasattr(layer, "W")]
+    macs = sum(layer.W.size for layer in dense)
+    slow = sum(
+        layer.n_out for layer in dense if layer.activation.name in ("tanh", "sigmoid", "softmax")
+    )
+    return batch_size * (macs + TRANSCENDENTAL_MACS * slow)
+
+
+def _kernels() -> tuple[Any, Any]:
+    """(train_epoch, update): numba and the kernels, imported once per process."""
     global _KERNELS
     if _KERNELS is None:
         from . import _fast_kernels
@@ -164,6 +204,13 @@ def kernels() -> tuple[Any, Any]:
 
 class EpochRunner:
     """Runs fit's epochs through the compiled kernel (see :func:`plan`).
+
+    Parameters
+    ----------
+    network : Network
+        Built, and supported (:func:`unsupported_reason` is None).
+    optimizer : Optimizer
+        One of the four classes of :mod:`trainwell.optim`.
 
     Attributes
     ----------
@@ -189,32 +236,18 @@ class EpochRunner:
         woff = [sl[f"W{layer.index}"].start for layer in dense]
         boff = [sl[f"b{layer.index}"].start if layer.b is not None else -1 for layer in dense]
         acts = [_ACT[layer.activation.name] for layer in dense]
-        self.ints = np.array(
-            [L, _LOSS[network.loss.name], _OPT[optimizer.name], network.n_weights]
-            + sizes
-            + woff
-            + boff
-            + acts,
-            dtype=np.int64,
-        )
+        head = [L, _LOSS[network.loss.name], _OPT[optimizer.name], network.n_weights]
+        self.ints = np.array([*head, *sizes, *woff, *boff, *acts], dtype=np.int64)
         self.keep = keep
         self.drop_units = int(sum(n for n, k in zip(sizes, keep) if k < 1.0))
         self.previous = np.empty_like(network.theta)
         self._bounds_key: Any = None
         self._bounds = np.zeros(2, dtype=np.int64)
         self._costs = np.empty(0)
-        self._kernel = kernels()[0]
-        self._hyp = np.array(
-            [
-                0.0,
-                0.0,
-                0.0,
-                getattr(optimizer, "beta1", getattr(optimizer, "beta", 0.0)),
-                getattr(optimizer, "beta2", 0.0),
-                getattr(optimizer, "epsilon", 0.0),
-                float(getattr(optimizer, "bias_correction", False)),
-            ]
-        )
+        self._kernel = _kernels()[0]
+        hyper = ("beta2", "epsilon", "bias_correction")
+        beta1 = getattr(optimizer, "beta1", getattr(optimizer, "beta", 0.0))
+        self._hyp = np.array([0.0, 0.0, 0.0, beta1, *(getattr(optimizer, h, 0) for h in hyper)])
 
     def _hyper(self, lr: float) -> np.ndarray:
         """[lr, l2, l1, beta1, beta2, epsilon, bias_correction] for this epoch."""
@@ -232,14 +265,33 @@ class EpochRunner:
         lr: float,
         iteration_cost: list[float] | None = None,
     ) -> tuple[float, float | None]:
-        """Train one epoch over the batches ``X[order[sl]], Y[order[sl]]`` for ``sl in
-        slices``; ``order`` is None (``X[sl], Y[sl]``) or a permutation of ``range(len(X))``
-        (as ``rng.permutation`` draws it: the kernel trusts its indices).
+        """Train one epoch over the batches ``X[order[sl]], Y[order[sl]]``, ``sl in slices``.
 
-        Returns ``(sum of batch cost times batch size, None)``, or, when a batch's cost is
-        not finite, ``(sum so far, that cost)`` with the parameters of the step before it
-        (as the NumPy path leaves them) and :attr:`previous` holding the ones before that.
-        Updates ``state["t"]`` and appends each step's cost to ``iteration_cost``.
+        Parameters
+        ----------
+        X : ndarray of shape (m, n[0])
+        Y : ndarray of shape (m, n[L])
+            Encoded targets.
+        order : ndarray of int or None
+            None (the batches are ``X[sl], Y[sl]``) or a permutation of ``range(m)`` as
+            ``rng.permutation`` draws it (the kernel trusts its indices).
+        slices : list of slice
+            The epoch's batches, as the loop made them.
+        state : dict
+            The optimizer state (updated in place, ``"t"`` included).
+        lr : float
+            The epoch's learning rate.
+        iteration_cost : list of float, optional
+            Receives each step's cost.
+
+        Returns
+        -------
+        total : float
+            The sum over the completed steps of the batch cost times the batch size.
+        bad : float or None
+            None, or the first non-finite cost: training stopped before that step's
+            update, with the parameters the NumPy path would hold and :attr:`previous`
+            the ones before the last update (for the loop's divergence handling).
         """
         net = self.network
         X, Y = _f64(X), _f64(Y)
@@ -284,9 +336,22 @@ class EpochRunner:
 def update_function(optimizer: Any, theta: Any, engine: str) -> Any:
     """``optimizer.update``, or with ``engine="numba"`` :func:`fused_update` bound to it.
 
-    The fused update gives the same bits in one pass instead of about a dozen, which pays
-    on wide networks (W3: about 1 ms of a 6 ms step), but importing numba costs about
-    100 MiB of resident memory, so ``"auto"`` leaves the update to NumPy.
+    The fused update gives the same bits in one pass instead of about a dozen (W3's Adam
+    step: 0.2-0.4 ms instead of 0.8 ms), but importing numba costs about 100 MiB of
+    resident memory, so ``"auto"`` leaves the update to NumPy.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    theta : array
+        The parameter buffer (NumPy float32 or float64 for the fused update).
+    engine : {"auto", "numpy", "numba"}
+        As resolved by :func:`resolve_engine`.
+
+    Returns
+    -------
+    callable
+        ``update(theta, grad, state, learning_rate)``.
     """
     from ..optim.optimizers import OPTIMIZERS
 
@@ -298,7 +363,7 @@ def update_function(optimizer: Any, theta: Any, engine: str) -> Any:
     ):
         return optimizer.update
     try:
-        kernels()
+        _kernels()
     except ImportError:
         return optimizer.update
 
@@ -308,36 +373,36 @@ def update_function(optimizer: Any, theta: Any, engine: str) -> Any:
     return update
 
 
-def fused_update(optimizer: Any, theta: np.ndarray, grad: np.ndarray, state: dict, lr: float):
+def fused_update(
+    optimizer: Any, theta: np.ndarray, grad: np.ndarray, state: dict, lr: float
+) -> tuple[np.ndarray, dict]:
     """``optimizer.update`` in one compiled pass: the same operations in the same order and
-    dtype, so the same bits, without the dozen whole-buffer NumPy passes (which cost a
-    sizable fraction of a wide network's matrix products). The four optimizers of
-    :mod:`trainwell.optim`, float32 or float64 buffers.
+    dtype, so the same bits, without the dozen whole-buffer NumPy passes.
+
+    Parameters
+    ----------
+    optimizer : GradientDescent, Momentum, RMSprop or Adam
+    theta, grad : ndarray
+        float32 or float64, of one shape; ``theta`` is updated in place.
+    state : dict
+        ``optimizer.init(theta)`` or a later state; updated in place.
+    lr : float
+        The learning rate.
+
+    Returns
+    -------
+    (theta, state)
     """
-    _, update = kernels()
-    dt = theta.dtype.type
+    _, update = _kernels()
     t = state["t"] = state["t"] + 1
     name = optimizer.name
-    if name == "momentum":
-        b1 = optimizer.beta
-        scale = lr / (1.0 - b1**t) if optimizer.bias_correction else lr
-        c = (dt(1.0 - b1), dt(b1), dt(scale), dt(0.0), dt(0.0), dt(0.0), dt(0.0))
-    elif name == "rmsprop":
-        b2 = optimizer.beta2
-        c = (dt(0.0), dt(0.0), dt(lr), dt(1.0 - b2), dt(b2), dt(optimizer.epsilon), dt(0.0))
-    elif name == "adam":
-        b1, b2 = optimizer.beta1, optimizer.beta2
-        c = (
-            dt(1.0 - b1),
-            dt(b1),
-            dt(lr / (1.0 - b1**t)),
-            dt(1.0 - b2),
-            dt(b2),
-            dt(optimizer.epsilon),
-            dt(1.0 / (1.0 - b2**t)),
-        )
-    else:
-        c = (dt(0.0), dt(0.0), dt(lr), dt(0.0), dt(0.0), dt(0.0), dt(0.0))
+    b1 = getattr(optimizer, "beta1", getattr(optimizer, "beta", 0.0))
+    b2, eps = getattr(optimizer, "beta2", 0.0), getattr(optimizer, "epsilon", 0.0)
+    # the scalars the Python optimizers compute, rounded to the buffer's dtype as NumPy does
+    corrected = name == "adam" or getattr(optimizer, "bias_correction", False)
+    step = lr / (1.0 - b1**t) if corrected else lr
+    c2 = 1.0 / (1.0 - b2**t) if name == "adam" else 0.0
+    c = [theta.dtype.type(x) for x in (1.0 - b1, b1, step, 1.0 - b2, b2, eps, c2)]
     empty = np.empty(0, dtype=theta.dtype)
     update(_OPT[name], theta, grad, state.get("v", empty), state.get("s", empty), *c)
     return theta, state
@@ -355,9 +420,7 @@ def _f64(a: Any) -> np.ndarray:
 
 
 def _get_rng_state(rng: Any) -> Any:
-    if isinstance(rng, np.random.RandomState):
-        return rng.get_state()
-    return rng.bit_generator.state
+    return rng.get_state() if isinstance(rng, np.random.RandomState) else rng.bit_generator.state
 
 
 def _set_rng_state(rng: Any, state: Any) -> None:
