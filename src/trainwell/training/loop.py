@@ -118,10 +118,11 @@ def fit(
     verbose : int, default=0
         1 prints the batch-size choice and the cost every 10% of the epochs.
     engine : {"auto", "numpy", "numba"}, default="auto"
-        "numba" trains supported small float64 Dense networks through a compiled epoch
-        kernel (:mod:`trainwell.nn._fast`; same results to about 1e-12); "numpy" never
-        does; "auto" (or the ``TRAINWELL_ENGINE`` environment variable) compiles only
-        small networks on runs long enough to repay loading the kernels.
+        "numba" trains supported float64 Dense/Dropout networks through a compiled epoch
+        kernel (:mod:`trainwell.nn._fast`; the NumPy path's results to about 1e-12) and
+        fuses the optimizer update of the others into one pass (the same bits); "numpy"
+        never does either; "auto" (or the ``TRAINWELL_ENGINE`` environment variable)
+        compiles the small networks only, where NumPy's per-call cost dominates.
 
     Returns
     -------
