@@ -17,6 +17,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -142,17 +143,23 @@ def emit_child(result: dict[str, Any]) -> None:
     print(json.dumps({**result, "peak_rss_mib": round(peak_rss_mib(), 1)}))
 
 
-def save(name: str, payload: dict[str, Any]) -> Path:
-    """Write ``results/<name>.json`` with the machine description and a timestamp."""
-    RESULTS.mkdir(exist_ok=True)
+def save(name: str, payload: dict[str, Any], partial: bool = False) -> Path:
+    """Write ``results/<name>.json`` with the machine description and a timestamp.
+
+    A partial run (``--quick``, ``--impls``) writes to the temporary directory instead, so
+    it never replaces the results BENCHMARKS.md is built from.
+    """
+    folder = Path(tempfile.gettempdir()) / "trainwell-benchmarks" if partial else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
     payload = {
         "workload": name,
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "machine": machine(),
         **payload,
     }
-    path = RESULTS / f"{name}.json"
+    path = folder / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, default=float) + "\n")
+    print(f"wrote {path}")
     return path
 
 

@@ -92,6 +92,7 @@ def main(argv=None):
             },
             "cpu": info["cpu"],
         },
+        partial=args.quick,
     )
 
 

@@ -103,6 +103,7 @@ def main(argv=None):
                 "search of a session finds them); each limits its BLAS to 1 thread",
             ],
         },
+        partial=bool(args.quick or args.engine),
     )
 
 
