@@ -170,7 +170,9 @@ def check_X(
     arr = np.ascontiguousarray(arr, dtype=dtype)
     # A sum is finite iff every value is (barring overflow, which the exact check below
     # settles) and needs no temporary the size of X.
-    if not np.isfinite(arr.sum()) and not np.isfinite(arr).all():
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = arr.sum()
+    if not np.isfinite(total) and not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise DataError(
             f"{name} contains NaN or infinity (first at row {bad[0]}, column {bad[1]}); "
