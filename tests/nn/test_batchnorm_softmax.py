@@ -6,7 +6,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from tests.conftest import require
-from trainwell.nn import TRAIN, BatchNorm, Dense, Network
+from trainwell.nn import TRAIN, BatchNorm, Dense, Dropout, Network
 from trainwell.training import fit
 
 
@@ -125,3 +125,28 @@ def test_batchnorm_lets_a_deeper_network_train_with_a_larger_rate(digits):
         )
         scores[bn] = net.score(X_te, y_te)
     assert scores[True] > 0.9 and scores[True] > scores[False] + 0.3
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])
+def test_batchnorm_with_dropout_and_l2_trains_under_every_optimizer(digits, optimizer):
+    X_tr, X_te, y_tr, y_te = digits
+    net = Network(
+        [Dense(32, "relu"), BatchNorm(), Dropout(0.9), Dense(10, "softmax")],
+        loss="categorical_crossentropy",
+        l2=0.01,
+        random_state=0,
+    )
+    lr = {"gd": 0.1, "momentum": 0.1, "rmsprop": 0.003, "adam": 0.003}[optimizer]
+    h = fit(
+        net,
+        X_tr,
+        y_tr,
+        optimizer=optimizer,
+        learning_rate=lr,
+        epochs=8,
+        batch_size=64,
+        random_state=0,
+        progress=False,
+    )
+    assert h.cost[-1] < 0.5 * h.cost[0]
+    assert net.score(X_te, y_te) > 0.9
