@@ -32,9 +32,10 @@ relative), 1e-3 for ten optimizer steps and a fit's costs; float64 1e-9.
 Throughput (W3 at a larger size): 784-512-256-10 relu, softmax cross-entropy, Adam 1e-3,
 float32, ``--examples`` synthetic examples (default 250,000) with learnable labels (a random
 linear teacher plus noise), generated on the device, shuffled every epoch; batch 256 and
-4096. trainwell runs its public ``fit`` (it reads each step's cost as a float for the
-history and the divergence check); PyTorch accumulates the loss on the device (no per-step
-synchronization, its strongest eager loop). Median samples/s over ``--repeats`` runs.
+4096. trainwell runs its public ``fit`` (each step's cost stays on the device; the epoch's
+costs come back in one read, which also checks for divergence); PyTorch accumulates the
+loss on the device (no per-step synchronization, its strongest eager loop). Median
+samples/s over ``--repeats`` runs.
 """
 
 from __future__ import annotations

@@ -159,18 +159,23 @@ class XPEngine:
         return A
 
     def data_cost(self, A: Any, Y: Any) -> float:
-        return self.net.loss.xp_cost(self.xp, self.net.layers[-1].Z, A, Y)
+        return float(self.net.loss.xp_cost(self.xp, self.net.layers[-1].Z, A, Y))
 
     def regularization_cost(self, m: int) -> float:
+        cost = self._device_regularization_cost(m)
+        return 0.0 if cost is None else float(cost)
+
+    def _device_regularization_cost(self, m: int) -> Any:
+        """The L2/L1 terms as a 0-d device array (None without regularization)."""
         net, xp = self.net, self.xp
         if not (net.l2 or net.l1):
-            return 0.0
+            return None
         w = net.theta[: net.n_weights]
         cost = 0.0
         if net.l2:
-            cost += net.l2 / (2 * m) * float(xp.sum(w * w))
+            cost = cost + xp.sum(w * w) * (net.l2 / (2 * m))
         if net.l1:
-            cost += net.l1 / m * float(xp.sum(xp.abs(w)))
+            cost = cost + xp.sum(xp.abs(w)) * (net.l1 / m)
         return cost
 
     def backward(self, Y: Any) -> None:
@@ -193,10 +198,16 @@ class XPEngine:
                 gw += xp.sign(w) * (net.l1 / m)
 
     def loss_and_gradient(self, X: Any, Y: Any, mode: Any) -> float:
+        return float(self.device_loss_and_gradient(X, Y, mode))
+
+    def device_loss_and_gradient(self, X: Any, Y: Any, mode: Any) -> Any:
+        """One forward and backward pass; the cost J stays on the device as a 0-d array
+        (reading it as a float would wait for the device every step)."""
         A = self.forward(X, mode)
-        cost = self.data_cost(A, Y) + self.regularization_cost(Y.shape[0])
+        cost = self.net.loss.xp_cost(self.xp, self.net.layers[-1].Z, A, Y)
+        reg = self._device_regularization_cost(Y.shape[0])
         self.backward(Y)
-        return cost
+        return cost if reg is None else cost + reg
 
     def evaluate(self, X: Any, Y: Any, mode: Any) -> tuple[float, float | None]:
         """Cost and accuracy (None for mse) of encoded (X, Y), as the training loop's

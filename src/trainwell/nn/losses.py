@@ -58,8 +58,9 @@ class Loss:
         out *= 1.0 / m
         return out
 
-    def xp_cost(self, xp: Any, Z: Any, A: Any, Y: Any) -> float:  # pragma: no cover
-        """:meth:`cost` in the array API standard (networks on other backends)."""
+    def xp_cost(self, xp: Any, Z: Any, A: Any, Y: Any) -> Any:  # pragma: no cover
+        """:meth:`cost` in the array API standard (networks on other backends), as a 0-d
+        array on the device: the training loop reads it back once per epoch, not per step."""
         raise NotImplementedError(
             f"{type(self).__name__} has no array API version (xp_cost); train it with "
             "backend='numpy'."
@@ -95,7 +96,7 @@ class BinaryCrossEntropy(Loss):
 
     def xp_cost(self, xp, Z, A, Y):
         losses = xp.maximum(Z, 0.0) - Z * Y + xp.log1p(xp.exp(-xp.abs(Z)))
-        return float(xp.sum(losses)) / Y.shape[0]
+        return xp.sum(losses) / Y.shape[0]
 
 
 class CategoricalCrossEntropy(Loss):
@@ -120,7 +121,7 @@ class CategoricalCrossEntropy(Loss):
     def xp_cost(self, xp, Z, A, Y):
         shifted = Z - xp.max(Z, axis=1, keepdims=True)
         log_yhat = shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
-        return -float(xp.sum(Y * log_yhat)) / Y.shape[0]
+        return -xp.sum(Y * log_yhat) / Y.shape[0]
 
 
 class MeanSquaredError(Loss):
@@ -141,7 +142,7 @@ class MeanSquaredError(Loss):
 
     def xp_cost(self, xp, Z, A, Y):
         diff = A - Y
-        return float(xp.sum(diff * diff)) / (2 * Y.shape[0])
+        return xp.sum(diff * diff) / (2 * Y.shape[0])
 
 
 LOSSES: dict[str, type[Loss]] = {

@@ -209,6 +209,7 @@ def fit(
         cb.on_train_begin(ctx)
     previous = np.empty_like(theta) if bk.is_numpy else bk.empty_like(theta)
     copyto = np.copyto if bk.is_numpy else bk.assign
+    device = None if bk.is_numpy else _DeviceEpochs(network, previous, record_iterations)
     updating = False
     try:
         for epoch in range(initial_epoch, epochs):
@@ -243,6 +244,13 @@ def fit(
                     _diverged(network, fast.previous, history, epoch, lr, bad, on_divergence, ctx)
                     return _finish(callbacks, ctx, history)
                 ep_slices = ()
+            if device is not None:  # another backend: costs stay on the device
+                bad = device.run_epoch(Xe, Ye, ep_slices, update, state, lr, history)
+                if bad is not None:
+                    kept = device.kept(epoch)
+                    _diverged(network, None, history, epoch, lr, bad, on_divergence, ctx, kept)
+                    return _finish(callbacks, ctx, history)
+                total, ep_slices = device.total, ()
             for sl in ep_slices:
                 # the array API standard indexes every axis
                 rows = (sl if order is None else order[sl]) if bk.is_numpy else (sl, ...)
@@ -281,7 +289,7 @@ def fit(
                 history.stopped_reason = ctx.stop_reason or "callback"
                 break
     except KeyboardInterrupt:
-        if updating:
+        if updating or (device is not None and device.updating):
             copyto(theta, previous)
         history.stopped_reason = "interrupted"
         ctx.stop_reason = "interrupted"
@@ -297,16 +305,17 @@ def _finish(callbacks: list[Callback], ctx: TrainingContext, history: History) -
     return history
 
 
-def _diverged(network, previous, history, epoch, lr, cost, on_divergence, ctx) -> None:
+def _diverged(network, previous, history, epoch, lr, cost, on_divergence, ctx, kept=None) -> None:
     """Stop on a non-finite cost, keeping the last finite parameters."""
-    bk = backend_of(network.theta)
-    if not bk.all_finite(network.theta):
-        bk.assign(network.theta, previous)
+    if previous is not None:
+        bk = backend_of(network.theta)
+        if not bk.all_finite(network.theta):
+            bk.assign(network.theta, previous)
     history.stopped_reason = ctx.stop_reason = "diverged"
     msg = (
         f"Training diverged at epoch {epoch}: the cost became {cost} with learning rate "
-        f"{lr:g}. The last finite parameters were kept. Try a smaller learning rate, "
-        "normalized inputs, or a smaller initialization scale."
+        f"{lr:g}. {kept or 'The last finite parameters were kept.'} Try a smaller learning "
+        "rate, normalized inputs, or a smaller initialization scale."
     )
     history.notes.append(msg)
     if on_divergence == "raise":
@@ -325,3 +334,55 @@ def _has_batchnorm(network: Any) -> bool:
     from ..nn.layers import BatchNorm
 
     return any(isinstance(layer, BatchNorm) for layer in network.layers)
+
+
+class _DeviceEpochs:
+    """Epochs on a backend other than NumPy, without waiting for the device every step.
+
+    Each step's cost J stays on the device as a 0-d array; once per epoch the costs and a
+    finiteness flag for theta come back in one transfer. The epoch's cost is then summed
+    on the host in the NumPy path's order (``cost * batch size``, step by step). Finiteness
+    is known only then, so the parameters at the start of each epoch (checked finite at
+    the end of the one before) are kept on the device as the ones a divergence restores.
+    A per-step read (``float(J)``) would serialize the host's kernel launches with the
+    device's work: the device would idle while Python issues the next step.
+    """
+
+    def __init__(self, network: Any, previous: Any, record: bool) -> None:
+        self.network, self.previous, self.record = network, previous, record
+        self.bk = backend_of(network.theta)
+        self.snapshot = self.bk.empty_like(network.theta)
+        self.total, self.updating = 0.0, False
+
+    def run_epoch(self, Xe, Ye, slices, update, state, lr, history) -> float | None:
+        """Train one epoch; the first non-finite cost (or None when all are finite)."""
+        net, bk, xp = self.network, self.bk, self.bk.xp
+        theta, grad = net.theta, net.grad
+        step = net._engine.device_loss_and_gradient
+        bk.assign(self.snapshot, theta)
+        costs = []
+        for sl in slices:
+            costs.append(step(Xe[sl, ...], Ye[sl, ...], TRAIN))
+            bk.assign(self.previous, theta)  # an interrupt mid-update restores this
+            self.updating = True
+            update(theta, grad, state, lr)
+            self.updating = False
+        ok = xp.astype(xp.all(xp.isfinite(theta)), theta.dtype)
+        host = bk.to_numpy(xp.stack([*costs, ok]))  # the epoch's one wait for the device
+        costs, theta_ok = [float(c) for c in host[:-1]], bool(host[-1])
+        first_bad = next((i for i, c in enumerate(costs) if not math.isfinite(c)), None)
+        if self.record:
+            history.iteration_cost.extend(costs if first_bad is None else costs[:first_bad])
+        if first_bad is not None or not theta_ok:
+            bk.assign(theta, self.snapshot)
+            return costs[first_bad] if first_bad is not None else math.nan
+        self.total = 0.0
+        for sl, c in zip(slices, costs):
+            self.total += c * (sl.stop - sl.start)
+        return None
+
+    def kept(self, epoch: int) -> str:
+        return (
+            f"The parameters from the start of epoch {epoch} were kept (on a device backend "
+            "the costs are read once per epoch)."
+        )

@@ -1,0 +1,136 @@
+"""The training loop on a backend other than NumPy: costs stay on the device.
+
+A GPU library runs kernels asynchronously; reading a step's cost as a Python float makes
+the host wait for the device every step. The loop instead reads the epoch's costs back in
+one transfer, so these tests count the reads and check that nothing else changed: the same
+costs as NumPy, divergence still stops with finite parameters, an interrupt mid-update
+still restores the step's parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pytest
+
+from trainwell.backend import get_backend
+from trainwell.nn import Dense, Dropout, Network
+from trainwell.optim import GradientDescent
+from trainwell.training import Callback, fit
+
+xps = pytest.importorskip("array_api_strict")
+StrictArray = type(xps.asarray(0.0))
+STRICT = "array_api_strict"
+
+
+def _data(m=64, seed=0):
+    rs = np.random.RandomState(seed)
+    X = rs.randn(m, 3)
+    return X, (X[:, 0] + 0.5 * rs.randn(m) > 0).astype(int)
+
+
+def _net(backend, **kw):
+    layers = [Dense(6, "relu"), Dropout(0.8), Dense(1, "sigmoid")]
+    return Network(layers, random_state=3, backend=backend, **kw)
+
+
+def test_epoch_costs_come_back_in_one_read_per_epoch(monkeypatch):
+    X, y = _data()
+    net = _net(STRICT, l2=0.1)
+    net.check_input(X)  # build before counting
+    bk = get_backend(STRICT)
+    reads = {"to_numpy": 0, "float": 0, "bool": 0}
+    to_numpy = bk.to_numpy
+
+    def counting_to_numpy(x):
+        reads["to_numpy"] += 1
+        return to_numpy(x)
+
+    def counting(kind, original):
+        def wrapper(self, *a):
+            reads[kind] += 1
+            return original(self, *a)
+
+        return wrapper
+
+    monkeypatch.setattr(bk, "to_numpy", counting_to_numpy)
+    monkeypatch.setattr(StrictArray, "__float__", counting("float", StrictArray.__float__))
+    monkeypatch.setattr(StrictArray, "__bool__", counting("bool", StrictArray.__bool__))
+    h = fit(net, X, y, optimizer="adam", epochs=3, batch_size=8, random_state=0, progress=False)
+    assert len(h.cost) == 3 and all(np.isfinite(h.cost))
+    # 8 steps per epoch, one read each epoch (costs and theta's finiteness together)
+    assert reads == {"to_numpy": 3, "float": 0, "bool": 0}
+
+
+def test_costs_and_iteration_costs_equal_numpy():
+    X, y = _data()
+    kw = {"optimizer": "adam", "epochs": 4, "batch_size": 16, "random_state": 0}
+    kw.update(progress=False, record_iterations=True)
+    a, b = _net("numpy", l2=0.05, l1=0.01), _net(STRICT, l2=0.05, l1=0.01)
+    ha, hb = fit(a, X, y, **kw), fit(b, X, y, **kw)
+    assert len(hb.iteration_cost) == 16
+    np.testing.assert_allclose(hb.iteration_cost, ha.iteration_cost, rtol=1e-12)
+    np.testing.assert_allclose(hb.cost, ha.cost, rtol=1e-12)
+    np.testing.assert_allclose(b.backend.to_numpy(b.theta), a.theta, rtol=1e-10, atol=1e-12)
+
+
+class _Snapshot(Callback):
+    def __init__(self):
+        self.thetas = []
+
+    def on_epoch_end(self, epoch, logs, ctx):
+        net = ctx.network
+        self.thetas.append(net.backend.to_numpy(net.theta))
+
+
+def test_divergence_keeps_the_parameters_from_the_start_of_the_epoch():
+    X, y = _data()
+    net, snap = _net(STRICT), _Snapshot()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        h = fit(
+            net,
+            X,
+            y,
+            optimizer="gd",
+            epochs=5,
+            batch_size=16,
+            schedule=lambda epoch: 0.01 if epoch < 2 else 1e300,  # blows up in epoch 2
+            on_divergence="warn",
+            record_iterations=True,
+            callbacks=[snap],
+            random_state=0,
+            progress=False,
+        )
+    assert h.stopped_reason == "diverged" and h.epochs == 2 and len(snap.thetas) == 2
+    np.testing.assert_array_equal(net.backend.to_numpy(net.theta), snap.thetas[-1])
+    assert all(np.isfinite(h.iteration_cost)) and 8 <= len(h.iteration_cost) < 12
+    (msg,) = [str(w.message) for w in caught if "diverged" in str(w.message)]
+    assert "start of epoch 2" in msg and "learning rate 1e+300" in msg
+
+
+@dataclasses.dataclass(frozen=True)
+class _InterruptedStep(GradientDescent):
+    """Gradient descent that is interrupted halfway through its third update."""
+
+    calls: list = dataclasses.field(default_factory=list)
+
+    def update(self, theta, grad, state, learning_rate):
+        self.calls.append(1)
+        if len(self.calls) == 3:
+            theta[...] = theta + 1.0  # half an update...
+            raise KeyboardInterrupt  # ...then Ctrl-C
+        return super().update(theta, grad, state, learning_rate)
+
+
+def test_an_interrupt_mid_update_restores_that_steps_parameters():
+    X, y = _data()
+    kw = {"learning_rate": 0.1, "epochs": 3, "batch_size": 16, "random_state": 0}
+    net, ref = _net(STRICT), _net("numpy")
+    h = fit(net, X, y, optimizer=_InterruptedStep(), progress=False, **kw)
+    href = fit(ref, X, y, optimizer=_InterruptedStep(), progress=False, **kw)
+    assert h.stopped_reason == href.stopped_reason == "interrupted" and h.epochs == 0
+    # both hold the parameters after two whole steps: the half-done third was undone
+    np.testing.assert_allclose(net.backend.to_numpy(net.theta), ref.theta, rtol=1e-12)
