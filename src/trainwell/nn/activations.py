@@ -58,11 +58,16 @@ LEAKY_SLOPE = 0.01
 
 
 def _leaky(Z, out):
-    return np.multiply(Z, np.where(Z > 0, 1.0, LEAKY_SLOPE).astype(Z.dtype), out=out)
+    # g(Z) = Z where Z > 0 else 0.01 Z, which for a slope below 1 is max(Z, 0.01 Z): the
+    # same bits in two passes and no temporaries (out may be Z itself).
+    slope = np.multiply(Z, LEAKY_SLOPE, out=out if out is not Z else None)
+    return np.maximum(Z, slope, out=out)
 
 
 def _leaky_back(dA, Z, A):
-    return np.multiply(dA, np.where(Z > 0, 1.0, LEAKY_SLOPE).astype(Z.dtype), out=dA)
+    # g'(Z) = 1 where Z > 0 else 0.01, picked in Z's dtype (no float64 temporary to cast)
+    one, slope = Z.dtype.type(1), Z.dtype.type(LEAKY_SLOPE)
+    return np.multiply(dA, np.where(Z > 0, one, slope), out=dA)
 
 
 def _tanh(Z, out):
