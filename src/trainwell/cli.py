@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .exceptions import BackendUnavailableError
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
@@ -32,7 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--json", default=None, help="also write results.json to this path")
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
-    rep.add_argument("--backend", default="numpy", help="array backend: numpy (default), cupy")
+    rep.add_argument(
+        "--backend",
+        default="numpy",
+        help="array backend that trains the networks: numpy (default; the course's numbers "
+        "bit for bit), cupy (an NVIDIA GPU), torch, torch:cuda, torch:cpu, array_api_strict",
+    )
 
     dia = sub.add_parser("diagnose", help="bias/variance verdict from train and dev errors")
     dia.add_argument("--train-error", type=float, required=True)
@@ -48,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     tun.add_argument("--json", default=None, help="write the results table as JSON here")
     tun.add_argument("--out", default=None, help="folder for the plots")
     tun.add_argument("--no-progress", action="store_true")
+    tun.add_argument(
+        "--backend", default="numpy", help="array backend the trials train on (as reproduce's)"
+    )
     return parser
 
 
@@ -71,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .tuning.cli import run_tune
 
             return run_tune(args)
-    except (ValueError, TypeError, FileNotFoundError) as exc:
+    except (ValueError, TypeError, FileNotFoundError, BackendUnavailableError) as exc:
         print(f"trainwell {args.command}: error: {exc}", file=sys.stderr)
         return 2
     parser.error(f"unknown command {args.command!r}")

@@ -1,6 +1,7 @@
 """``trainwell reproduce``: selection, files written, and the same bytes run after run."""
 
 import json
+import sys
 
 import pytest
 
@@ -78,3 +79,45 @@ def test_same_numbers_whatever_the_scheduling():
     for variant in data["optimization"].values():
         assert set(variant) == {"train_accuracy", "test_accuracy", "costs"}
         assert 0 <= variant["train_accuracy"] <= 1 and list(variant["costs"]) == ["0"]
+
+
+def test_backend_is_checked_before_any_work(tmp_path, capsys, monkeypatch):
+    from trainwell import backend as backend_module
+
+    monkeypatch.delitem(backend_module._CACHE, "cupy", raising=False)
+    monkeypatch.setitem(sys.modules, "cupy", None)  # as if CuPy were not installed
+    out = tmp_path / "report"
+    base = ["reproduce", "--only", "initialization", "--out", str(out), "--no-progress"]
+    assert main([*base, "--backend", "cupy"]) == 2
+    assert "pip install 'trainwell[gpu]'" in capsys.readouterr().err
+    assert main([*base, "--backend", "no_such_library"]) == 2
+    assert "'numpy', 'cupy'" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def _floats(tree, path=""):
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _floats(value, f"{path}/{key}")
+    elif isinstance(tree, list):
+        for i, value in enumerate(tree):
+            yield from _floats(value, f"{path}[{i}]")
+    else:
+        yield path, tree
+
+
+def test_another_backend_trains_the_networks_to_the_same_numbers():
+    """array_api_strict draws dropout masks from the host generator, so even the dropout
+    variant matches NumPy; only rounding differs."""
+    names = ["initialization", "regularization", "batchnorm_softmax"]
+    kw = {"scale": 0.01, "figures": False}
+    on_numpy = reproduce(names, Settings(**kw))
+    on_strict = reproduce(names, Settings(**kw, backend="array_api_strict"))
+    a = dict(_floats(json.loads(results_json(on_numpy))))
+    b = dict(_floats(json.loads(results_json(on_strict))))
+    assert a.keys() == b.keys() and len(a) > 30
+    for path, value in a.items():
+        if isinstance(value, float):
+            assert b[path] == pytest.approx(value, rel=1e-6, abs=1e-12), path
+        else:
+            assert b[path] == value, path

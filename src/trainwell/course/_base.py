@@ -5,7 +5,7 @@ decay applied from the next epoch)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -87,6 +87,14 @@ class Settings:
         Draw the figures.
     data : str, optional
         A .mat file for the regularization experiment.
+    backend : str, default="numpy"
+        The array backend (:mod:`trainwell.backend`) that trains the experiments'
+        networks: every :class:`Run` given to :func:`map_variants`, and the batch-norm
+        learning-rate sweep. NumPy repeats the course's float64 arithmetic bit for bit;
+        another backend agrees to rounding (float64 there too), except that dropout masks
+        come from the device's own generator. The analyses that train no network of
+        their own (gradient checking, moving averages, optimizer paths on 2-D functions,
+        gradient norms at initialization, bias/variance, tuning) stay on NumPy.
     """
 
     scale: float = 1.0
@@ -94,6 +102,7 @@ class Settings:
     progress: bool = False
     figures: bool = True
     data: str | None = None
+    backend: str = "numpy"
 
 
 DEFAULT = Settings()
@@ -170,6 +179,9 @@ class Run:
         Record the cost every ``every`` iterations (epochs).
     grid : bool, default=False
         Also return the decision regions over the training data (2-D inputs).
+    backend : str, default="numpy"
+        Where the network trains (set from :attr:`Settings.backend` by
+        :func:`map_variants`).
     """
 
     layers: list[Any]
@@ -180,6 +192,7 @@ class Run:
     loss: str = "binary_crossentropy"
     every: int = 1000
     grid: bool = False
+    backend: str = "numpy"
 
 
 def train(run: Run) -> dict[str, Any]:
@@ -198,7 +211,12 @@ def train(run: Run) -> dict[str, Any]:
 
     X, y, Xt, yt = run.data
     net = Network(
-        run.layers, loss=run.loss, l2=run.l2, random_state=run.random_state, input_dim=X.shape[1]
+        run.layers,
+        loss=run.loss,
+        l2=run.l2,
+        random_state=run.random_state,
+        input_dim=X.shape[1],
+        backend=run.backend,
     )
     history = fit(net, X, y, progress=False, engine=ENGINE, **run.fit)
     return {
@@ -234,10 +252,15 @@ def map_variants(
     """``{name: fn(spec)}`` over independent variants, in parallel when ``n_jobs > 1``.
 
     Each variant owns its seeds, so the results are the same in either mode. A tqdm bar
-    counts finished variants.
+    counts finished variants. Each :class:`Run` among ``specs`` trains on
+    ``settings.backend``.
     """
     from tqdm.auto import tqdm
 
+    specs = {
+        name: replace(spec, backend=settings.backend) if isinstance(spec, Run) else spec
+        for name, spec in specs.items()
+    }
     names = list(specs)
     bar = tqdm(
         total=len(names),

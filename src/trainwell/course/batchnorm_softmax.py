@@ -59,11 +59,17 @@ def _data() -> tuple[Any, ...]:
     return X / 16.0, y, Xt / 16.0, yt
 
 
-def sweep_point(args: tuple[bool, float, tuple[Any, ...]]) -> dict[str, Any]:
-    """Train briefly at one learning rate: final cost, training accuracy, divergence."""
-    batchnorm, rate, (X, y, _, _) = args
+def sweep_point(args: tuple[bool, float, tuple[Any, ...], str]) -> dict[str, Any]:
+    """Train briefly at one learning rate: final cost, training accuracy, divergence.
+
+    ``args`` is ``(batchnorm, learning_rate, data, backend)``."""
+    batchnorm, rate, (X, y, _, _), backend = args
     net = Network(
-        _layers(batchnorm), loss="categorical_crossentropy", random_state=0, input_dim=X.shape[1]
+        _layers(batchnorm),
+        loss="categorical_crossentropy",
+        random_state=0,
+        input_dim=X.shape[1],
+        backend=backend,
     )
     try:
         hist = fit(
@@ -116,7 +122,7 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
     }
     out = map_variants(train, specs, settings, NAME)
     points = {
-        f"{name} at {rate}": (bn, rate, data)
+        f"{name} at {rate}": (bn, rate, data, settings.backend)
         for name, bn in variants.items()
         for rate in SWEEP_RATES
     }

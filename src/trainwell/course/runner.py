@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..backend import get_backend
 from ..exceptions import InvalidParameterError
 from . import EXPERIMENTS, run_experiment, select
 from ._base import ExperimentResult, Settings
@@ -71,11 +72,7 @@ def run_reproduce(args: Any) -> int:
         return 0
     names = select(args.only)
     backend = getattr(args, "backend", "numpy") or "numpy"
-    if backend != "numpy":
-        raise InvalidParameterError(
-            f"reproduce repeats the course's float64 NumPy arithmetic bit for bit, so it "
-            f"runs on the numpy backend only. Got --backend {backend!r}; drop the flag."
-        )
+    get_backend(backend)  # an unknown name, or CuPy without a GPU, fails before any work
     if args.data is not None:
         if "regularization" not in names:
             raise InvalidParameterError(
@@ -84,9 +81,11 @@ def run_reproduce(args: Any) -> int:
         if not Path(args.data).is_file():
             raise FileNotFoundError(f"--data: no such file: '{args.data}'.")
     settings = Settings(
-        n_jobs=min(os.cpu_count() or 1, 6),
+        # variants train in parallel processes on the CPU; one process drives a device
+        n_jobs=min(os.cpu_count() or 1, 6) if backend == "numpy" else 1,
         progress=not args.no_progress,
         data=args.data,
+        backend=backend,
     )
     start = time.perf_counter()
     results = reproduce(names, settings, log=print)
@@ -98,7 +97,11 @@ def run_reproduce(args: Any) -> int:
 
     command = "trainwell reproduce" + "".join(
         f" {flag} {value}"
-        for flag, value in (("--only", args.only), ("--data", args.data))
+        for flag, value in (
+            ("--only", args.only),
+            ("--data", args.data),
+            ("--backend", None if backend == "numpy" else backend),
+        )
         if value is not None
     )
     meta = {
