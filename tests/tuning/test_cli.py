@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 
 import numpy as np
@@ -218,3 +219,24 @@ def test_dataset_files_npz_with_dev_split_and_csv(workdir):
     assert sorted(np.concatenate([y_tr, y_dev])) == sorted(y.astype(float))
     config = load_config(workdir / "tune.toml")
     assert config["search"]["keep"] == 0.25 and config["dataset"]["path"].endswith("moons.npz")
+
+
+def test_backend_trains_the_trials_there_and_is_checked_first(workdir, capsys, monkeypatch):
+    pytest.importorskip("array_api_strict")
+    from trainwell import backend as backend_module
+
+    args = ["tune", "tune.toml", "--no-progress", "--json"]
+    assert main([*args, "numpy.json"]) == 0
+    assert main([*args, "strict.json", "--backend", "array_api_strict"]) == 0
+    a, b = (
+        json.loads((workdir / n).read_text())["result"]["trials"]
+        for n in ("numpy.json", "strict.json")
+    )
+    assert [t["config"] for t in a] == [t["config"] for t in b]
+    np.testing.assert_allclose([t["dev_score"] for t in b], [t["dev_score"] for t in a], rtol=1e-9)
+    monkeypatch.delitem(backend_module._CACHE, "cupy", raising=False)
+    monkeypatch.setitem(sys.modules, "cupy", None)  # as if CuPy were not installed
+    capsys.readouterr()
+    assert main([*args, "gpu.json", "--backend", "cupy"]) == 2
+    assert "pip install 'trainwell[gpu]'" in capsys.readouterr().err
+    assert not (workdir / "gpu.json").exists()

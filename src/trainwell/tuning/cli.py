@@ -230,6 +230,7 @@ def run_tune(args: Any) -> int:
             fixed=config["fixed"],
             metric=search["metric"],
             random_state=search["fixed_seed"],
+            backend=getattr(args, "backend", "numpy") or "numpy",
         )
     except InvalidParameterError as exc:
         raise InvalidParameterError(f"[fixed]: {exc}") from None

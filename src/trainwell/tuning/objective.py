@@ -74,6 +74,10 @@ class NetworkObjective:
         the same initial weights and mini-batch shuffles for all configs ("common random
         numbers"), so configs are compared on equal terms rather than through the noise
         of different initializations.
+    backend : str, default="numpy"
+        The array backend each trial's network trains on (:mod:`trainwell.backend`;
+        ``"cupy"`` for an NVIDIA GPU). Checked when the objective is made, so a missing
+        library fails before any trial.
 
     Examples
     --------
@@ -96,7 +100,12 @@ class NetworkObjective:
         loss: str | None = None,
         metric: str = "score",
         random_state: int | None = None,
+        backend: str = "numpy",
     ) -> None:
+        from ..backend import get_backend
+
+        get_backend(backend)
+        self.backend = backend
         validate_params(
             {
                 "metric": [Options({"score", "neg_cost"})],
@@ -180,6 +189,7 @@ class NetworkObjective:
             l2=c["l2"],
             random_state=random_state,
             input_dim=self.X_train.shape[1],
+            backend=self.backend,
         )
         name = c["optimizer"]
         hyper = {
