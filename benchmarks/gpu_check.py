@@ -132,6 +132,19 @@ def check_passes(bk, dtype):
     return rows
 
 
+def _guard(check, *args):
+    """``check(*args)`` as a list of rows; an exception becomes one failed row with its
+    traceback, so one broken check does not cost the rest of the device run."""
+    try:
+        rows = check(*args)
+    except Exception:
+        import traceback
+
+        return [{"check": check.__name__, "args": repr(args), "ok": False,
+                 "error": traceback.format_exc()}]  # fmt: skip
+    return rows if isinstance(rows, list) else [rows]
+
+
 def _ok(errs, bound):
     return all(v <= bound for k, v in errs.items() if isinstance(v, float))
 
@@ -307,11 +320,17 @@ def throughput(bk, torch, device, m, batch_sizes, epochs, repeats):
     rows = []
     for bs in batch_sizes:
         tw, pt = [], []
-        for _ in range(repeats):  # alternate, so drift hits both alike
-            dt, tw_cost = run_trainwell(bk, Xb, yb, bs, epochs)
-            tw.append(epochs * m / dt)
-            dt, pt_cost = run_torch(torch, device, X, y, bs, epochs)
-            pt.append(epochs * m / dt)
+        try:
+            for _ in range(repeats):  # alternate, so drift hits both alike
+                dt, tw_cost = run_trainwell(bk, Xb, yb, bs, epochs)
+                tw.append(epochs * m / dt)
+                dt, pt_cost = run_torch(torch, device, X, y, bs, epochs)
+                pt.append(epochs * m / dt)
+        except Exception:
+            import traceback
+
+            print(f"  batch {bs}: FAILED\n{traceback.format_exc()}", flush=True)
+            continue
         steps = epochs * math.ceil(m / bs)
         row = {
             "batch_size": bs,
@@ -388,13 +407,20 @@ def render(result):
             f"| {r['trainwell_last_cost']:.4f} / {r['torch_last_cost']:.4f} |"
         )
     c = result["correctness"]
-    worst = max((r["grad"], r["case"], r["dtype"]) for r in c["passes"])
+    worst = max(
+        ((r["grad"], r["case"], r["dtype"]) for r in c["passes"] if "grad" in r),
+        default=(math.nan, "none", "-"),
+    )
     lines += [
         "",
         f"Correctness against NumPy float64: {'passed' if c['passed'] else 'FAILED'} "
         f"(worst gradient relative error {worst[0]:.1e}, {worst[1]} in {worst[2]}; "
         f"optimizers fused into one kernel: "
-        f"{all(r['fused_kernel'] for r in c['optimizers']) if env['backend'] == 'cupy' else 'n/a'}).",
+        f"{all(r.get('fused_kernel') for r in c['optimizers']) if env['backend'] == 'cupy' else 'n/a'}).",
+    ]
+    failed = [r for r in c["passes"] + c["optimizers"] + c["fit"] + [c["dropout"]] if not r["ok"]]
+    lines += [
+        f"- failed: {r.get('case') or r.get('optimizer') or r.get('check', r)}" for r in failed
     ]
     return "\n".join(lines) + "\n"
 
@@ -445,10 +471,11 @@ def main(argv=None):
     }
     print(f"gpu_check on {result['environment']['card']}, backend {bk.name}", flush=True)
     t = time.perf_counter()
-    passes = check_passes(bk, "float32") + check_passes(bk, "float64")
-    opts = check_optimizers(bk, "float32") + check_optimizers(bk, "float64")
-    fits = [check_fit(bk, "float32"), check_fit(bk, "float64")]
-    drop = check_dropout(bk)
+    # The device run happens once: a check that raises is recorded, and the rest still run.
+    passes = _guard(check_passes, bk, "float32") + _guard(check_passes, bk, "float64")
+    opts = _guard(check_optimizers, bk, "float32") + _guard(check_optimizers, bk, "float64")
+    fits = _guard(check_fit, bk, "float32") + _guard(check_fit, bk, "float64")
+    (drop,) = _guard(check_dropout, bk)
     ok = all(r["ok"] for r in passes + opts + fits) and drop["ok"]
     result["correctness"] = {
         "passed": ok,
