@@ -249,5 +249,8 @@ def plot_learning_curve(
     ax.set_title(title or f"Learning curve (error against {curve.kind})")
     ax.legend()
     if path is not None:
-        fig.savefig(path)
+        from ._files import atomic_writer
+
+        with atomic_writer(path) as fh:  # a crash never leaves half an image
+            fig.savefig(fh, format=str(path).rpartition(".")[2].lower() or "png")
     return fig

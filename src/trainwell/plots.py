@@ -77,10 +77,10 @@ def to_png(fig: Any) -> bytes:
 
 
 def save_png(fig: Any, path: str | Path) -> Path:
-    """Write :func:`to_png` to ``path`` and return it."""
-    path = Path(path)
-    path.write_bytes(to_png(fig))
-    return path
+    """Write :func:`to_png` to ``path`` (atomically) and return it."""
+    from ._files import write_atomic
+
+    return write_atomic(path, to_png(fig))
 
 
 def _series(

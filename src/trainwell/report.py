@@ -270,6 +270,7 @@ def write_report(
     dict of str to Path
         ``index``, ``markdown``, ``results`` (and ``json`` when ``json_path`` is given).
     """
+    from ._files import write_atomic
     from .plots import to_png
 
     out = Path(out_dir)
@@ -279,18 +280,17 @@ def write_report(
     for r in results:
         for stem, fig in r.figures.items():
             images[stem] = to_png(fig)
-            (out / f"{stem}.png").write_bytes(images[stem])
+            write_atomic(out / f"{stem}.png", images[stem])
     text = results_json(results)
     paths = {
         "results": out / "results.json",
         "markdown": out / "report.md",
         "index": out / "index.html",
     }
-    paths["results"].write_text(text, encoding="utf-8")
-    paths["markdown"].write_text(render_markdown(results, meta), encoding="utf-8")
-    paths["index"].write_text(render_html(results, images, meta), encoding="utf-8")
+    write_atomic(paths["results"], text)
+    write_atomic(paths["markdown"], render_markdown(results, meta))
+    write_atomic(paths["index"], render_html(results, images, meta))
     if json_path is not None:
         paths["json"] = Path(json_path)
-        paths["json"].parent.mkdir(parents=True, exist_ok=True)
-        paths["json"].write_text(text, encoding="utf-8")
+        write_atomic(paths["json"], text)
     return paths

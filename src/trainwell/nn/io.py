@@ -10,14 +10,13 @@ a caller adds (a checkpoint's optimizer state, a standardizer). Everything loads
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .._files import atomic_writer
 from ..backend import backend_of
 from ..exceptions import CheckpointError
 
@@ -35,18 +34,8 @@ def write_npz_atomic(path: Any, arrays: dict[str, np.ndarray]) -> None:
     path = Path(path)
     if path.suffix != ".npz":
         path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_writer(path) as fh:
+        np.savez(fh, **arrays)
 
 
 def _host(value: Any) -> Any:

@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from .._files import write_atomic
 from .._validation import Interval, Options, validate_params
 from ..exceptions import DataError, InvalidParameterError
 
@@ -305,6 +306,5 @@ def _report(result: Any, config: dict[str, Any], args: Any) -> None:
             "result": result.to_dict(),
             "importance": None if report is None else report.to_dict(),
         }
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, allow_nan=False)
+        write_atomic(args.json, json.dumps(data, indent=1, allow_nan=False))
         print(f"Results: {args.json}")

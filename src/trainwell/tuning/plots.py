@@ -26,7 +26,11 @@ def _figure(width: float, height: float) -> Any:
 
 def _save(fig: Any, path: PathLike) -> Any:
     if path is not None:
-        fig.savefig(path, dpi=110)
+        from .._files import atomic_writer
+
+        fmt = os.fspath(path).rpartition(".")[2].lower() or "png"
+        with atomic_writer(path) as fh:  # a crash never leaves half an image
+            fig.savefig(fh, format=fmt, dpi=110)
     return fig
 
 

@@ -1,0 +1,59 @@
+"""Atomic writes: a crash mid-write leaves the old file whole and no temporary behind."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from trainwell._files import atomic_writer, write_atomic
+
+
+def test_writes_text_and_bytes_creating_folders(tmp_path):
+    path = write_atomic(tmp_path / "a" / "b" / "x.txt", "héllo")
+    assert path.read_text(encoding="utf-8") == "héllo"
+    assert write_atomic(path, b"\x00\x01").read_bytes() == b"\x00\x01"
+    assert os.listdir(path.parent) == ["x.txt"]
+
+
+def test_permissions_follow_the_umask_not_owner_only(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = write_atomic(tmp_path / "report.md", "# r")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("error", [RuntimeError("disk full"), KeyboardInterrupt()])
+def test_a_failure_mid_write_keeps_the_old_file(tmp_path, error):
+    path = write_atomic(tmp_path / "results.json", '{"good": true}')
+    with pytest.raises(type(error)):
+        with atomic_writer(path) as fh:
+            fh.write(b'{"half": ')
+            raise error
+    assert path.read_text() == '{"good": true}'
+    assert os.listdir(tmp_path) == ["results.json"]
+
+
+def test_a_figure_whose_saving_fails_midway_keeps_the_saved_one(tmp_path):
+    from matplotlib.figure import Figure
+
+    from trainwell.tuning.plots import _save
+
+    fig = Figure()
+    fig.subplots().plot([0, 1], [1, 0])
+    path = tmp_path / "search.png"
+    _save(fig, path)
+    before = path.read_bytes()
+    assert before.startswith(b"\x89PNG")
+
+    def savefig_dies_midway(fh, **kw):
+        fh.write(before[:100])
+        raise MemoryError("renderer died")
+
+    fig.savefig = savefig_dies_midway
+    with pytest.raises(MemoryError):
+        _save(fig, path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["search.png"]
