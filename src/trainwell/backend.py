@@ -111,6 +111,11 @@ class Backend:
     def empty_like(self, x: Any) -> Any:
         return self.xp.empty_like(x)
 
+    def copy(self, x: Any) -> Any:
+        """A copy of ``x`` on the same device (NumPy's ``x.copy()``; PyTorch tensors and
+        the standard's arrays have no ``copy`` method)."""
+        return self.xp.asarray(x, copy=True)
+
     def reshape(self, x: Any, shape: tuple[int, ...]) -> Any:
         """A reshaped view of contiguous ``x`` (the layers' views into the flat buffers)."""
         return self.xp.reshape(x, shape)
@@ -185,6 +190,9 @@ class _NumpyBackend(Backend):
 
     def to_numpy(self, x: Any) -> np.ndarray:
         return np.array(x)
+
+    def copy(self, x: Any) -> np.ndarray:
+        return x.copy()
 
     def zeros(self, shape: Any, dtype: Any) -> np.ndarray:
         return np.zeros(shape, dtype=dtype)

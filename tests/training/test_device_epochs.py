@@ -15,10 +15,11 @@ import warnings
 import numpy as np
 import pytest
 
+from tests.conftest import require
 from trainwell.backend import get_backend
 from trainwell.nn import Dense, Dropout, Network
 from trainwell.optim import GradientDescent
-from trainwell.training import Callback, fit
+from trainwell.training import Callback, Checkpoint, EarlyStopping, fit
 
 xps = pytest.importorskip("array_api_strict")
 StrictArray = type(xps.asarray(0.0))
@@ -134,3 +135,38 @@ def test_an_interrupt_mid_update_restores_that_steps_parameters():
     assert h.stopped_reason == href.stopped_reason == "interrupted" and h.epochs == 0
     # both hold the parameters after two whole steps: the half-done third was undone
     np.testing.assert_allclose(net.backend.to_numpy(net.theta), ref.theta, rtol=1e-12)
+
+
+@pytest.mark.parametrize("backend", [STRICT, "torch:cpu"])
+def test_early_stopping_restores_the_best_epoch_on_the_backend(backend):
+    if backend.startswith("torch"):
+        require("torch")
+    X, y = _data(200)
+    kw = {"epochs": 80, "learning_rate": 2.0, "batch_size": 16, "random_state": 0}
+    kw.update(validation_data=(X[150:], y[150:]), progress=False)
+    runs = {}
+    for name in ("numpy", backend):
+        net = Network([Dense(8, "relu"), Dense(1, "sigmoid")], random_state=0, backend=name)
+        stop = EarlyStopping(patience=3)
+        h = fit(net, X[:150], y[:150], callbacks=[stop], **kw)
+        runs[name] = (h, net.backend.to_numpy(net.theta))
+    (ha, theta_a), (hb, theta_b) = runs.values()
+    assert hb.stopped_reason == ha.stopped_reason == "early_stopping"
+    assert hb.best_epoch == ha.best_epoch < hb.epochs - 1  # a later epoch was worse
+    np.testing.assert_allclose(theta_b, theta_a, rtol=1e-9, atol=1e-12)
+
+
+def test_a_checkpoint_resumes_a_run_on_the_backend(tmp_path):
+    X, y = _data()
+    kw = {"optimizer": "adam", "learning_rate": 0.01, "batch_size": 16, "progress": False}
+    straight = _net(STRICT)
+    fit(straight, X, y, epochs=6, random_state=0, **kw)
+    path = tmp_path / "ckpt.npz"
+    first = _net(STRICT)
+    fit(first, X, y, epochs=3, random_state=0, callbacks=[Checkpoint(path)], **kw)
+    resumed = _net(STRICT)
+    fit(resumed, X, y, epochs=6, resume_from=path, **kw)
+    assert resumed.backend.name == STRICT
+    np.testing.assert_array_equal(
+        resumed.backend.to_numpy(resumed.theta), straight.backend.to_numpy(straight.theta)
+    )

@@ -18,6 +18,7 @@ import numpy as np
 
 from .._random import RandomLike, from_state, get_state
 from .._validation import Interval, Options, validate_params
+from ..backend import backend_of
 from ..exceptions import CheckpointError
 from ..nn.io import network_arrays, network_from_arrays, read_npz, write_npz_atomic
 
@@ -132,9 +133,10 @@ class EarlyStopping(Callback):
         current = logs[self.monitor]
         if self._improved(current):
             self.best, self.best_epoch, self.wait = current, epoch, 0
-            if self.restore_best:
-                self._best_theta = ctx.network.theta.copy()
-                self._best_buffers = {k: v.copy() for k, v in ctx.network.buffers().items()}
+            if self.restore_best:  # on the network's own backend (a GPU copy stays there)
+                bk = backend_of(ctx.network.theta)
+                self._best_theta = bk.copy(ctx.network.theta)
+                self._best_buffers = {k: bk.copy(v) for k, v in ctx.network.buffers().items()}
             return
         self.wait += 1
         if self.wait >= self.patience:
