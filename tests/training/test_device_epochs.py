@@ -170,3 +170,16 @@ def test_a_checkpoint_resumes_a_run_on_the_backend(tmp_path):
     np.testing.assert_array_equal(
         resumed.backend.to_numpy(resumed.theta), straight.backend.to_numpy(straight.theta)
     )
+
+
+def test_augmentation_runs_on_a_host_copy_and_trains_like_numpy():
+    from trainwell.data.augmentation import Compose, GaussianJitter, HorizontalFlip
+
+    X = np.random.RandomState(0).rand(64, 16)
+    y = (X[:, 0] > 0.5).astype(int)
+    augment = Compose([HorizontalFlip(image_shape=(4, 4)), GaussianJitter(0.1)])
+    kw = {"epochs": 3, "batch_size": 16, "random_state": 0, "progress": False}
+    a, b = _net("numpy"), _net(STRICT)
+    ha, hb = fit(a, X, y, augment=augment, **kw), fit(b, X, y, augment=augment, **kw)
+    np.testing.assert_allclose(hb.cost, ha.cost, rtol=1e-12)
+    np.testing.assert_allclose(b.backend.to_numpy(b.theta), a.theta, rtol=1e-10, atol=1e-12)

@@ -97,7 +97,9 @@ def fit(
         A tqdm progress bar when stderr is a terminal.
     augment : callable, optional
         ``augment(X, Y, rng) -> (X_aug, Y_aug)``, applied to the training set once per
-        epoch before shuffling (see :mod:`trainwell.data.augmentation`).
+        epoch before shuffling (see :mod:`trainwell.data.augmentation`). On a backend
+        other than NumPy it runs on a host copy of the training set, and each epoch's
+        augmented set is copied to the device once.
     record_iterations : bool, default=False
         Record the cost of every step in ``History.iteration_cost``.
     shuffle : bool or callable, default=True
@@ -210,12 +212,20 @@ def fit(
     previous = np.empty_like(theta) if bk.is_numpy else bk.empty_like(theta)
     copyto = np.copyto if bk.is_numpy else bk.assign
     device = None if bk.is_numpy else _DeviceEpochs(network, previous, record_iterations)
+    # augmentation functions work on NumPy arrays: on a device, on a host copy
+    host = None if augment is None or bk.is_numpy else (bk.to_numpy(X), bk.to_numpy(Y))
     updating = False
     try:
         for epoch in range(initial_epoch, epochs):
             ctx.epoch = epoch
             lr = float(schedule(epoch))
-            Xe, Ye = augment(X, Y, rng) if augment is not None else (X, Y)
+            if augment is None:
+                Xe, Ye = X, Y
+            elif host is None:
+                Xe, Ye = augment(X, Y, rng)
+            else:
+                Xa, Ya = augment(*host, rng)
+                Xe, Ye = bk.asarray(Xa, X.dtype), bk.asarray(Ya, Y.dtype)
             order = None  # a drawn permutation applied batch by batch (no epoch-sized copy)
             if bs < Xe.shape[0] and shuffle:
                 perm = (
