@@ -328,3 +328,20 @@ def test_pickle_and_deepcopy_keep_training_on_the_backend():
         fit(again, X, y, epochs=2, **{**FIT, "batch_size": None})  # dropout reseeds
         again.parameters()["W1"][...] = 0  # the views still write into the flat buffer
         assert float(xps.sum(again.theta[:12] ** 2)) == 0.0
+
+
+def test_gradient_norms_of_a_device_network_are_measured_on_a_numpy_copy():
+    from trainwell._gradient_norms import gradient_norms
+
+    X, y = _data("binary", m=40)
+    a, b = _pair(lambda: [Dense(6, "relu"), BatchNorm(), Dense(4, "tanh"), Dense(1, "sigmoid")])
+    fit(b, X, y, epochs=2, **FIT)
+    a.check_input(X)
+    a.theta[...] = _np(b.theta)
+    for k, v in a.buffers().items():
+        v[...] = _np(b.buffers()[k])
+    grad_before = _np(b.grad)
+    na, nb = gradient_norms(a, X, y), gradient_norms(b, X, y)
+    np.testing.assert_allclose(nb.weight_gradient, na.weight_gradient, rtol=1e-12)
+    np.testing.assert_allclose(nb.activation, na.activation, rtol=1e-12)
+    np.testing.assert_array_equal(_np(b.grad), grad_before)  # no side effect

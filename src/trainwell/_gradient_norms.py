@@ -118,8 +118,17 @@ def gradient_norms(network: Any, X: Any, y: Any) -> GradientNorms:
     >>> norms.layer.tolist()[:3], round(norms.growth("activation"), 2)
     ([1, 2, 3], 38.44)
     """
-    from .nn import BatchNorm, Dense, Mode
+    from .nn import BatchNorm, Dense, Mode, Network
 
+    if not network.backend.is_numpy:
+        # The recorders wrap the NumPy layers' methods: measure a NumPy copy (same dtype).
+        if network.input_dim is None:
+            network.check_input(X)
+        bk, host = network.backend, Network.from_config(network.get_config(), backend="numpy")
+        host.theta[...] = bk.to_numpy(network.theta)
+        for k, v in host.buffers().items():
+            v[...] = bk.to_numpy(network.buffers()[k])
+        return gradient_norms(host, X, y)
     Xc = network.check_input(X)
     Y = network.encode_targets(y, Xc.shape[0])
     dense = [layer for layer in network.layers if isinstance(layer, Dense)]
