@@ -261,9 +261,8 @@ def fit(
                     _diverged(network, None, history, epoch, lr, bad, on_divergence, ctx, kept)
                     return _finish(callbacks, ctx, history)
                 total, ep_slices = device.total, ()
-            for sl in ep_slices:
-                # the array API standard indexes every axis
-                rows = (sl if order is None else order[sl]) if bk.is_numpy else (sl, ...)
+            for sl in ep_slices:  # NumPy, step by step
+                rows = sl if order is None else order[sl]
                 cost = network.loss_and_gradient(Xe[rows], Ye[rows], TRAIN)
                 if not math.isfinite(cost):
                     _diverged(network, previous, history, epoch, lr, cost, on_divergence, ctx)
