@@ -183,3 +183,20 @@ def test_augmentation_runs_on_a_host_copy_and_trains_like_numpy():
     ha, hb = fit(a, X, y, augment=augment, **kw), fit(b, X, y, augment=augment, **kw)
     np.testing.assert_allclose(hb.cost, ha.cost, rtol=1e-12)
     np.testing.assert_allclose(b.backend.to_numpy(b.theta), a.theta, rtol=1e-10, atol=1e-12)
+
+
+def test_a_checkpoint_resumes_dropout_on_a_device_generator_bit_for_bit(tmp_path):
+    """torch draws masks from its own generator, which no checkpoint saves; fit reseeds it
+    from the network's generator (which the checkpoint does save) at every epoch."""
+    require("torch")
+    X, y = _data()
+    kw = {"optimizer": "adam", "learning_rate": 0.01, "batch_size": 16, "progress": False}
+    straight = _net("torch:cpu")
+    fit(straight, X, y, epochs=6, random_state=0, **kw)
+    path = tmp_path / "ckpt.npz"
+    fit(_net("torch:cpu"), X, y, epochs=3, random_state=0, callbacks=[Checkpoint(path)], **kw)
+    resumed = _net("torch:cpu")
+    fit(resumed, X, y, epochs=6, resume_from=path, **kw)
+    np.testing.assert_array_equal(
+        resumed.backend.to_numpy(resumed.theta), straight.backend.to_numpy(straight.theta)
+    )

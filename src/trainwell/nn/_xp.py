@@ -152,6 +152,17 @@ class XPEngine:
             self._device_rng = self.bk.make_rng(self._host_rng)
         return self._device_rng
 
+    def reseed(self) -> None:
+        """Seed the device generator afresh from the network's ``rng`` (one draw from it).
+
+        ``fit`` calls this at the start of every epoch of a network with dropout, so each
+        epoch's masks depend only on the host generator's state then, which a checkpoint
+        saves: a run resumed from a checkpoint draws the same masks as the run that wrote
+        it, though the device generator's own state is never saved."""
+        if any(isinstance(layer, Dropout) and layer.keep_prob < 1 for layer in self.net.layers):
+            self._host_rng = self.net.rng
+            self._device_rng = self.bk.make_rng(self._host_rng)
+
     def forward(self, X: Any, mode: Any) -> Any:
         A = X
         for layer, forward, _, _ in self._plan:

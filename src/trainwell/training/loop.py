@@ -368,6 +368,7 @@ class _DeviceEpochs:
         net, bk, xp = self.network, self.bk, self.bk.xp
         theta, grad = net.theta, net.grad
         step = net._engine.device_loss_and_gradient
+        net._engine.reseed()  # dropout masks that a checkpoint's resume draws again
         bk.assign(self.snapshot, theta)
         costs = []
         for sl in slices:
