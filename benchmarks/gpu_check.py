@@ -233,6 +233,41 @@ def check_dropout(bk):
     }
 
 
+def check_reproduce(bk):
+    """``trainwell reproduce --backend`` (the experiments' own code path) at a small scale:
+    the same accuracies and costs as NumPy. The experiments run in float64, so the bound
+    is float64 rounding compounded over a few hundred steps; accuracies may differ by an
+    example whose output sits at 0.5. The "random" initialization (weights x 10) is left
+    out: its cost jumps by 10x from step to step, so any other matrix-product library
+    (PyTorch on the CPU too) leaves NumPy's trajectory after a few dozen steps."""
+    from trainwell.course._base import Settings
+    from trainwell.course.runner import reproduce
+    from trainwell.report import results_json
+
+    names = ["initialization", "normalization"]
+    kw = {"scale": 0.05, "figures": False}
+    out = [
+        json.loads(results_json(reproduce(names, Settings(**kw, backend=name))))
+        for name in ("numpy", bk.name)
+    ]
+    worst_cost, worst_acc = 0.0, 0.0
+    for exp in names:
+        for variant, ref in out[0][exp].items():
+            dev = out[1][exp][variant]
+            if not isinstance(ref, dict) or "costs" not in ref or variant == "random":
+                continue
+            for it, c in ref["costs"].items():
+                worst_cost = max(worst_cost, abs(dev["costs"][it] - c) / max(abs(c), 1e-300))
+            for key in ("train_accuracy", "test_accuracy"):
+                worst_acc = max(worst_acc, abs(dev[key] - ref[key]))
+    return {
+        "check": "reproduce --backend",
+        "cost_rel_err": worst_cost,
+        "accuracy_abs_diff": worst_acc,
+        "ok": worst_cost <= 1e-6 and worst_acc <= 0.01,
+    }
+
+
 # ----------------------------------------------------------------------------- throughput
 def make_data(torch, device, m, seed=0):
     """W3's synthetic set on the device: X ~ N(0, 1), labels of a noisy linear teacher."""
@@ -476,6 +511,7 @@ def main(argv=None):
     opts = _guard(check_optimizers, bk, "float32") + _guard(check_optimizers, bk, "float64")
     fits = _guard(check_fit, bk, "float32") + _guard(check_fit, bk, "float64")
     (drop,) = _guard(check_dropout, bk)
+    fits += _guard(check_reproduce, bk)
     ok = all(r["ok"] for r in passes + opts + fits) and drop["ok"]
     result["correctness"] = {
         "passed": ok,

@@ -92,7 +92,9 @@ class Settings:
         networks: every :class:`Run` given to :func:`map_variants`, and the batch-norm
         learning-rate sweep. NumPy repeats the course's float64 arithmetic bit for bit;
         another backend agrees to rounding (float64 there too), except that dropout masks
-        come from the device's own generator. The analyses that train no network of
+        come from the device's own generator and that a chaotic run (the large "random"
+        initialization, whose cost jumps tenfold between steps) amplifies another
+        library's rounding until it leaves NumPy's trajectory. The analyses that train no network of
         their own (gradient checking, moving averages, optimizer paths on 2-D functions,
         gradient norms at initialization, bias/variance, tuning) stay on NumPy.
     """
