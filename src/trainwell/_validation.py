@@ -18,7 +18,9 @@ import numpy as np
 from .exceptions import DataError, InvalidParameterError
 
 __all__ = [
+    "InstanceOf",
     "Interval",
+    "IsCallable",
     "Options",
     "check_X",
     "check_X_y",
@@ -106,6 +108,16 @@ class InstanceOf:
 
     def __str__(self) -> str:
         return self.description
+
+
+class IsCallable:
+    """Any callable (a function, a schedule object, ...)."""
+
+    def is_satisfied_by(self, value: Any) -> bool:
+        return callable(value)
+
+    def __str__(self) -> str:
+        return "a callable"
 
 
 def validate_params(

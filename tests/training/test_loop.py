@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_moons
 
-from trainwell.exceptions import CheckpointError, TrainingDiverged
+from trainwell.exceptions import CheckpointError, InvalidParameterError, TrainingDiverged
 from trainwell.nn import BatchNorm, Dense, Dropout, Network
 from trainwell.optim import Adam, FixedIntervalDecay
 from trainwell.training import (
@@ -323,3 +323,35 @@ def test_continuing_with_optimizer_state_equals_one_long_run(moons):
         progress=False,
     )
     assert np.array_equal(a.theta, b.theta)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"epochs": -1}, r"'epochs' parameter of fit must be an int in \[0, inf\). Got -1"),
+        ({"epochs": 2.5}, r"'epochs' parameter of fit must be an int"),
+        ({"initial_epoch": -2}, r"'initial_epoch' parameter of fit must be an int"),
+        ({"shuffle": "yes"}, r"'shuffle' parameter of fit must be a bool or a callable"),
+        ({"progress": "no"}, r"'progress' parameter of fit must be a bool"),
+        ({"record_iterations": 1}, r"'record_iterations' parameter of fit must be a bool"),
+        ({"track_accuracy": None}, r"'track_accuracy' parameter of fit must be a bool"),
+        ({"verbose": -1}, r"'verbose' parameter of fit must be an int in \[0, inf\)"),
+        ({"on_divergence": "ignore"}, r"'on_divergence' parameter of fit must be one of"),
+        ({"learning_rate": -1.0}, r"'learning_rate' parameter of fit must be a float"),
+        (
+            {"batch_size": 0},
+            r"'batch_size' parameter of fit must be None, one of \{'auto'\} or an int in "
+            r"\[1, inf\)\. Got 0",
+        ),
+        ({"batch_size": "full"}, r"'batch_size' parameter of fit must be None, one of"),
+        ({"schedule": 0.1}, r"'schedule' parameter of fit must be None or a callable"),
+        ({"optimizer": "adamw"}, r"'optimizer' parameter must be one of 'gd'"),
+        ({"validation_data": ([[1.0, 2.0]],)}, r"validation_data must be a pair"),
+    ],
+)
+def test_bad_arguments_are_named_before_any_work(moons, kwargs, message):
+    X, y = moons
+    net = _moons_net()
+    with pytest.raises(InvalidParameterError, match=message):
+        fit(net, X, y, **{"epochs": 1, "progress": False, **kwargs})
+    assert net.input_dim is None  # checked before the data, before the network was built

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._random import RandomLike, check_random_state
-from .._validation import Options, validate_params
+from .._validation import InstanceOf, Interval, IsCallable, Options, validate_params
 from ..backend import backend_of
 from ..exceptions import InvalidParameterError, TrainingDiverged
 from ..nn import _fast
@@ -144,8 +144,35 @@ def fit(
     >>> net.predict(X).tolist()
     [0, 1, 1, 0]
     """
+    flag = [InstanceOf((bool, np.bool_), "a bool")]
     validate_params(
-        {"on_divergence": [Options({"raise", "warn"})]}, {"on_divergence": on_divergence}, "fit"
+        {
+            "learning_rate": [Interval("real", 0, None, "neither")],
+            "batch_size": [None, Options({"auto"}), Interval("int", 1, None)],
+            "schedule": [None, IsCallable()],
+            "epochs": [Interval("int", 0, None)],
+            "initial_epoch": [Interval("int", 0, None)],
+            "verbose": [Interval("int", 0, None)],
+            "shuffle": [*flag, IsCallable()],
+            "progress": flag,
+            "record_iterations": flag,
+            "track_accuracy": flag,
+            "on_divergence": [Options({"raise", "warn"})],
+        },
+        {
+            "learning_rate": learning_rate,
+            "batch_size": batch_size,
+            "schedule": schedule,
+            "epochs": epochs,
+            "initial_epoch": initial_epoch,
+            "verbose": verbose,
+            "shuffle": shuffle,
+            "progress": progress,
+            "record_iterations": record_iterations,
+            "track_accuracy": track_accuracy,
+            "on_divergence": on_divergence,
+        },
+        "fit",
     )
     engine = _fast.resolve_engine(engine)
     if resume_from is not None:
@@ -163,19 +190,20 @@ def fit(
         network.rng = ckpt.network.rng
         optimizer, optimizer_state = ckpt.optimizer, ckpt.optimizer_state
         initial_epoch, random_state = ckpt.epoch, ckpt.random_state
+    opt = get_optimizer(optimizer)
+    if schedule is None:
+        schedule = Constant(learning_rate)
+    if validation_data is not None and not (
+        isinstance(validation_data, (tuple, list)) and len(validation_data) == 2
+    ):
+        raise InvalidParameterError("validation_data must be a pair (X_dev, y_dev).")
+    # the arguments are sound: now the data
     X = network.check_input(X)
     Y = network.encode_targets(y, X.shape[0])
     val = None
     if validation_data is not None:
-        if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
-            raise InvalidParameterError("validation_data must be a pair (X_dev, y_dev).")
         Xv = network.check_input(validation_data[0], name="X_dev")
         val = (Xv, network.encode_targets(validation_data[1], Xv.shape[0]))
-    opt = get_optimizer(optimizer)
-    if schedule is None:
-        schedule = Constant(learning_rate) if learning_rate > 0 else _bad_rate(learning_rate)
-    if not callable(schedule):
-        raise InvalidParameterError(f"schedule must be callable(epoch) -> rate; got {schedule!r}.")
     m = X.shape[0]
     bs = resolve_batch_size(batch_size, m)
     history = History(batch_size=bs)
@@ -331,12 +359,6 @@ def _diverged(network, previous, history, epoch, lr, cost, on_divergence, ctx, k
         ctx.extra["raise"] = TrainingDiverged(msg, epoch=epoch, learning_rate=lr, history=history)
     else:
         warnings.warn(msg, RuntimeWarning, stacklevel=3)
-
-
-def _bad_rate(learning_rate: float):
-    raise InvalidParameterError(
-        f"The 'learning_rate' parameter of fit must be a float in (0, inf). Got {learning_rate!r}."
-    )
 
 
 def _has_batchnorm(network: Any) -> bool:
