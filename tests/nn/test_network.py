@@ -199,8 +199,13 @@ def test_bad_files_give_clear_errors(tmp_path):
         Network.load(truncated)
     garbage = tmp_path / "garbage.npz"
     garbage.write_bytes(b"not a zip file at all")
-    with pytest.raises(CheckpointError):
+    with pytest.raises(CheckpointError, match="not the zip signature") as info:
         Network.load(garbage)
+    assert "pickle" not in str(info.value)  # never advise unpickling an unknown file
+    empty = tmp_path / "empty.npz"
+    empty.write_bytes(b"")
+    with pytest.raises(CheckpointError, match="not a trainwell file"):
+        Network.load(empty)
     foreign = tmp_path / "foreign.npz"
     np.savez(foreign, a=np.zeros(3))
     with pytest.raises(CheckpointError, match="not a trainwell-network file"):

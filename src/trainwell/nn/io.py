@@ -52,6 +52,14 @@ def read_npz(path: Any, expected_format: str = FORMAT) -> dict[str, np.ndarray]:
         path = path.with_suffix(".npz")
     if not path.exists():
         raise FileNotFoundError(f"No such file: {str(path)!r}")
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head != b"PK\x03\x04":  # not a zip archive (NumPy would suggest unpickling it)
+        raise CheckpointError(
+            f"{str(path)!r} is not a trainwell file: trainwell writes .npz (zip) archives, "
+            f"and this file starts with {head!r}, not the zip signature (corrupted, or "
+            "another kind of file?)."
+        )
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
