@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import require
 from trainwell.backend import get_backend
-from trainwell.nn import Dense, Dropout, Network
+from trainwell.nn import BatchNorm, Dense, Dropout, Network
 from trainwell.optim import GradientDescent
 from trainwell.training import Callback, Checkpoint, EarlyStopping, fit
 
@@ -200,3 +200,28 @@ def test_a_checkpoint_resumes_dropout_on_a_device_generator_bit_for_bit(tmp_path
     np.testing.assert_array_equal(
         resumed.backend.to_numpy(resumed.theta), straight.backend.to_numpy(straight.theta)
     )
+
+
+def test_no_host_read_per_step_on_torch_with_batch_norm_and_dropout(monkeypatch):
+    """Every way a tensor reaches the host (float, bool, int, item, numpy, cpu) is counted:
+    an epoch of 16 steps reads exactly as often as an epoch of 2."""
+    torch = require("torch")
+    X, y = _data(128)
+    layers = lambda: [Dense(8, "relu"), BatchNorm(), Dropout(0.8), Dense(1, "sigmoid")]  # noqa: E731
+    reads = []
+    for name in ("__float__", "__bool__", "__int__", "__index__", "item", "numpy", "cpu"):
+        original = getattr(torch.Tensor, name)
+
+        def counting(self, *a, _name=name, _original=original, **k):
+            reads.append(_name)
+            return _original(self, *a, **k)
+
+        monkeypatch.setattr(torch.Tensor, name, counting)
+    counts = {}
+    for batch_size in (8, 64):
+        net = Network(layers(), random_state=0, l2=0.01, backend="torch:cpu")
+        net.check_input(X)
+        reads.clear()
+        fit(net, X, y, optimizer="adam", epochs=2, batch_size=batch_size, progress=False)
+        counts[batch_size] = len(reads)
+    assert counts[8] == counts[64] <= 2 * 2  # a read or two per epoch, none per step
