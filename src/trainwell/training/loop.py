@@ -16,6 +16,7 @@ from ..exceptions import InvalidParameterError, TrainingDiverged
 from ..nn import _fast
 from ..nn.layers import INFER, TRAIN
 from ..optim import Constant, Optimizer, Schedule, get_optimizer
+from ._device import DeviceEpochs
 from .batches import FULL_BATCH_LIMIT, minibatch_slices, resolve_batch_size
 from .callbacks import Callback, ProgressBar, TrainingContext, load_checkpoint
 from .history import History
@@ -239,7 +240,7 @@ def fit(
         cb.on_train_begin(ctx)
     previous = np.empty_like(theta) if bk.is_numpy else bk.empty_like(theta)
     copyto = np.copyto if bk.is_numpy else bk.assign
-    device = None if bk.is_numpy else _DeviceEpochs(network, previous, record_iterations)
+    device = None if bk.is_numpy else DeviceEpochs(network, previous, record_iterations)
     # augmentation functions work on NumPy arrays: on a device, on a host copy
     host = None if augment is None or bk.is_numpy else (bk.to_numpy(X), bk.to_numpy(Y))
     updating = False
@@ -365,56 +366,3 @@ def _has_batchnorm(network: Any) -> bool:
     from ..nn.layers import BatchNorm
 
     return any(isinstance(layer, BatchNorm) for layer in network.layers)
-
-
-class _DeviceEpochs:
-    """Epochs on a backend other than NumPy, without waiting for the device every step.
-
-    Each step's cost J stays on the device as a 0-d array; once per epoch the costs and a
-    finiteness flag for theta come back in one transfer. The epoch's cost is then summed
-    on the host in the NumPy path's order (``cost * batch size``, step by step). Finiteness
-    is known only then, so the parameters at the start of each epoch (checked finite at
-    the end of the one before) are kept on the device as the ones a divergence restores.
-    A per-step read (``float(J)``) would serialize the host's kernel launches with the
-    device's work: the device would idle while Python issues the next step.
-    """
-
-    def __init__(self, network: Any, previous: Any, record: bool) -> None:
-        self.network, self.previous, self.record = network, previous, record
-        self.bk = backend_of(network.theta)
-        self.snapshot = self.bk.empty_like(network.theta)
-        self.total, self.updating = 0.0, False
-
-    def run_epoch(self, Xe, Ye, slices, update, state, lr, history) -> float | None:
-        """Train one epoch; the first non-finite cost (or None when all are finite)."""
-        net, bk, xp = self.network, self.bk, self.bk.xp
-        theta, grad = net.theta, net.grad
-        step = net._engine.device_loss_and_gradient
-        net._engine.reseed()  # dropout masks that a checkpoint's resume draws again
-        bk.assign(self.snapshot, theta)
-        costs = []
-        for sl in slices:
-            costs.append(step(Xe[sl, ...], Ye[sl, ...], TRAIN))
-            bk.assign(self.previous, theta)  # an interrupt mid-update restores this
-            self.updating = True
-            update(theta, grad, state, lr)
-            self.updating = False
-        ok = xp.astype(xp.all(xp.isfinite(theta)), theta.dtype)
-        host = bk.to_numpy(xp.stack([*costs, ok]))  # the epoch's one wait for the device
-        costs, theta_ok = [float(c) for c in host[:-1]], bool(host[-1])
-        first_bad = next((i for i, c in enumerate(costs) if not math.isfinite(c)), None)
-        if self.record:
-            history.iteration_cost.extend(costs if first_bad is None else costs[:first_bad])
-        if first_bad is not None or not theta_ok:
-            bk.assign(theta, self.snapshot)
-            return costs[first_bad] if first_bad is not None else math.nan
-        self.total = 0.0
-        for sl, c in zip(slices, costs):
-            self.total += c * (sl.stop - sl.start)
-        return None
-
-    def kept(self, epoch: int) -> str:
-        return (
-            f"The parameters from the start of epoch {epoch} were kept (on a device backend "
-            "the costs are read once per epoch)."
-        )
