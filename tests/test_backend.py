@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_moons
 
+from tests.conftest import require
 from trainwell import backend as backend_module
 from trainwell.backend import Backend, backend_of, get_backend
 from trainwell.exceptions import BackendUnavailableError, DataError, InvalidParameterError
@@ -26,7 +27,7 @@ from trainwell.optim import Adam, GradientDescent, Momentum, RMSprop
 from trainwell.optim import optimizers as optimizers_module
 from trainwell.training import fit
 
-xps = pytest.importorskip("array_api_strict")
+xps = require("array_api_strict")
 StrictArray = type(xps.asarray(0.0))
 STRICT = "array_api_strict"
 FIT = {
@@ -292,7 +293,7 @@ def test_backend_names_and_errors():
 
 
 def test_torch_backend_trains_like_numpy_and_draws_dropout_on_its_device():
-    torch = pytest.importorskip("torch")
+    torch = require("torch")
     X, y = make_moons(100, noise=0.2, random_state=0)
     costs = []
     for backend in ("numpy", "torch:cpu"):

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_moons
 
+from tests.conftest import require
 from trainwell.exceptions import InvalidParameterError, TrainingDiverged
 from trainwell.nn import BatchNorm, Dense, Dropout, Network, _fast
 from trainwell.optim import (
@@ -26,7 +27,7 @@ from trainwell.optim import (
 )
 from trainwell.training import Callback, EarlyStopping, fit
 
-pytest.importorskip("numba")
+require("numba")
 
 RTOL = 1e-12
 

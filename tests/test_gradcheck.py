@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from tests.conftest import require
 from trainwell import gradient_check, gradient_check_1d
 from trainwell.exceptions import InvalidParameterError
 from trainwell.gradcheck import verdict
@@ -88,7 +89,7 @@ def test_errors_name_the_problem():
 
 
 def test_network_on_another_backend_is_checked_on_a_numpy_copy():
-    pytest.importorskip("array_api_strict")
+    require("array_api_strict")
     from trainwell.nn import Dense, Network
 
     X = np.random.RandomState(0).randn(10, 3)

@@ -21,6 +21,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from tests.conftest import require
 from trainwell.exceptions import DataError, InvalidParameterError, TrainingDiverged
 from trainwell.nn import BatchNorm, Dense, Dropout
 from trainwell.sklearn import MLPClassifier, MLPRegressor
@@ -451,14 +452,14 @@ def test_similar_accuracy_to_scikit_learns_mlp_with_matched_settings():
 
 
 def test_feature_names_in():
-    pd = pytest.importorskip("pandas")
+    pd = require("pandas")
     df = pd.DataFrame(X_MOONS, columns=["a", "b"])
     clf = MLPClassifier((4,), max_epochs=2).fit(df, Y_MOONS)
     assert clf.feature_names_in_.tolist() == ["a", "b"] and clf.n_features_in_ == 2
 
 
 def test_backend_is_passed_to_the_network():
-    pytest.importorskip("array_api_strict")
+    require("array_api_strict")
     from sklearn.datasets import make_moons
 
     from trainwell.sklearn import MLPClassifier

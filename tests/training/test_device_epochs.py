@@ -21,7 +21,7 @@ from trainwell.nn import BatchNorm, Dense, Dropout, Network
 from trainwell.optim import GradientDescent
 from trainwell.training import Callback, Checkpoint, EarlyStopping, fit
 
-xps = pytest.importorskip("array_api_strict")
+xps = require("array_api_strict")
 StrictArray = type(xps.asarray(0.0))
 STRICT = "array_api_strict"
 

@@ -9,6 +9,7 @@ import textwrap
 import numpy as np
 import pytest
 
+from tests.conftest import require
 from trainwell.cli import main
 from trainwell.tuning.cli import load_config, load_dataset
 
@@ -222,7 +223,7 @@ def test_dataset_files_npz_with_dev_split_and_csv(workdir):
 
 
 def test_backend_trains_the_trials_there_and_is_checked_first(workdir, capsys, monkeypatch):
-    pytest.importorskip("array_api_strict")
+    require("array_api_strict")
     from trainwell import backend as backend_module
 
     args = ["tune", "tune.toml", "--no-progress", "--json"]
