@@ -230,3 +230,21 @@ def test_one_layer_object_used_twice_is_refused():
     drop = Dropout(0.8)
     with pytest.raises(InvalidParameterError, match="appears twice"):
         Network([Dense(4), drop, Dense(3), drop, Dense(1, "sigmoid")])
+
+
+def test_a_name_that_saves_also_loads_and_never_another_file(tmp_path):
+    from trainwell.training import Checkpoint, fit, load_checkpoint
+
+    X = np.random.RandomState(0).randn(16, 2)
+    y = (X[:, 0] > 0).astype(int)
+    a = Network([Dense(3, "relu"), Dense(1, "sigmoid")], input_dim=2, random_state=0)
+    b = Network([Dense(3, "relu"), Dense(1, "sigmoid")], input_dim=2, random_state=1)
+    b.save(tmp_path / "model.npz")  # another model, whose name "model.v2" must not reach
+    with pytest.raises(FileNotFoundError):
+        Network.load(tmp_path / "model.v2")
+    a.save(tmp_path / "model.v2")
+    assert (tmp_path / "model.v2.npz").is_file()
+    np.testing.assert_array_equal(Network.load(tmp_path / "model.v2").theta, a.theta)
+    fit(a, X, y, epochs=2, callbacks=[Checkpoint(tmp_path / "run.best")], progress=False)
+    assert load_checkpoint(tmp_path / "run.best").epoch == 2
+    fit(a, X, y, epochs=3, resume_from=tmp_path / "run.best", progress=False)

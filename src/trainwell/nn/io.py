@@ -23,7 +23,20 @@ from ..exceptions import CheckpointError
 FORMAT = "trainwell-network"
 VERSION = 1
 
-__all__ = ["load_network", "read_npz", "save_network", "write_npz_atomic"]
+__all__ = ["load_network", "npz_path", "read_npz", "save_network", "write_npz_atomic"]
+
+
+def npz_path(path: Any) -> Path:
+    """``path`` with ``.npz`` appended unless it already ends so: the one naming rule of
+    every writer and reader (``model.v2`` is ``model.v2.npz``, never ``model.npz``).
+
+    Examples
+    --------
+    >>> npz_path("model.v2").name, npz_path("run").name, npz_path("a.npz").name
+    ('model.v2.npz', 'run.npz', 'a.npz')
+    """
+    path = Path(path)
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
 
 
 def write_npz_atomic(path: Any, arrays: dict[str, np.ndarray]) -> None:
@@ -31,10 +44,7 @@ def write_npz_atomic(path: Any, arrays: dict[str, np.ndarray]) -> None:
     mid-write never leaves a half-written file where a good one was. Arrays of other
     backends (a GPU network's parameters, an optimizer's state) are copied to the host."""
     arrays = {k: v if isinstance(v, np.ndarray) else _host(v) for k, v in arrays.items()}
-    path = Path(path)
-    if path.suffix != ".npz":
-        path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
-    with atomic_writer(path) as fh:
+    with atomic_writer(npz_path(path)) as fh:
         np.savez(fh, **arrays)
 
 
@@ -48,8 +58,8 @@ def _host(value: Any) -> Any:
 def read_npz(path: Any, expected_format: str = FORMAT) -> dict[str, np.ndarray]:
     """Read a trainwell .npz file fully, turning every failure into a clear error."""
     path = Path(path)
-    if not path.exists() and path.with_suffix(".npz").exists():
-        path = path.with_suffix(".npz")
+    if not path.exists() and npz_path(path).exists():  # saved as "model" -> model.npz
+        path = npz_path(path)
     if not path.exists():
         raise FileNotFoundError(f"No such file: {str(path)!r}")
     with open(path, "rb") as fh:
