@@ -248,3 +248,25 @@ def test_a_name_that_saves_also_loads_and_never_another_file(tmp_path):
     fit(a, X, y, epochs=2, callbacks=[Checkpoint(tmp_path / "run.best")], progress=False)
     assert load_checkpoint(tmp_path / "run.best").epoch == 2
     fit(a, X, y, epochs=3, resume_from=tmp_path / "run.best", progress=False)
+
+
+def test_layers_of_a_live_network_cannot_build_another():
+    import copy
+
+    layers = [Dense(4, "relu"), Dense(1, "sigmoid")]
+    a = Network(layers, random_state=0, input_dim=3)
+    with pytest.raises(InvalidParameterError, match="position 0 .* already belongs"):
+        Network(layers, random_state=1, input_dim=3)
+    b = Network(copy.deepcopy(layers), random_state=1, input_dim=3)  # copies are free
+    X = np.random.RandomState(0).randn(5, 3)
+    assert not np.allclose(a.predict_proba(X), b.predict_proba(X))
+    assert copy.deepcopy(a).layers[0]._network() is not a  # a copy claims its own layers
+
+
+def test_set_parameters_takes_course_shapes_but_never_a_transpose():
+    net = Network([Dense(2, "relu"), Dense(1, "sigmoid")], input_dim=3)
+    with pytest.raises(DataError, match=r"W1 must have shape \(2, 3\); got \(3, 2\)"):
+        net.set_parameters({"W1": np.arange(6.0).reshape(3, 2)})
+    net.set_parameters({"b1": np.array([[1.0], [2.0]]), "W2": np.array([[3.0], [4.0]])})
+    np.testing.assert_array_equal(net.parameters()["b1"], [1.0, 2.0])
+    np.testing.assert_array_equal(net.parameters()["W2"], [[3.0, 4.0]])

@@ -92,6 +92,7 @@ class Layer:
             "beta",
             "dgamma",
             "dbeta",
+            "_network",
         }
     )
 

@@ -9,6 +9,7 @@ updates everything with a few in-place ufunc calls.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -94,6 +95,15 @@ class Network:
                 "The same layer object appears twice in 'layers'; each position needs its "
                 "own layer (e.g. Dropout(0.8) written twice, not one instance reused)."
             )
+        for i, layer in enumerate(layers):
+            owner = getattr(layer, "_network", None)
+            if owner is not None and owner() is not None:
+                raise InvalidParameterError(
+                    f"The layer at position {i} ({layer!r}) already belongs to another "
+                    "Network: a layer holds views of its network's parameters, so two "
+                    "networks sharing it would overwrite each other. Give each network its "
+                    "own layers (build the list again, or copy.deepcopy it)."
+                )
         self.layers = list(layers)
         self.loss = get_loss(loss)
         self.l2, self.l1 = float(l2), float(l1)
@@ -185,8 +195,10 @@ class Network:
         return self
 
     def _bind_views(self) -> None:
-        """Give each layer its views into ``theta`` and ``grad``."""
+        """Give each layer its views into ``theta`` and ``grad`` (and claim it: see
+        ``__init__``)."""
         for layer in self.layers:
+            layer._network = weakref.ref(self)
             params, grads = {}, {}
             for kind, shape in layer.param_shapes():
                 sl = self._slices[f"{kind}{layer.index}"]
@@ -250,11 +262,10 @@ class Network:
                     f"Unknown parameter {name!r}; this network has {', '.join(params)}."
                 )
             value = np.asarray(value, dtype=self.dtype)
-            if value.shape != params[name].shape:
-                value = (
-                    value.reshape(params[name].shape) if value.size == params[name].size else value
-                )
-            if value.shape != params[name].shape:
+            shape = tuple(params[name].shape)
+            if value.shape != shape and _squeezed(value.shape) == _squeezed(shape):
+                value = value.reshape(shape)  # a course-style b of shape (n, 1): same order
+            if value.shape != shape:
                 raise DataError(f"{name} must have shape {params[name].shape}; got {value.shape}.")
             params[name][...] = value if self.backend.is_numpy else self.backend.asarray(value)
 
@@ -513,3 +524,8 @@ class Network:
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}], loss={self.loss.name!r}, l2={self.l2}, l1={self.l1})"
+
+
+def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``shape`` without its 1s: (n, 1), (1, n) and (n,) hold the same values in order."""
+    return tuple(d for d in shape if d != 1)
