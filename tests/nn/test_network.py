@@ -270,3 +270,22 @@ def test_set_parameters_takes_course_shapes_but_never_a_transpose():
     net.set_parameters({"b1": np.array([[1.0], [2.0]]), "W2": np.array([[3.0], [4.0]])})
     np.testing.assert_array_equal(net.parameters()["b1"], [1.0, 2.0])
     np.testing.assert_array_equal(net.parameters()["W2"], [[3.0, 4.0]])
+
+
+def test_regression_score_is_scikit_learns_r2():
+    from sklearn.metrics import r2_score
+
+    from trainwell.training import fit
+
+    rs = np.random.RandomState(0)
+    X = rs.randn(40, 3)
+    Y = np.c_[3 * X[:, 0] + rs.randn(40), 0.1 * rs.randn(40)]  # outputs of different scales
+    net = Network([Dense(8, "tanh"), Dense(2, "linear")], loss="mse", random_state=0)
+    fit(net, X, Y, optimizer="adam", learning_rate=0.01, epochs=20, progress=False)
+    assert net.score(X, Y) == pytest.approx(r2_score(Y, net.predict(X)), rel=1e-12)
+    one = Network([Dense(1, "linear")], loss="mse", input_dim=3)
+    one.set_parameters({"W1": np.zeros((1, 3)), "b1": [2.0]})
+    assert one.score(X, np.full(40, 2.0)) == 1.0 == r2_score(np.full(40, 2.0), one.predict(X))
+    assert one.score(X, np.full(40, 3.0)) == 0.0 == r2_score(np.full(40, 3.0), one.predict(X))
+    with pytest.raises(DataError, match="y has 10 values but the network predicts 40"):
+        one.score(X, np.zeros(10))

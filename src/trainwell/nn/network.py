@@ -452,17 +452,28 @@ class Network:
         return labels[:, 0] if labels.shape[1] == 1 else labels
 
     def score(self, X: Any, y: Any) -> float:
-        """Accuracy for classifiers; R^2 for mse."""
+        """Accuracy for classifiers; for mse the coefficient of determination
+        ``R^2 = 1 - SS_res / SS_tot``, averaged over the outputs as scikit-learn's
+        ``r2_score`` does by default (an output whose target is constant scores 1 when
+        predicted exactly, else 0)."""
         pred = self.predict(X)
         y = np.asarray(y)
-        if self.loss.name == "mse":
-            y2 = y.reshape(pred.shape).astype(np.float64)
-            ss_res = float(((y2 - pred) ** 2).sum())
-            ss_tot = float(((y2 - y2.mean(axis=0)) ** 2).sum())
-            return 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
-        if self.loss.name == "categorical_crossentropy" and y.ndim == 2:
+        if self.loss.name == "categorical_crossentropy" and y.ndim == 2 and y.shape[1] > 1:
             y = y.argmax(axis=1)
-        return float(np.mean(pred == y.reshape(pred.shape)))
+        if y.size != pred.size:
+            raise DataError(
+                f"y has {y.size} values but the network predicts {pred.size} for X "
+                f"(shape {pred.shape})."
+            )
+        y = y.reshape(pred.shape)
+        if self.loss.name != "mse":
+            return float(np.mean(pred == y))
+        y2, p2 = y.astype(np.float64).reshape(len(y), -1), pred.reshape(len(pred), -1)
+        ss_res = ((y2 - p2) ** 2).sum(axis=0)
+        ss_tot = ((y2 - y2.mean(axis=0)) ** 2).sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r2 = np.where(ss_tot > 0, 1.0 - ss_res / ss_tot, np.where(ss_res == 0, 1.0, 0.0))
+        return float(r2.mean())
 
     # ------------------------------------------------------------------ config and files
     def get_config(self) -> dict[str, Any]:
