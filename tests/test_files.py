@@ -57,3 +57,16 @@ def test_a_figure_whose_saving_fails_midway_keeps_the_saved_one(tmp_path):
     with pytest.raises(MemoryError):
         _save(fig, path)
     assert path.read_bytes() == before and os.listdir(tmp_path) == ["search.png"]
+
+
+def test_figures_take_their_format_from_the_suffix_as_matplotlib_does(tmp_path):
+    from matplotlib.figure import Figure
+
+    from trainwell._files import save_figure
+
+    fig = Figure()
+    fig.subplots().plot([0, 1], [1, 0])
+    assert save_figure(fig, tmp_path / "my.dir" / "c").name == "c.png"  # no suffix: .png
+    assert (tmp_path / "my.dir" / "c.png").read_bytes().startswith(b"\x89PNG")
+    assert save_figure(fig, tmp_path / "c.SVG").read_text().lstrip().startswith("<?xml")
+    assert sorted(p.name for p in (tmp_path / "my.dir").iterdir()) == ["c.png"]

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_writer", "write_atomic"]
+__all__ = ["atomic_writer", "save_figure", "write_atomic"]
 
 
 @contextmanager
@@ -58,3 +58,17 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, encoding: str 
     with atomic_writer(path) as fh:
         fh.write(raw)
     return Path(path)
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str], **savefig_kw: Any) -> Path:
+    """``fig.savefig`` through :func:`atomic_writer`, with matplotlib's naming: the format
+    comes from the file's suffix, and a name without one gets ``.png`` appended.
+
+    Returns the path written.
+    """
+    path = Path(path)
+    if not path.suffix:
+        path = path.with_name(path.name + ".png")
+    with atomic_writer(path) as fh:  # a crash never leaves half an image
+        fig.savefig(fh, format=path.suffix[1:].lower(), **savefig_kw)
+    return path

@@ -249,8 +249,7 @@ def plot_learning_curve(
     ax.set_title(title or f"Learning curve (error against {curve.kind})")
     ax.legend()
     if path is not None:
-        from ._files import atomic_writer
+        from ._files import save_figure
 
-        with atomic_writer(path) as fh:  # a crash never leaves half an image
-            fig.savefig(fh, format=str(path).rpartition(".")[2].lower() or "png")
+        save_figure(fig, path)
     return fig

@@ -26,11 +26,9 @@ def _figure(width: float, height: float) -> Any:
 
 def _save(fig: Any, path: PathLike) -> Any:
     if path is not None:
-        from .._files import atomic_writer
+        from .._files import save_figure
 
-        fmt = os.fspath(path).rpartition(".")[2].lower() or "png"
-        with atomic_writer(path) as fh:  # a crash never leaves half an image
-            fig.savefig(fh, format=fmt, dpi=110)
+        save_figure(fig, path, dpi=110)
     return fig
 
 
