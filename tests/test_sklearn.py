@@ -470,3 +470,30 @@ def test_backend_is_passed_to_the_network():
     b = MLPClassifier(backend="array_api_strict", **kw).fit(X, y)
     assert b.network_.backend.name == "array_api_strict"
     np.testing.assert_allclose(b.predict_proba(X), a.predict_proba(X), rtol=1e-10)
+
+
+def test_a_fit_that_fails_before_training_leaves_the_estimator_as_it_was():
+    rs = np.random.RandomState(0)
+    X, y = rs.randn(40, 3), np.array(["a", "b", "c", "a"])[rs.randint(0, 4, 40)]
+    clf = MLPClassifier((5,), max_epochs=5, random_state=0).fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(DataError, match="only one class"):
+        clf.fit(X, ["q"] * 40)
+    clf.set_params(early_stopping=True, validation_fraction=0.99)
+    with pytest.raises(DataError, match="leaving none to train on"):
+        clf.fit(X, ["x", "y"] * 20)
+    assert clf.classes_.tolist() == ["a", "b", "c"]
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    fresh = MLPClassifier((5,), max_epochs=5, random_state=0)
+    with pytest.raises(DataError):
+        fresh.fit(X, ["q"] * 40)
+    assert not hasattr(fresh, "classes_") and not hasattr(fresh, "network_")
+
+
+def test_early_stopping_names_a_class_too_rare_to_split_by_its_label():
+    rs = np.random.RandomState(0)
+    X, y = rs.randn(40, 3), np.array(["a", "b"])[rs.randint(0, 2, 40)]
+    y[0] = "z"
+    clf = MLPClassifier((5,), max_epochs=5, early_stopping=True, random_state=0)
+    with pytest.raises(DataError, match=r"at least 2 samples of each class; 'z' has only 1"):
+        clf.fit(X, y)

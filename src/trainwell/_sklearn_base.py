@@ -306,6 +306,24 @@ class BaseMLP(BaseEstimator):
 
     # ------------------------------------------------------------------ training
     def _fit(self, X: Any, y: Any, *, incremental: bool, classes: Any = None) -> BaseMLP:
+        # Everything before training only checks and prepares; if any of it fails, the
+        # estimator is put back as it was (a fitted model stays usable, an unfitted one
+        # stays unfitted) instead of keeping new classes_ beside an old network.
+        saved = dict(self.__dict__)
+        try:
+            X, Y, val = self._prepare(X, y, incremental=incremental, classes=classes)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+        self._train(X, Y, val, incremental)
+        return self
+
+    def _prepare(
+        self, X: Any, y: Any, *, incremental: bool, classes: Any
+    ) -> tuple[np.ndarray, np.ndarray, list | None]:
+        """Validate the inputs and parameters, encode the targets, build or check the
+        network, split off early stopping's validation set and standardize."""
         self._validate_params()
         fitted = hasattr(self, "network_")
         continuing = fitted and (incremental or self.warm_start)
@@ -339,6 +357,17 @@ class BaseMLP(BaseEstimator):
         elif self.early_stopping and not incremental:
             # Stratified for single-label classifiers, so at least one example per class.
             stratify = Y if not self._y_numeric and Y.ndim == 1 else None
+            if stratify is not None:
+                counts = np.bincount(Y.astype(np.intp), minlength=len(self.classes_))
+                rare = self.classes_[(counts > 0) & (counts < 2)].tolist()
+                if rare:
+                    raise DataError(
+                        "early_stopping holds out a validation split stratified by class, "
+                        "which needs at least 2 samples of each class; "
+                        f"{', '.join(map(repr, rare))} "
+                        f"{'has' if len(rare) == 1 else 'have'} only 1. Give more samples, "
+                        "validation_data, or early_stopping=False."
+                    )
             n_val = math.ceil(self.validation_fraction * X.shape[0])
             n_val = max(n_val, 0 if stratify is None else len(np.unique(Y)))
             if n_val >= X.shape[0]:
@@ -357,8 +386,7 @@ class BaseMLP(BaseEstimator):
             X = self._scaler_.transform(X).astype(X.dtype, copy=False)
             if val is not None:
                 val[0] = self._scaler_.transform(val[0]).astype(val[0].dtype, copy=False)
-        self._train(X, Y, val, incremental)
-        return self
+        return X, Y, val
 
     def _train(self, X: np.ndarray, Y: np.ndarray, val: list | None, incremental: bool) -> None:
         net = self.network_
