@@ -62,6 +62,7 @@ def test_threshold_is_inclusive_and_configurable():
     assert diagnose(0.0, 0.0199).verdict == "neither"
     assert diagnose(0.01, 0.11, threshold=0.2).verdict == "neither"
     assert diagnose(0.005, 0.01, threshold=0.005).verdict == "both"
+    assert diagnose(0.01, 0.11, threshold=np.float32(0.2)).verdict == "neither"  # NumPy too
 
 
 def test_notes_on_odd_inputs():

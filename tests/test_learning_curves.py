@@ -150,6 +150,8 @@ def test_epoch_curve_from_a_history():
     assert curve.diagnose().verdict == "high variance"
     with pytest.raises(DataError, match="validation_data"):
         epoch_curve(SimpleNamespace(train_accuracy=[], val_accuracy=[]))
+    with pytest.raises(DataError, match="no per-epoch train accuracy; .*track_accuracy=True"):
+        epoch_curve(SimpleNamespace(train_accuracy=[], val_accuracy=[0.5]))
     with pytest.raises(DataError, match="one per epoch"):
         epoch_curve(SimpleNamespace(train_accuracy=[0.5, 0.6], val_accuracy=[0.5]))
 

@@ -30,6 +30,7 @@ norms of vanishing and exploding gradients are :func:`gradient_norms`.
 from __future__ import annotations
 
 import json
+import numbers
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -206,8 +207,8 @@ def diagnose(
     dev = _fraction("dev_error", dev_error)
     bayes = _fraction("bayes_error", bayes_error)
     if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, (int, float))
+        isinstance(threshold, (bool, np.bool_))
+        or not isinstance(threshold, numbers.Real)
         or not (0 < threshold < 1)
     ):
         raise InvalidParameterError(

@@ -178,8 +178,9 @@ def epoch_curve(history: Any) -> LearningCurve:
     Parameters
     ----------
     history : History
-        What ``trainwell.training.fit`` returns when given ``validation_data``: its
-        ``train_accuracy`` and ``val_accuracy`` lists (one entry per epoch).
+        What ``trainwell.training.fit`` returns when given ``validation_data`` and
+        ``track_accuracy=True``: its ``train_accuracy`` and ``val_accuracy`` lists (one
+        entry per epoch).
 
     Returns
     -------
@@ -189,9 +190,17 @@ def epoch_curve(history: Any) -> LearningCurve:
     train = np.asarray(getattr(history, "train_accuracy", []), dtype=np.float64)
     dev = np.asarray(getattr(history, "val_accuracy", []), dtype=np.float64)
     if train.size == 0 or dev.size == 0:
+        missing = " and ".join(
+            what
+            for what, values, how in (
+                ("train accuracy", train, "track_accuracy=True"),
+                ("dev accuracy", dev, "validation_data=(X_dev, y_dev)"),
+            )
+            if values.size == 0
+        )
         raise DataError(
-            "The history holds no per-epoch train and dev accuracy; train with "
-            "fit(..., validation_data=(X_dev, y_dev)) so that both are recorded."
+            f"The history holds no per-epoch {missing}; train with fit(..., "
+            "validation_data=(X_dev, y_dev), track_accuracy=True) so that both are recorded."
         )
     if train.shape != dev.shape or train.ndim != 1:
         raise DataError(
