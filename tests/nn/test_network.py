@@ -224,6 +224,11 @@ def test_standardizer_is_saved_with_the_model(tmp_path):
     back = Network.load(tmp_path / "m.npz")
     np.testing.assert_array_equal(back.standardizer.transform(X), scaler.transform(X))
     assert not hasattr(Network.load(tmp_path / "m.npz"), "other")
+    with pytest.raises(DataError, match="fitted on 7 features but the network takes 3"):
+        net.save(tmp_path / "wrong.npz", standardizer=Standardizer().fit(np.ones((4, 7))))
+    with pytest.raises(InvalidParameterError, match="fitted Standardizer"):
+        net.save(tmp_path / "unfitted.npz", standardizer=Standardizer())
+    assert not (tmp_path / "wrong.npz").exists() and not (tmp_path / "unfitted.npz").exists()
 
 
 def test_one_layer_object_used_twice_is_refused():

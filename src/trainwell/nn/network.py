@@ -519,6 +519,16 @@ class Network:
         from .io import save_network
 
         scaler = standardizer if standardizer is not None else getattr(self, "standardizer", None)
+        width = getattr(scaler, "n_features_in_", None)
+        if scaler is not None and width is None:
+            raise InvalidParameterError(
+                "The 'standardizer' to save with the network must be a fitted Standardizer."
+            )
+        if scaler is not None and self.input_dim is not None and width != self.input_dim:
+            raise DataError(
+                f"The standardizer was fitted on {width} features but the network takes "
+                f"{self.input_dim}; save it with the network it prepares inputs for."
+            )
         extra = {} if scaler is None else {"standardizer": np.array(json.dumps(scaler.to_dict()))}
         save_network(self, path, extra=extra)
 
