@@ -202,6 +202,9 @@ def test_fit_applies_augmentation_once_per_epoch():
         (lambda: GaussianJitter(-0.1), "'sigma' parameter of GaussianJitter"),
         (lambda: Compose([]), "'transforms' parameter of Compose"),
         (lambda: Compose([HorizontalFlip(), "flip"]), "'transforms' parameter of Compose"),
+        (lambda: RandomShift(1, fill="0"), "'fill' parameter of RandomShift.*Got '0'"),
+        (lambda: RandomRotation(fill=None), "'fill' parameter of RandomRotation"),
+        (lambda: RandomZoom(fill=True), "'fill' parameter of RandomZoom"),
     ],
 )
 def test_bad_parameters(make, match):
@@ -218,3 +221,43 @@ def test_bad_batches(rng):
         GaussianJitter()(rng.uniform(size=(4, 2)), np.zeros(3), 0)
     with pytest.raises(DataError, match="non-empty numeric batch"):
         GaussianJitter()(np.array(["a", "b"]), None, 0)
+
+
+@pytest.mark.parametrize(
+    "aug",
+    [
+        RandomShift(1, fill=np.nan),
+        RandomRotation((30, 30), fill=np.nan),
+        RandomZoom((0.5, 0.5), fill=np.nan),
+    ],
+    ids=repr,
+)
+def test_nan_fill_marks_only_the_uncovered_pixels(aug):
+    out, _ = aug(np.ones((5, 7, 7)), None, 0)
+    finite = np.isfinite(out)
+    assert finite.any(axis=(1, 2)).all() and not finite.all()
+    np.testing.assert_allclose(out[finite], 1.0)  # covered pixels keep their value
+    assert np.isfinite(out[:, 3, 3]).all()  # the centre is never uncovered
+
+
+def test_nan_fill_with_exact_geometry_leaves_no_nan(rng):
+    X = rng.uniform(size=(3, 6, 6))
+    quarter, _ = RandomRotation(degrees=(90, 90), fill=np.nan)(X, None, 0)
+    np.testing.assert_array_equal(quarter, np.rot90(X, axes=(1, 2)))
+    still, _ = RandomShift(0, fill=np.nan)(X, None, 0)
+    np.testing.assert_array_equal(still, X)
+    shifted, _ = RandomShift(1, fill=np.nan)(X, None, 0)  # whole pixels: a NaN or a copy
+    moved = np.isfinite(shifted)
+    assert np.isin(shifted[moved], X).all() and (~moved).any()
+
+
+@pytest.mark.parametrize("p", [0.0, 0.5, 1.0])
+@pytest.mark.parametrize("aug", IMAGE_TRANSFORMS, ids=repr)
+def test_bad_shapes_fail_whatever_p_and_draw(aug, p):
+    aug = type(aug)(**{**aug.__dict__, "p": p})
+    for seed in range(3):
+        with pytest.raises(DataError, match="For flat rows pass image_shape"):
+            aug(np.ones((3, 4)), None, seed)
+    flat = type(aug)(**{**aug.__dict__, "image_shape": (8, 7)})
+    with pytest.raises(DataError, match="image_shape \\(8, 7\\) has 56 values"):
+        flat(np.ones((2, 64)), None, 0)

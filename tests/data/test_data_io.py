@@ -224,6 +224,71 @@ def test_csv_malformed(tmp_path, text, kwargs, match):
         load_csv(path, **kwargs)
 
 
+@pytest.mark.parametrize(
+    ("text", "names", "X"),
+    [
+        ("1.0,2.0,cat\n3.0,4.0,dog\n5.0,6.0,cat\n", ("x1", "x2"), [[1, 2], [3, 4], [5, 6]]),
+        ("cat,1.0,2.0\ndog,3.0,4.0\n", ("x1", "x2"), [[1, 2], [3, 4]]),
+        ("1,2,label\n1,2,0\n3,4,1\n", ("1", "2"), [[1, 2], [3, 4]]),  # named by the target
+        ("h,w,kind\n1,,cat\n3,4,dog\n", None, "line 2, column 2 is empty"),  # blank ignored
+        (",a,y\n0,1,2\n1,3,4\n", ("", "a"), [[0, 1], [1, 3]]),  # unnamed index column
+        ("1,,0\n3,4,1\n", None, "line 1, column 2 is empty"),  # a blank is no name
+    ],
+    ids=["text-target-last", "text-target-first", "named-target", "blank", "index", "blank-row1"],
+)
+def test_csv_auto_header_ignores_text_targets(tmp_path, text, names, X):
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    target = 0 if text.startswith("cat") else -1
+    if names is None:
+        with pytest.raises(DataError, match=X):
+            load_csv(path, target=target)
+        return
+    ds = load_csv(path, target=target)
+    assert ds.feature_names == names
+    np.testing.assert_array_equal(ds.X_train, X)
+
+
+@pytest.mark.parametrize(
+    ("data", "names", "X"),
+    [
+        (b"h,w,y\r\n1,2,0\r\n3,4,1\r\n", ("h", "w"), [[1, 2], [3, 4]]),
+        (b"1.0,2,0\n3,4,1\n", ("x1", "x2"), [[1, 2], [3, 4]]),
+    ],
+    ids=["header", "no-header"],
+)
+def test_csv_byte_order_mark_is_dropped(tmp_path, data, names, X):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + data)
+    ds = load_csv(path)
+    assert ds.feature_names == names
+    np.testing.assert_array_equal(ds.X_train, X)
+    assert "\ufeff" not in ds.note
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("a,b,y\n1_0,2,0\n", "line 2, column 1 holds '1_0', which is not a number"),
+        ("1_0,2,0\n3,4,1\n", "line 1, column 1 holds '1_0'"),  # not taken for a header
+        ("a,b,y\n1,2,0\n3,1.0.0,1\n", "line 3, column 2 holds '1.0.0'"),
+        ("a,b,y\n1,0x1f,0\n", "line 2, column 2 holds '0x1f'"),
+    ],
+    ids=["underscore", "underscore-row1", "two-points", "hex"],
+)
+def test_csv_malformed_numbers_are_refused(tmp_path, text, match):
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    with pytest.raises(DataError, match=match):
+        load_csv(path)
+
+
+def test_csv_number_spellings_that_load(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,y\n+1.,.5,0\n -2e1 ,1.5E-1,1\n")
+    np.testing.assert_array_equal(load_csv(path).X_train, [[1.0, 0.5], [-20.0, 0.15]])
+
+
 def test_csv_binary_file_is_refused(tmp_path):
     path = tmp_path / "image.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00")

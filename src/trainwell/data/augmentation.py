@@ -15,6 +15,7 @@ the input is never modified.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,11 @@ def _fail(owner: str, name: str, rule: str, value: Any) -> None:
 def _check_p(owner: str, p: Any) -> None:
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
         _fail(owner, "p", "a float in [0, 1]", p)
+
+
+def _check_fill(owner: str, fill: Any) -> None:
+    if isinstance(fill, bool) or not isinstance(fill, numbers.Real):
+        _fail(owner, "fill", "a real number (NaN allowed)", fill)
 
 
 def _check_shape(owner: str, image_shape: Any) -> None:
@@ -105,12 +111,16 @@ class _Transform:
             raise DataError(
                 f"{owner}: X has {X.shape[0]} examples but y has {np.shape(y)[:1] or 'no'} entries."
             )
+        self._check(X)  # before the draw, so that bad input fails whatever p and rng
         rng = check_random_state(rng)
         out = X.astype(np.result_type(X.dtype, np.float64) if X.dtype.kind != "f" else X.dtype)
         chosen = rand(rng, (X.shape[0],)) < self.p
         if chosen.any():
             out[chosen] = self._apply(out[chosen], rng)
         return out, y
+
+    def _check(self, X: np.ndarray) -> None:
+        """Validate the shape of a batch; the base class accepts any (n, ...)."""
 
     def _apply(self, X: np.ndarray, rng: Any) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
@@ -119,7 +129,11 @@ class _Transform:
 class _ImageTransform(_Transform):
     image_shape: tuple[int, ...] | None
 
-    def _apply(self, X: np.ndarray, rng: Any) -> np.ndarray:
+    def _check(self, X: np.ndarray) -> None:
+        self._shape(X)
+
+    def _shape(self, X: np.ndarray) -> tuple[int, ...]:
+        """The shape of one image in batch ``X``, checked against ``image_shape``."""
         owner = type(self).__name__
         shape = self.image_shape
         if shape is None:
@@ -128,12 +142,16 @@ class _ImageTransform(_Transform):
                     f"{owner} needs images (n, H, W) or (n, H, W, C); got shape "
                     f"{X.shape}. For flat rows pass image_shape=(H, W)."
                 )
-            shape = X.shape[1:]
-        elif math.prod(X.shape[1:]) != math.prod(shape):
+            return X.shape[1:]
+        if math.prod(X.shape[1:]) != math.prod(shape):
             raise DataError(
                 f"{owner}: image_shape {shape} has {math.prod(shape)} values but "
                 f"each example has {math.prod(X.shape[1:])}."
             )
+        return shape
+
+    def _apply(self, X: np.ndarray, rng: Any) -> np.ndarray:
+        shape = self._shape(X)
         images = X.reshape(X.shape[0], *shape[:2], -1)  # (n, H, W, C)
         return self._images(images, rng).reshape(X.shape)
 
@@ -145,15 +163,19 @@ def _warp(images: np.ndarray, A: np.ndarray, t: np.ndarray, fill: float) -> np.n
     """Bilinear affine resampling of (n, H, W, C) images about their centres.
 
     Output pixel ``(r, c)`` reads input position ``A_i @ ((r, c) - centre) + centre + t_i``;
-    positions outside the image read ``fill``. Integer positions are copied exactly.
+    positions outside the image read ``fill``, and only pixels that read some of it get any
+    (so a NaN ``fill`` marks just the uncovered border). Integer positions (within rounding
+    error, as after a 90-degree turn) are copied exactly.
     """
     n, H, W, _ = images.shape
     centre = np.array([(H - 1) / 2, (W - 1) / 2])
     grid = np.stack(np.meshgrid(np.arange(H), np.arange(W), indexing="ij"), -1) - centre
     src = np.einsum("nij,hwj->nhwi", A, grid) + centre + t[:, None, None, :]  # (n, H, W, 2)
+    src = np.where(np.abs(src - np.round(src)) < 1e-9, np.round(src), src)
     base = np.floor(src).astype(np.intp)
     frac = src - base
     out = np.zeros(images.shape)
+    outside = np.zeros(images.shape[:3])  # weight each output pixel gives to ``fill``
     batch = np.arange(n)[:, None, None]
     for dr in (0, 1):
         for dc in (0, 1):
@@ -164,8 +186,9 @@ def _warp(images: np.ndarray, A: np.ndarray, t: np.ndarray, fill: float) -> np.n
             inside = (r >= 0) & (r < H) & (c >= 0) & (c < W)
             values = images[batch, np.clip(r, 0, H - 1), np.clip(c, 0, W - 1)]
             out += (weight * inside)[..., None] * values
-            if fill:
-                out += (weight * ~inside)[..., None] * fill
+            outside += weight * ~inside
+    border = outside > 0
+    out[border] += outside[border][:, None] * fill
     return out
 
 
@@ -214,7 +237,7 @@ class RandomRotation(_ImageTransform):
     p : float, default=1.0
         Probability that an image is rotated.
     fill : float, default=0.0
-        Value of pixels that come from outside the image.
+        Value of pixels that come from outside the image (NaN marks them).
     image_shape : tuple, optional
         Shape of one image, for flat rows.
     """
@@ -227,6 +250,7 @@ class RandomRotation(_ImageTransform):
     def __post_init__(self) -> None:
         _range("RandomRotation", "degrees", self.degrees, 0.0, -180.0, 180.0)
         _check_p("RandomRotation", self.p)
+        _check_fill("RandomRotation", self.fill)
         _check_shape("RandomRotation", self.image_shape)
 
     def _images(self, images: np.ndarray, rng: Any) -> np.ndarray:
@@ -260,6 +284,7 @@ class RandomZoom(_ImageTransform):
     def __post_init__(self) -> None:
         _range("RandomZoom", "zoom", self.zoom, 1.0, 0.1, 10.0)
         _check_p("RandomZoom", self.p)
+        _check_fill("RandomZoom", self.fill)
         _check_shape("RandomZoom", self.image_shape)
 
     def _images(self, images: np.ndarray, rng: Any) -> np.ndarray:
@@ -279,7 +304,7 @@ class RandomShift(_ImageTransform):
         Row and column shifts are uniform integers in ``[-max_shift, max_shift]``.
     p : float, default=1.0
     fill : float, default=0.0
-        Value of the pixels uncovered by the shift.
+        Value of the pixels uncovered by the shift (NaN marks them).
     image_shape : tuple, optional
     """
 
@@ -296,6 +321,7 @@ class RandomShift(_ImageTransform):
         ):
             _fail("RandomShift", "max_shift", "an int >= 0", self.max_shift)
         _check_p("RandomShift", self.p)
+        _check_fill("RandomShift", self.fill)
         _check_shape("RandomShift", self.image_shape)
 
     def _images(self, images: np.ndarray, rng: Any) -> np.ndarray:

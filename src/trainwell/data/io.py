@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -247,11 +248,22 @@ def load_npz(
     return _from_arrays(arrays, (X_key, y_key, X_test_key, y_test_key), f"'{p}'", p.stem)
 
 
+# A decimal number as a CSV writes it: float() alone would also take "1_0" (as 10.0).
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(nan|inf|infinity)", re.I | re.A)
+
+
 def _number(cell: str) -> float | None:
-    try:
-        return float(cell)
-    except ValueError:
-        return None
+    return float(cell) if _NUMBER.fullmatch(cell.strip()) else None
+
+
+def _is_header(rows: list[list[str]]) -> bool:
+    """Some column has a name atop (a letter, not a number) and only numbers (or blanks) below."""
+    return any(
+        any(ch.isalpha() for ch in row0)
+        and _number(row0) is None
+        and all(_number(r[j]) is not None for r in rows[1:] if r[j].strip())
+        for j, row0 in enumerate(rows[0])
+    )
 
 
 def load_csv(
@@ -268,8 +280,10 @@ def load_csv(
         Its cells may be numbers or class names; names are encoded as 0, 1, ... in sorted
         order and kept in ``target_names``.
     header : bool or "auto", default="auto"
-        Whether the first row names the columns; "auto" says yes when any cell of the first
-        row is not a number.
+        Whether the first row names the columns. "auto" says yes when some column has a name
+        in the first row (a cell with a letter that is not a number) and numbers in all its
+        other non-blank rows. So class names in the target column are no evidence, and a
+        malformed first-row number such as "1_0" is reported, not taken for a name.
     delimiter : str, default=","
 
     Returns
@@ -297,7 +311,7 @@ def load_csv(
     """
     p = _existing(path)
     try:
-        with p.open(newline="", encoding="utf-8") as fh:
+        with p.open(newline="", encoding="utf-8-sig") as fh:  # -sig: drop Excel's BOM
             reader = csv.reader(fh, delimiter=delimiter)
             numbered = [(reader.line_num, r) for r in reader if r]
     except UnicodeDecodeError as exc:
@@ -306,24 +320,24 @@ def load_csv(
         ) from exc
     except csv.Error as exc:
         raise DataError(f"'{p}' could not be parsed as CSV: {exc}") from exc
-    if header == "auto":
-        header = bool(numbered) and any(_number(c) is None for c in numbered[0][1])
-    names = [c.strip() for c in numbered[0][1]] if header and numbered else None
-    body = numbered[1:] if header else numbered
-    if not body:
-        raise DataError(f"'{p}' holds no data rows.")
-    width = len(numbered[0][1])
-    if width < 2:
-        raise DataError(
-            f"'{p}' has {width} column; at least one feature and the target are "
-            "needed (is the delimiter right?)."
-        )
-    for line, row in body:
+    width = len(numbered[0][1]) if numbered else 0
+    for line, row in numbered:
         if len(row) != width:
             raise DataError(
                 f"'{p}' is ragged: line {line} has {len(row)} cells but line "
                 f"{numbered[0][0]} has {width}."
             )
+    if header == "auto":
+        header = bool(numbered) and _is_header([row for _, row in numbered])
+    names = [c.strip() for c in numbered[0][1]] if header and numbered else None
+    body = numbered[1:] if header else numbered
+    if not body:
+        raise DataError(f"'{p}' holds no data rows.")
+    if width < 2:
+        raise DataError(
+            f"'{p}' has {width} column; at least one feature and the target are "
+            "needed (is the delimiter right?)."
+        )
     t = _target_index(target, names, width, p)
     X = np.empty((len(body), width - 1))
     features = [j for j in range(width) if j != t]
