@@ -241,3 +241,71 @@ def test_backend_trains_the_trials_there_and_is_checked_first(workdir, capsys, m
     assert main([*args, "gpu.json", "--backend", "cupy"]) == 2
     assert "pip install 'trainwell[gpu]'" in capsys.readouterr().err
     assert not (workdir / "gpu.json").exists()
+
+
+def test_a_journal_of_another_dataset_or_metric_is_refused(workdir, capsys):
+    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--no-progress"]) == 0
+    lines = (workdir / "j.jsonl").read_text().splitlines()
+    other = CONFIG.replace('path = "moons.npz"', 'path = "moons.npz"\ndev_fraction = 0.5')
+    for variant, what in [
+        (other, "'data'"),
+        (CONFIG.replace('metric = "neg_cost"', 'metric = "score"'), "'metric'"),
+        (CONFIG.replace("epochs = 15", "epochs = 16"), "'fixed'"),
+    ]:
+        (workdir / "other.toml").write_text(variant)
+        capsys.readouterr()
+        assert main(["tune", "other.toml", "--journal", "j.jsonl", "--no-progress"]) == 2
+        err = capsys.readouterr().err
+        assert "written by a different search" in err and f"'objective' differs in {what}" in err
+    assert (workdir / "j.jsonl").read_text().splitlines() == lines
+
+
+def regression_csv(workdir):
+    rng = np.random.RandomState(0)
+    X = rng.randn(80, 2)
+    y = np.round(3 * X[:, 0] + 10 + rng.randn(80))  # whole numbers, some of them once only
+    np.savetxt(workdir / "reg.csv", np.column_stack([X, y]), delimiter=",")
+    return y
+
+
+def test_whole_number_regression_targets_need_task_regression(workdir, capsys):
+    y = regression_csv(workdir)
+    values, counts = np.unique(y, return_counts=True)
+    assert counts.min() == 1
+    space = "[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=0.1}\n"
+    auto = write(workdir, f"[dataset]\npath='reg.csv'\n[fixed]\nepochs=3\n{space}")
+    assert main(["tune", auto, "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "whole numbers" in err and "task = 'regression'" in err, err
+    text = f"[dataset]\npath='reg.csv'\ntask='regression'\n[fixed]\nepochs=3\n{space}"
+    assert main(["tune", write(workdir, text), "--no-progress", "--json", "r.json"]) == 0
+    trials = json.loads((workdir / "r.json").read_text())["result"]["trials"]
+    assert all(t["status"] == "ok" for t in trials)
+    X_tr, y_tr, X_dev, y_dev = load_dataset(
+        {"path": str(workdir / "reg.csv"), "task": "regression"}
+    )
+    assert len(y_tr) == 60 and len(y_dev) == 20
+
+
+def test_task_classification_encodes_any_labels(workdir, capsys):
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(120, noise=0.2, random_state=0)
+    np.savez(workdir / "named.npz", X=X, y=np.where(y == 1, "upper", "lower"))
+    np.savez(workdir / "shifted.npz", X=X, y=y + 1.0)  # labels 1 and 2
+    space = "[space]\nlearning_rate={dist='log_uniform',low=1e-3,high=0.1}\n"
+    for name, task in [
+        ("named", "auto"),
+        ("named", "classification"),
+        ("shifted", "classification"),
+    ]:
+        text = f"[dataset]\npath='{name}.npz'\ntask='{task}'\n[fixed]\nepochs=3\n{space}"
+        assert main(["tune", write(workdir, text), "--no-progress", "--json", "c.json"]) == 0
+        result = json.loads((workdir / "c.json").read_text())["result"]
+        assert all(t["status"] == "ok" and 0 <= t["dev_score"] <= 1 for t in result["trials"])
+    text = f"[dataset]\npath='named.npz'\ntask='regresion'\n{space}"
+    assert main(["tune", write(workdir, text), "--no-progress"]) == 2
+    assert "The 'task' parameter of [dataset] must be one of" in capsys.readouterr().err
+    text = f"[dataset]\npath='named.npz'\ntask='regression'\n{space}"
+    assert main(["tune", write(workdir, text), "--no-progress"]) == 2
+    assert "loss='mse' needs numeric targets" in capsys.readouterr().err

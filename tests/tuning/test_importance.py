@@ -128,3 +128,28 @@ def test_failed_trials_are_left_out_and_too_few_is_an_error():
 def test_unknown_method_is_rejected(result):
     with pytest.raises(InvalidParameterError, match="'variance' or 'forest'"):
         hyperparameter_importance(result, method="shap")
+
+
+def test_four_trials_do_not_make_every_hyperparameter_explain_everything():
+    from trainwell.tuning import Uniform
+
+    space = {"learning_rate": LogUniform(1e-4, 1), "irrelevant": Uniform(0, 1)}
+    objective = SyntheticObjective({"learning_rate": 0.01}, noise=0.05)
+    reports = [
+        random_search(objective, space, 4, random_state=seed).importance().importances
+        for seed in range(40)
+    ]
+    assert not all(r == {"learning_rate": 1.0, "irrelevant": 1.0} for r in reports)
+    mean = {name: np.mean([r[name] for r in reports]) for name in space}
+    assert mean["learning_rate"] > 0.8 and mean["irrelevant"] < 0.5
+    assert sum(r["learning_rate"] > r["irrelevant"] for r in reports) >= 30
+
+
+def test_a_choice_with_one_trial_per_value_is_unestimable():
+    trials = [
+        Trial(index=i, round=0, config={"opt": o}, seed=i, dev_score=s)
+        for i, (o, s) in enumerate(zip("abcd", [0.1, 0.5, 0.2, 0.9]))
+    ]
+    space = SearchSpace({"opt": Choice(list("abcd"))})
+    result = SearchResult(trials, [Round(0, space, [0, 1, 2, 3])], space)
+    assert hyperparameter_importance(result).importances == {"opt": 0.0}

@@ -180,3 +180,48 @@ def test_sigkill_mid_search_loses_only_trials_in_flight(tmp_path):
     assert records(resumed) == records(reference)
     lines = path.read_text().splitlines()
     assert len(lines) == 41 and all(json.loads(line) for line in lines)
+
+
+@pytest.fixture(scope="module")
+def moons():
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(120, noise=0.2, random_state=0)
+    return X[:90], y[:90], X[90:], y[90:]
+
+
+def network(data, **kwargs):
+    from trainwell.tuning import NetworkObjective
+
+    return NetworkObjective(*data, **{"fixed": {"epochs": 2}, **kwargs})
+
+
+def test_a_journal_of_another_objective_is_refused(tmp_path, moons):
+    path = tmp_path / "search.jsonl"
+    first = random_search(network(moons), SPACE, 3, random_state=0, journal=path)
+    header = json.loads(path.read_text().splitlines()[0])
+    assert header["objective"]["type"] == "NetworkObjective"
+    again = random_search(network(moons), SPACE, 3, random_state=0, journal=path)  # same: reused
+    assert records(again) == records(first)
+    X, y, Xd, yd = moons
+    others = {
+        "'data'": network((X[:80], y[:80], Xd, yd)),  # another dataset
+        "'metric'": network(moons, metric="neg_cost"),
+        "'fixed'": network(moons, fixed={"epochs": 3}),
+        "'random_state'": network(moons, random_state=0),
+    }
+    for what, objective in others.items():
+        with pytest.raises(InvalidParameterError, match=f"'objective' differs in {what}"):
+            random_search(objective, SPACE, 3, random_state=0, journal=path)
+    assert len(path.read_text().splitlines()) == 4  # nothing was added
+
+
+def test_the_objective_description_survives_json(tmp_path, moons):
+    import numpy as np
+
+    fixed = {"epochs": np.int64(2), "hidden_units": (4, 3)}  # read back as 2 and [4, 3]
+    path = tmp_path / "search.jsonl"
+    random_search(network(moons, fixed=fixed), SPACE, 2, random_state=0, journal=path)
+    again = network(moons, fixed=fixed)
+    assert random_search(again, SPACE, 2, random_state=0, journal=path).trials[0].ok
+    assert len(path.read_text().splitlines()) == 3  # both trials reused, none run again

@@ -153,3 +153,74 @@ def test_synthetic_objective_bowl_noise_failures():
     assert noisy({"x": 1.0}, random_state=1) != noisy({"x": 1.0}, random_state=2)
     with pytest.raises(InvalidParameterError, match="'log', 'one_minus_log' or 'linear'"):
         SyntheticObjective({"x": 1.0}, scales={"x": "ln"})
+
+
+@pytest.mark.parametrize(
+    ("fixed", "match"),
+    [
+        (
+            {"keep_prob": 1.5},
+            r"'keep_prob' parameter of NetworkObjective must be a float in \(0, 1\]",
+        ),
+        ({"keep_prob": 0.0}, r"'keep_prob' .* Got 0.0 instead"),
+        ({"decay_rate": -0.5}, r"'decay_rate' parameter of NetworkObjective .* Got -0.5 instead"),
+    ],
+)
+def test_keep_prob_and_decay_rate_out_of_range_are_refused_up_front(moons, fixed, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        NetworkObjective(*moons, fixed=fixed)
+
+
+def test_searched_keep_prob_and_decay_rate_ranges_are_checked_with_the_space(moons):
+    from trainwell.tuning import Uniform
+
+    objective = NetworkObjective(*moons, fixed={"epochs": 2})
+    calls = []
+
+    def counting(config, *, random_state):
+        calls.append(config)
+        return objective(config, random_state=random_state)
+
+    counting.check_space = objective.check_space
+    bad = [
+        ({"keep_prob": Uniform(0.5, 1.5)}, r"'keep_prob' parameter of NetworkObjective \(searched"),
+        ({"decay_rate": Choice([0.0, -1.0])}, r"'decay_rate' .* Got -1.0 instead"),
+    ]
+    for space, match in bad:
+        with pytest.raises(InvalidParameterError, match=match):
+            random_search(counting, space, 2, random_state=0)
+    assert calls == []  # refused before any trial
+    good = {"keep_prob": Uniform(0.5, 1.0), "decay_rate": Choice([0.0, 1.0])}
+    assert random_search(counting, good, 2, random_state=0).n_failed == 0
+    with pytest.raises(InvalidParameterError, match="'keep_prob'"):
+        objective.build({"keep_prob": 2.0}, random_state=0)  # a config out of range
+
+
+def test_string_class_labels_are_encoded(moons):
+    X, y, Xd, yd = moons
+    names = np.array(["cat", "dog"])
+    objective = NetworkObjective(X, names[y], Xd, names[yd], fixed={"epochs": 5}, random_state=0)
+    assert objective.loss == "binary_crossentropy" and objective.classes.tolist() == ["cat", "dog"]
+    plain = NetworkObjective(X, y, Xd, yd, fixed={"epochs": 5}, random_state=0)
+    assert objective({}, random_state=1) == plain({}, random_state=1)
+    three = np.array(["a", "b", "c"])[np.arange(len(y)) % 3]
+    multi = NetworkObjective(X, three, Xd, three[: len(yd)], fixed={"epochs": 2})
+    assert multi.loss == "categorical_crossentropy" and multi.n_outputs == 3
+
+
+@pytest.mark.parametrize(
+    ("y_train", "y_dev", "match"),
+    [
+        (["a"] * 4, ["a"] * 2, "at least 2 classes"),
+        (["a", "b"] * 2, ["a", "c"], r"y_dev holds label\(s\) \['c'\]"),
+        ([["a"], ["b"], ["a"], ["b"]], [["a"], ["b"]], "must be 1-D"),
+    ],
+)
+def test_bad_string_labels_get_a_clear_data_error(y_train, y_dev, match):
+    from trainwell.exceptions import DataError
+
+    X = np.zeros((len(y_train), 2))
+    with pytest.raises(DataError, match=match):
+        NetworkObjective(X, y_train, X[: len(y_dev)], y_dev)
+    with pytest.raises(DataError, match="loss='mse' needs numeric targets"):
+        NetworkObjective(X, ["a", "b"] * 2, X[:2], ["a", "b"], loss="mse")

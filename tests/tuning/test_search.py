@@ -259,3 +259,35 @@ def test_progress_bar_writes_to_stderr(capsys):
     random_search(BOWL, SPACE, 4, random_state=0, progress=True)
     err = capsys.readouterr().err
     assert "4/4" in err and "best=" in err
+
+
+def test_grid_n_points_naming_an_unknown_hyperparameter_is_refused():
+    calls = []
+
+    def objective(config, *, random_state):
+        calls.append(config)
+        return BOWL(config, random_state=random_state)
+
+    with pytest.raises(InvalidParameterError, match=r"\['lerning_rate'\].*'learning_rate'"):
+        grid_search(objective, SPACE, n_points={"lerning_rate": 3})
+    assert calls == []
+
+
+def test_coarse_to_fine_stops_narrowing_when_the_box_cannot_shrink_further():
+    objective = SyntheticObjective({"learning_rate": 0.01})
+    result = random_search(
+        objective,
+        {"learning_rate": LogUniform(1e-4, 1), "beta": OneMinusLogUniform(0.9, 0.9999)},
+        4,
+        random_state=0,
+        rounds=20,
+        keep=0.1,
+        margin=0.05,
+    )
+    assert len(result.trials) == 80 and result.n_failed == 0
+    for rnd in result.rounds:
+        for lo, hi in rnd.box.values():
+            assert lo < hi
+    last, before = result.rounds[-1].box, result.rounds[-2].box
+    assert last == before  # the box stays at its narrowest
+    assert 0.005 < result.best_config["learning_rate"] < 0.02

@@ -220,3 +220,22 @@ def test_search_space_grid_box_and_narrow():
 def test_search_space_rejects_empty_or_unnamed(bad):
     with pytest.raises(InvalidParameterError):
         SearchSpace(bad)
+
+
+def test_grid_n_points_must_name_dimensions_of_the_space():
+    space = SearchSpace({"x": Uniform(0, 1)})
+    with pytest.raises(InvalidParameterError, match=r"names \['typo'\].*its names are \['x'\]"):
+        space.grid({"x": 2, "typo": 3})
+
+
+@pytest.mark.parametrize(
+    "dist", [Uniform(0.5, 1.0), LogUniform(1e-4, 1.0), OneMinusLogUniform(0.9, 0.9999)], ids=repr
+)
+def test_narrow_keeps_the_range_once_it_cannot_shrink_further(dist):
+    value = dist.sample(np.random.RandomState(0))
+    for _ in range(40):
+        narrowed = dist.narrow([value], margin=0.05)
+        lo, hi = narrowed.bounds()
+        assert lo < hi and lo <= value <= hi
+        dist = narrowed
+    assert dist.narrow([value], margin=0.05) == dist

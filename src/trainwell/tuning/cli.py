@@ -6,6 +6,7 @@ The file names the dataset, the settings every trial shares, the search and its 
     name = "moons"             # trainwell.data.load_moons(...); or path = "data.npz"
     n_samples = 600            # other keys go to the loader
     dev_fraction = 0.25        # dev set held out of the training set (default 0.25)
+    task = "auto"              # or "classification", "regression" (see below)
 
     [fixed]                    # NetworkObjective settings shared by every trial
     optimizer = "adam"
@@ -30,6 +31,13 @@ A ``path`` dataset is a ``.npz`` holding ``X_train, y_train`` (and optionally
 ``X_dev, y_dev``) or ``X, y``, or a ``.csv`` of numbers whose last column is the label;
 relative paths are read from the TOML file's folder. The dev set always comes out of the
 training data (never the test set), as the course insists.
+
+``task`` says what the labels are. ``"auto"`` (the default) takes whole numbers (and
+strings) for class labels, split stratified, and other numbers for regression targets;
+it refuses whole numbers with a class of fewer than 2 examples, which are more likely
+values to predict. ``"regression"`` trains on mean squared error and scores by R², whole
+numbers or not. ``"classification"`` encodes the labels (any numbers or strings) as
+0..C-1 and stratifies the split when every class has at least 2 examples.
 """
 
 from __future__ import annotations
@@ -66,6 +74,7 @@ SEARCH_RULES: dict[str, list[Any]] = {
     "fixed_seed": [None, Interval("int", 0, 2**32 - 1)],
 }
 MAX_ROWS = 25
+TASKS = ("auto", "classification", "regression")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -140,12 +149,14 @@ def load_dataset(spec: dict[str, Any]) -> tuple[np.ndarray, ...]:
     spec = dict(spec)
     dev_fraction = spec.pop("dev_fraction", 0.25)
     split_seed = spec.pop("split_seed", 0)
+    task = spec.pop("task", "auto")
     validate_params(
         {
             "dev_fraction": [Interval("real", 0, 1, closed="neither")],
             "split_seed": [Interval("int", 0, 2**32 - 1)],
+            "task": [Options(set(TASKS))],
         },
-        {"dev_fraction": dev_fraction, "split_seed": split_seed},
+        {"dev_fraction": dev_fraction, "split_seed": split_seed, "task": task},
         "[dataset]",
     )
     dev = None
@@ -173,16 +184,38 @@ def load_dataset(spec: dict[str, Any]) -> tuple[np.ndarray, ...]:
         except TypeError as exc:
             raise InvalidParameterError(f"[dataset] options for load_{name}: {exc}") from None
         X, y = ds.X_train, ds.y_train
+    if task == "classification" and (y.ndim != 1 or (dev is not None and dev[1].ndim != 1)):
+        raise DataError(
+            f"[dataset] task = 'classification' needs 1-D labels; y has shape {y.shape}."
+        )
     if dev is not None:
         return X, y, *dev
     from sklearn.model_selection import train_test_split
 
-    classes = np.unique(y)
-    stratify = y if y.ndim == 1 and np.array_equal(classes, np.round(classes)) else None
+    stratify = None
+    if task == "classification" or (task == "auto" and _whole_labels(y)):
+        classes, counts = np.unique(y, return_counts=True)
+        if counts.min() >= 2:
+            stratify = y
+        elif task == "auto":
+            raise DataError(
+                f"[dataset]: the targets are whole numbers, so task = 'auto' takes them for "
+                f"class labels, but {np.sum(counts < 2)} of the {len(classes)} classes have a "
+                f"single example (such as {classes[counts < 2].tolist()[0]!r}), too few to "
+                "stratify the dev split. Set task = 'regression' in [dataset] if they are "
+                "values to predict, or task = 'classification' to split without stratifying."
+            )
     X_tr, X_dev, y_tr, y_dev = train_test_split(
         X, y, test_size=dev_fraction, random_state=split_seed, stratify=stratify
     )
     return X_tr, y_tr, X_dev, y_dev
+
+
+def _whole_labels(y: np.ndarray) -> bool:
+    """Whether ``task = "auto"`` reads ``y`` as class labels: 1-D whole numbers or strings."""
+    if y.ndim != 1 or y.dtype.kind not in "biuf":
+        return y.ndim == 1
+    return bool(np.all(y == np.round(y)))
 
 
 def _read_file(path: Path) -> tuple[np.ndarray, np.ndarray, tuple | None]:
@@ -210,7 +243,7 @@ def _read_file(path: Path) -> tuple[np.ndarray, np.ndarray, tuple | None]:
 
 def run_tune(args: Any) -> int:
     """Body of ``trainwell tune``; returns the exit status (0 when a trial succeeded)."""
-    from .objective import NetworkObjective
+    from .objective import NetworkObjective, encode_labels
     from .search import grid_search, random_search
 
     config = load_config(args.config)
@@ -222,6 +255,9 @@ def run_tune(args: Any) -> int:
         )
     n_jobs = None if args.scheduler is not None else args.workers
     X_tr, y_tr, X_dev, y_dev = load_dataset(config["dataset"])
+    task = config["dataset"].get("task", "auto")
+    if task == "classification":
+        _, y_tr, y_dev = encode_labels(y_tr, y_dev)  # 0..C-1: binary or softmax
     try:
         objective = NetworkObjective(
             X_tr,
@@ -229,6 +265,7 @@ def run_tune(args: Any) -> int:
             X_dev,
             y_dev,
             fixed=config["fixed"],
+            loss="mse" if task == "regression" else None,
             metric=search["metric"],
             random_state=search["fixed_seed"],
             backend=getattr(args, "backend", "numpy") or "numpy",

@@ -88,12 +88,16 @@ class Distribution:
         """The range of ``values`` widened by ``margin`` of this range's width, in scale.
 
         The result never leaves this range. This is one coarse-to-fine step: ``values``
-        are the settings of the best trials so far.
+        are the settings of the best trials so far. Once the range is as narrow as the
+        values' precision allows (its ends would meet), it is kept as it is.
         """
         lo, hi = self.scale_bounds()
         s = [self.to_scale(v) for v in values]
         pad = margin * (hi - lo)
-        return self.with_scale_bounds(max(lo, min(s) - pad), min(hi, max(s) + pad))
+        try:
+            return self.with_scale_bounds(max(lo, min(s) - pad), min(hi, max(s) + pad))
+        except InvalidParameterError:  # low == high after rounding: stop narrowing
+            return self
 
     def bounds(self) -> tuple[Value, Value]:
         """(low, high) in value units."""

@@ -14,8 +14,12 @@ Two measures:
     of the dev score's variance that a one-variable model explains, as an adjusted R²
     (corrected for the model's size, so a hyperparameter that does nothing scores about
     0). The model is a cubic in the hyperparameter's scale (log10 for the learning rate,
-    log10(1 - beta) for betas), or the mean per value of a choice. Interactions show up
-    in no single hyperparameter, so the shares may sum to less than 1.
+    log10(1 - beta) for betas), of lower degree when there are too few trials for one
+    (at most n - 2 for n trials), or the mean per value of a choice (0 when the choice
+    has as many values as there are trials: nothing is left to estimate the noise).
+    Interactions show up in no single hyperparameter, so the shares may sum to less than
+    1. With few trials the estimates are rough: a hyperparameter that does nothing can
+    correlate with the score by chance.
 ``"forest"``
     A random forest fitted to the trial table (sklearn's ``RandomForestRegressor``); its
     impurity importances, which sum to 1, are scaled by its out-of-bag R², so they too
@@ -126,8 +130,8 @@ def _adjusted_r2(y: np.ndarray, fitted: np.ndarray, n_params: int) -> float:
     if ss_total == 0.0 or n_params < 1:
         return 0.0
     ss_resid = float(((y - fitted) ** 2).sum())
-    if n - n_params - 1 <= 0:  # as many parameters as points: no correction possible
-        return float(min(1.0, max(0.0, 1.0 - ss_resid / ss_total)))
+    if n - n_params - 1 <= 0:  # as many parameters as points: a perfect fit, unestimable
+        return 0.0
     r2 = 1.0 - (ss_resid / (n - n_params - 1)) / (ss_total / (n - 1))
     return float(min(1.0, max(0.0, r2)))
 
@@ -139,7 +143,7 @@ def _explained(x: np.ndarray, y: np.ndarray, categorical: bool) -> float:
         groups = np.searchsorted(uniq, x)
         means = np.array([y[groups == g].mean() for g in range(len(uniq))])
         return _adjusted_r2(y, means[groups], len(uniq) - 1)
-    degree = min(3, len(uniq) - 1)
+    degree = min(3, len(uniq) - 1, len(y) - 2)  # leave a degree of freedom for the noise
     if degree < 1:
         return 0.0
     z = (x - x.mean()) / x.std()

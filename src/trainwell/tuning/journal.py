@@ -1,8 +1,9 @@
 """A resumable trial log: one JSON object per line, appended and flushed as trials finish.
 
-The first line is a header describing the search (space, seed, number of trials, ...);
-each later line is one finished trial. A search started again with the same journal reads
-the finished trials back and runs only the others.
+The first line is a header describing the search (space, seed, number of trials, ...,
+and the objective when it can describe itself: data, fixed settings, metric); each later
+line is one finished trial. A search started again with the same journal reads the
+finished trials back and runs only the others; a journal whose header differs is refused.
 
 Why it survives ``kill -9``: every record is written with a single ``os.write`` of the
 whole line (newline included) on a file opened with ``O_APPEND``, then ``fsync``-ed. A
@@ -20,11 +21,30 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import CheckpointError
+from ..exceptions import CheckpointError, InvalidParameterError
 
-__all__ = ["Journal"]
+__all__ = ["Journal", "json_ready"]
 
 JOURNAL_VERSION = 1
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` as it reads back from JSON: tuples become lists, NumPy numbers plain ones.
+
+    Any other object is written as its ``repr`` (so one whose repr changes from run to run,
+    such as ``<object at 0x...>``, makes a journal that is not resumed).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> json_ready({"hidden_units": (10, np.int64(5)), "l2": np.float64(0.5)})
+    {'hidden_units': [10, 5], 'l2': 0.5}
+    """
+
+    def plain(obj: Any) -> Any:
+        return obj.tolist() if hasattr(obj, "tolist") else repr(obj)  # NumPy: numbers, lists
+
+    return json.loads(json.dumps(value, default=plain, allow_nan=False))
 
 
 class Journal:
@@ -109,6 +129,28 @@ class Journal:
             raise CheckpointError(
                 f"Journal {self.path} line {number} is neither a header nor a trial "
                 f"record: {record!r:.200}."
+            )
+
+    def check_header(self, header: Mapping[str, Any]) -> None:
+        """Refuse to resume unless this journal's header matches ``header`` key by key."""
+        if self.header is None:
+            if self.records:
+                raise InvalidParameterError(f"Journal {self.path} has trials but no header line.")
+            return
+        for key, value in header.items():
+            old = self.header.get(key)
+            if old == value:
+                continue
+            if isinstance(old, dict) and isinstance(value, dict):
+                diff = sorted(k for k in old.keys() | value.keys() if old.get(k) != value.get(k))
+                what = f"its {key!r} differs in " + ", ".join(
+                    f"{k!r} ({old.get(k)!r} there, {value.get(k)!r} here)" for k in diff
+                )
+            else:
+                what = f"its {key!r} is {old!r}, this search's is {value!r}"
+            raise InvalidParameterError(
+                f"Journal {self.path} was written by a different search: {what}. Resume "
+                "with the same settings, or give a new journal path."
             )
 
     def open(self) -> Journal:

@@ -9,6 +9,7 @@ untouched until the end.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections.abc import Mapping
@@ -18,9 +19,9 @@ import numpy as np
 
 from .._random import RandomLike, check_random_state, randn
 from .._validation import Interval, Options, check_X_y, validate_params
-from ..exceptions import InvalidParameterError
+from ..exceptions import DataError, InvalidParameterError
 
-__all__ = ["NetworkObjective", "SyntheticObjective"]
+__all__ = ["NetworkObjective", "SyntheticObjective", "encode_labels"]
 
 #: The keys a :class:`NetworkObjective` config may hold, with their defaults.
 NETWORK_DEFAULTS: dict[str, Any] = {
@@ -41,6 +42,44 @@ NETWORK_DEFAULTS: dict[str, Any] = {
     "decay_rate": 0.0,
 }
 
+#: Ranges checked for fixed values, for searched ranges (``check_space``) and each config.
+RANGES: dict[str, Any] = {
+    "keep_prob": Interval("real", 0, 1, closed="right"),
+    "decay_rate": Interval("real", 0, None, closed="left"),
+}
+
+
+def encode_labels(y_train: Any, y_dev: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(classes, y_train, y_dev)``: class labels as 0..C-1, in the sorted order of ``classes``.
+
+    Examples
+    --------
+    >>> classes, y_train, y_dev = encode_labels(["no", "yes", "no"], ["yes"])
+    >>> classes.tolist(), y_train.tolist(), y_dev.tolist()
+    (['no', 'yes'], [0, 1, 0], [1])
+    """
+    y_train, y_dev = np.asarray(y_train), np.asarray(y_dev)
+    if y_train.ndim != 1 or y_dev.ndim != 1:
+        raise DataError(
+            f"Class labels must be 1-D; got y_train of shape {y_train.shape} and y_dev of "
+            f"shape {y_dev.shape}."
+        )
+    try:
+        classes = np.unique(y_train)
+        unseen = np.setdiff1d(y_dev, classes)
+    except TypeError as exc:  # labels of mixed types cannot be sorted
+        raise DataError(f"Class labels must all be of one type (all strings, say): {exc}") from None
+    if len(classes) < 2:
+        raise DataError(
+            f"y_train must hold at least 2 classes to classify; it holds {classes.tolist()}."
+        )
+    if len(unseen):
+        raise DataError(
+            f"y_dev holds label(s) {unseen.tolist()[:5]} that y_train does not have; every dev "
+            "class must be trained on."
+        )
+    return classes, np.searchsorted(classes, y_train), np.searchsorted(classes, y_dev)
+
 
 class NetworkObjective:
     """Train a fully connected network from a config dict; score it on the dev set.
@@ -51,6 +90,8 @@ class NetworkObjective:
     y_train : array of shape (m_train,)
         Labels {0, 1} (one sigmoid unit, binary cross-entropy), integer classes 0..C-1
         with C > 2 (softmax, categorical cross-entropy), or real targets (mse, scored by R²).
+        Labels that are not numbers (strings) are classes, encoded as 0..C-1 in sorted
+        order (:func:`encode_labels`; ``classes`` holds them).
     X_dev, y_dev : arrays
         The dev set the score is measured on.
     fixed : dict, optional
@@ -61,10 +102,12 @@ class NetworkObjective:
         ``hidden_units`` (int, or a list of widths) and ``layers`` (the
         number of hidden layers of ``hidden_units`` each); ``activation``; ``init``;
         ``epochs``; ``l2`` (λ); ``keep_prob`` (dropout after each hidden
-        layer when < 1); ``decay_rate`` (α = α0 / (1 + decay_rate · epoch) when > 0).
-        Keys that the chosen optimizer does not use (``beta`` with Adam) are ignored.
+        layer when < 1; in (0, 1]); ``decay_rate`` (α = α0 / (1 + decay_rate · epoch)
+        when > 0; >= 0). Keys that the chosen optimizer does not use (``beta`` with Adam)
+        are ignored.
     loss : str, optional
-        Overrides the loss inferred from ``y_train``.
+        Overrides the loss inferred from ``y_train``: ``"mse"`` makes whole-number targets
+        a regression.
     metric : {"score", "neg_cost"}, default="score"
         What ``dev_score`` and ``train_score`` hold: the network's score (accuracy, or R²
         for mse), or minus its cost J (higher is still better). The cost is finer
@@ -119,6 +162,12 @@ class NetworkObjective:
         self.X_dev, self.y_dev = check_X_y(X_dev, y_dev, n_features=self.X_train.shape[1])
         self.fixed = dict(fixed or {})
         self._check_keys(self.fixed, "fixed")
+        self.classes = None
+        if self.y_train.dtype.kind not in "biuf" or self.y_dev.dtype.kind not in "biuf":
+            if loss == "mse":
+                first = self.y_train[:3].tolist()
+                raise DataError(f"loss='mse' needs numeric targets; y_train holds {first}...")
+            self.classes, self.y_train, self.y_dev = encode_labels(self.y_train, self.y_dev)
         y = self.y_train
         if loss is None:
             integral = y.dtype.kind in "biu" or bool(np.all(y == np.round(y)))
@@ -139,6 +188,26 @@ class NetworkObjective:
             else (y.shape[1] if y.ndim == 2 else 1)
         )
         self.build({}, random_state=0)  # validate the fixed settings before any trial runs
+        digest = hashlib.sha256()
+        for a in (self.X_train, self.y_train, self.X_dev, self.y_dev):
+            digest.update(f"{a.dtype.str}{a.shape}".encode())
+            digest.update(np.ascontiguousarray(a).tobytes())
+        self._data_digest = digest.hexdigest()[:16]
+
+    def describe(self) -> dict[str, Any]:
+        """What the trials measure (data, fixed settings, loss, metric, seed), JSON-ready.
+
+        A search's journal records it, so a journal written for other data or settings is
+        refused rather than resumed.
+        """
+        return {
+            "type": "NetworkObjective",
+            "data": self._data_digest,  # a hash of X_train, y_train, X_dev, y_dev
+            "fixed": self.fixed,
+            "loss": self.loss,
+            "metric": self.metric,
+            "random_state": self.random_state,
+        }
 
     @staticmethod
     def _check_keys(config: Mapping[str, Any], where: str) -> None:
@@ -150,13 +219,22 @@ class NetworkObjective:
             )
 
     def check_space(self, space: Mapping[str, Any]) -> None:
-        """Reject searched names it does not know, or that are also fixed."""
+        """Reject searched names it does not know, that are also fixed, or out of range."""
+        from .space import SearchSpace
+
         self._check_keys(space, "the search space")
         both = sorted(set(space) & set(self.fixed))
         if both:
             raise InvalidParameterError(
                 f"{both} both fixed and searched; remove them from one of the two."
             )
+        space = SearchSpace(space)
+        for name, dist in space.items():
+            if name not in RANGES:
+                continue
+            for value in dist.bounds() if dist.numeric else dist.values:
+                where = f"NetworkObjective (searched as {dist!r})"
+                validate_params({name: [RANGES[name]]}, {name: value}, where)
 
     def build(
         self, config: Mapping[str, Any], *, random_state: RandomLike
@@ -167,6 +245,7 @@ class NetworkObjective:
 
         self._check_keys(config, "the config")
         c = {**NETWORK_DEFAULTS, **self.fixed, **config}
+        validate_params({k: [r] for k, r in RANGES.items()}, c, "NetworkObjective")
         widths = c["hidden_units"]
         if isinstance(widths, (list, tuple)):
             if "layers" in self.fixed or "layers" in config:

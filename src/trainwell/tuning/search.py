@@ -20,7 +20,10 @@ least ``{"dev_score": float, "train_score": float}`` (higher is better unless
 It trains on the training set and scores on the dev set;
 :class:`~trainwell.tuning.objective.NetworkObjective` is a ready one. An objective that
 raises, or reports a NaN/inf score, is recorded as a failed (or diverged) trial and the
-search goes on.
+search goes on. An objective may also have ``check_space(space)`` (raise on names or
+ranges it cannot take) and ``describe() -> dict`` (what it measures: data, fixed
+settings, metric); a journal records the description, and is resumed only by a search
+whose objective describes itself the same way.
 
 References
 ----------
@@ -46,7 +49,7 @@ from .._random import RandomLike, check_random_state, rand
 from .._validation import Interval, Options, validate_params
 from ..exceptions import InvalidParameterError
 from .executors import make_executor
-from .journal import JOURNAL_VERSION, Journal
+from .journal import JOURNAL_VERSION, Journal, json_ready
 from .results import Round, SearchResult, Trial
 from .space import SearchSpace
 
@@ -102,7 +105,8 @@ def random_search(
         :mod:`trainwell.tuning.executors`. Needs ``pip install trainwell[dask]``.
     journal : str or Path, optional
         A JSON-lines file each finished trial is appended to. If it already holds
-        trials of this same search, those are read back instead of being run again.
+        trials of this same search (same settings, and the same ``objective.describe()``
+        where the objective has one), those are read back instead of being run again.
         With ``random_state=None`` the journal's seed is reused.
     progress : bool, default=False
         Show a progress bar on stderr.
@@ -241,6 +245,7 @@ def _search(
     check_space = getattr(objective, "check_space", None)
     if callable(check_space):  # let the objective reject unknown names before any work
         check_space(space)
+    total = n_trials * rounds if n_trials is not None else len(space.grid(n_points))
     log = Journal(journal) if journal is not None else None
     seed = _root_seed(random_state, log)
     header = {
@@ -256,11 +261,13 @@ def _search(
         "margin": margin,
         "direction": direction,
     }
+    describe = getattr(objective, "describe", None)
+    if log is not None and callable(describe):  # what the trials measure: data, fixed, metric
+        header["objective"] = json_ready(describe())
     if log is not None:
-        _check_header(log, header)
+        log.check_header(header)
     rng = check_random_state(seed)
     executor = make_executor(n_jobs, scheduler)
-    total = n_trials * rounds if n_trials is not None else len(space.grid(n_points))
     bar = _progress_bar(progress, total, initial=len(log.records) if log else 0)
     trials: list[Trial] = []
     round_log: list[Round] = []
@@ -323,21 +330,6 @@ def _root_seed(random_state: RandomLike, log: Journal | None) -> int:
     if isinstance(random_state, (numbers.Integral, np.integer)):
         return int(random_state)
     return int(rand(rng, (1,))[0] * 2**32)
-
-
-def _check_header(log: Journal, header: dict[str, Any]) -> None:
-    if log.header is None:
-        if log.records:
-            raise InvalidParameterError(f"Journal {log.path} has trials but no header line.")
-        return
-    for key, value in header.items():
-        old = log.header.get(key)
-        if old != value:
-            raise InvalidParameterError(
-                f"Journal {log.path} was written by a different search: its {key!r} is "
-                f"{old!r}, this search's is {value!r}. Resume with the same settings, or "
-                "give a new journal path."
-            )
 
 
 def _from_journal(log: Journal, spec: tuple) -> Trial | None:

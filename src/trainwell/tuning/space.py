@@ -161,8 +161,15 @@ class SearchSpace(Mapping):
     def grid(self, n_points: int | Mapping[str, int]) -> list[dict[str, Value]]:
         """Every combination of each dimension's :meth:`Distribution.grid` values.
 
-        ``n_points`` is the number of points per numeric dimension, or a dict of them.
+        ``n_points`` is the number of points per numeric dimension, or a dict of them
+        (names it leaves out get 5; a name not in the space is an error).
         """
+        unknown = sorted(set(n_points) - set(self._dims)) if isinstance(n_points, Mapping) else []
+        if unknown:
+            raise InvalidParameterError(
+                f"The 'n_points' parameter names {unknown}, which are not in the search "
+                f"space; its names are {list(self._dims)}. Got {dict(n_points)!r} instead."
+            )
         configs: list[dict[str, Value]] = [{}]
         for name, dist in self._dims.items():
             n = n_points.get(name, 5) if isinstance(n_points, Mapping) else n_points
