@@ -130,9 +130,12 @@ def test_an_interrupt_mid_update_restores_that_steps_parameters():
     X, y = _data()
     kw = {"learning_rate": 0.1, "epochs": 3, "batch_size": 16, "random_state": 0}
     net, ref = _net(STRICT), _net("numpy")
+    kw["record_iterations"] = True
     h = fit(net, X, y, optimizer=_InterruptedStep(), progress=False, **kw)
     href = fit(ref, X, y, optimizer=_InterruptedStep(), progress=False, **kw)
     assert h.stopped_reason == href.stopped_reason == "interrupted" and h.epochs == 0
+    assert len(h.iteration_cost) == len(href.iteration_cost) == 2  # the completed steps
+    np.testing.assert_allclose(h.iteration_cost, href.iteration_cost, rtol=1e-12)
     # both hold the parameters after two whole steps: the half-done third was undone
     np.testing.assert_allclose(net.backend.to_numpy(net.theta), ref.theta, rtol=1e-12)
 

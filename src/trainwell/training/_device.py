@@ -40,13 +40,20 @@ class DeviceEpochs:
         step = net._engine.device_loss_and_gradient
         net._engine.reseed()  # dropout masks that a checkpoint's resume draws again
         bk.assign(self.snapshot, theta)
-        costs = []
-        for sl in slices:
-            costs.append(step(Xe[sl, ...], Ye[sl, ...], TRAIN))
-            bk.assign(self.previous, theta)  # an interrupt mid-update restores this
-            self.updating = True
-            update(theta, grad, state, lr)
-            self.updating = False
+        costs, completed = [], 0
+        try:
+            for sl in slices:
+                costs.append(step(Xe[sl, ...], Ye[sl, ...], TRAIN))
+                bk.assign(self.previous, theta)  # an interrupt mid-update restores this
+                self.updating = True
+                update(theta, grad, state, lr)
+                self.updating = False
+                completed += 1
+        except KeyboardInterrupt:
+            if self.record and completed:  # the completed steps, as the NumPy path records
+                done = bk.to_numpy(xp.stack(costs[:completed]))
+                history.iteration_cost.extend(float(c) for c in done)
+            raise
         ok = xp.astype(xp.all(xp.isfinite(theta)), theta.dtype)
         host = bk.to_numpy(xp.stack([*costs, ok]))  # the epoch's one wait for the device
         costs, theta_ok = [float(c) for c in host[:-1]], bool(host[-1])
