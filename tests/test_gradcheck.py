@@ -5,6 +5,7 @@ from tests.conftest import require
 from trainwell import gradient_check, gradient_check_1d
 from trainwell.exceptions import InvalidParameterError
 from trainwell.gradcheck import verdict
+from trainwell.nn import Dense, Dropout, Network
 
 
 def _course_case():
@@ -102,3 +103,30 @@ def test_network_on_another_backend_is_checked_on_a_numpy_copy():
     )
     report = gradient_check(net, X, y)
     assert report.verdict == "correct" and "NumPy float64 copy" in report.notes[0]
+
+
+def test_a_nan_gradient_is_wrong_and_named_never_correct():
+    def nan_grad(p):
+        return float((p["W1"] ** 2).sum() + (p["W2"] ** 2).sum()), {
+            "dW1": 2 * p["W1"],
+            "dW2": np.full_like(p["W2"], np.nan),
+        }
+
+    report = gradient_check(nan_grad, {"W1": np.array([1.0, 2.0]), "W2": np.array([3.0])})
+    assert report.verdict == "wrong" and np.isnan(report.difference)
+    assert report.worst == "W2" and report.per_parameter["W1"] < 1e-7
+
+
+def test_a_transposed_gradient_is_named_not_reshaped():
+    def transposed(p):
+        return float((p["W1"] ** 2).sum()), {"dW1": (2 * p["W1"]).T}
+
+    with pytest.raises(InvalidParameterError, match=r"'dW1' of shape \(3, 2\) .* \(2, 3\)"):
+        gradient_check(transposed, {"W1": np.ones((2, 3))})
+
+
+def test_a_network_with_input_dropout_is_checked():
+    X = np.random.RandomState(0).randn(20, 3)
+    y = (X[:, 0] > 0).astype(int)
+    net = Network([Dropout(0.8), Dense(4, "tanh"), Dense(1, "sigmoid")], random_state=1)
+    assert gradient_check(net, X, y, keep_dropout=True).verdict == "correct"

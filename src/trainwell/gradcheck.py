@@ -15,6 +15,7 @@ and turn dropout off (its random masks make J a different function at each call)
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +47,16 @@ def verdict(difference: float) -> str:
 def _relative_difference(g: np.ndarray, g_approx: np.ndarray) -> float:
     num = np.linalg.norm(g - g_approx)
     den = np.linalg.norm(g) + np.linalg.norm(g_approx)
+    if not (np.isfinite(num) and np.isfinite(den)):  # a NaN/inf gradient or cost
+        return math.nan
     return float(num / den) if den > 0 else 0.0
+
+
+def _rank(difference: float, g: np.ndarray, g_approx: np.ndarray) -> tuple[float, float]:
+    """How bad a parameter's check is: NaN (a non-finite gradient) first, then the
+    relative difference, ties broken by ``||g - g_approx||``."""
+    gap = np.linalg.norm(g - g_approx)
+    return (math.inf if math.isnan(difference) else difference, float(np.nan_to_num(gap)))
 
 
 @dataclass
@@ -108,7 +118,13 @@ def _check_dict(
                 f"cost_and_grads returned no gradient {gname!r} for parameter {name!r}; "
                 f"it returned {sorted(grads)}."
             )
-        analytic[name] = np.asarray(grads[gname], dtype=np.float64).reshape(p.shape)
+        grad = np.asarray(grads[gname], dtype=np.float64)
+        if grad.shape != p.shape and grad.squeeze().shape != p.squeeze().shape:
+            raise InvalidParameterError(
+                f"cost_and_grads returned {gname!r} of shape {grad.shape} for parameter "
+                f"{name!r} of shape {p.shape} (transposed?)."
+            )
+        analytic[name] = grad.reshape(p.shape)
         a = np.empty_like(p)
         flat, out = p.reshape(-1), a.reshape(-1)
         for i in range(flat.size):
@@ -124,7 +140,7 @@ def _check_dict(
     ga = np.concatenate([approx[k].ravel() for k in params])
     diff = _relative_difference(g, ga)
     per = {k: _relative_difference(analytic[k], approx[k]) for k in params}
-    worst = max(per, key=lambda k: (per[k], np.linalg.norm(analytic[k] - approx[k])))
+    worst = max(per, key=lambda k: _rank(per[k], analytic[k], approx[k]))
     return GradientCheckReport(diff, verdict(diff), per, worst, analytic, approx, notes)
 
 

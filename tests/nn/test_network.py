@@ -294,3 +294,18 @@ def test_regression_score_is_scikit_learns_r2():
     assert one.score(X, np.full(40, 3.0)) == 0.0 == r2_score(np.full(40, 3.0), one.predict(X))
     with pytest.raises(DataError, match="y has 10 values but the network predicts 40"):
         one.score(X, np.zeros(10))
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_input_dropout_trains_on_every_engine(engine):
+    """Dropout before the first Dense: backward stops at the first layer with parameters."""
+    from trainwell.training import fit
+
+    X = np.random.RandomState(0).randn(20, 3)
+    y = (X[:, 0] > 0).astype(int)
+    net = Network([Dropout(0.8), Dense(4, "relu"), Dense(1, "sigmoid")], random_state=1)
+    ref = Network([Dropout(0.8), Dense(4, "relu"), Dense(1, "sigmoid")], random_state=1)
+    h = fit(net, X, y, epochs=3, engine=engine, random_state=0, progress=False)
+    href = fit(ref, X, y, epochs=3, engine="numba", random_state=0, progress=False)
+    np.testing.assert_allclose(h.cost, href.cost, rtol=1e-12)
+    assert np.isfinite(h.cost).all() and h.cost[0] != h.cost[1]

@@ -197,7 +197,7 @@ class XPEngine:
         need = net._need_input_grad
         layer, _, backward, backward_dZ = self._plan[last]
         d = (backward_dZ if net._fused else backward)(self, layer, d, need[last])
-        for i in range(last - 1, -1, -1):
+        for i in range(last - 1, net._backward_stop - 1, -1):
             layer, _, backward, _ = self._plan[i]
             d = backward(self, layer, d, need[i])
         if net.l2 or net.l1:

@@ -183,6 +183,9 @@ class Network:
         for layer in self.layers:
             self._need_input_grad.append(seen_params)
             seen_params = seen_params or bool(layer.param_shapes())
+        # Backward stops at the first layer with parameters: below it (an input dropout,
+        # say) nothing is learned and no gradient is needed.
+        self._backward_stop = next(i for i, layer in enumerate(self.layers) if layer.param_shapes())
         if self.backend.is_numpy:
             self._reg_scratch = np.empty(self.n_weights, dtype=self.dtype)
         else:
@@ -309,7 +312,7 @@ class Network:
             if self._fused
             else out.backward(d, self._need_input_grad[last])
         )
-        for i in range(last - 1, -1, -1):
+        for i in range(last - 1, self._backward_stop - 1, -1):
             d = self.layers[i].backward(d, self._need_input_grad[i])
         gw, w = self.grad[: self.n_weights], self.theta[: self.n_weights]
         if self.l2:
