@@ -58,6 +58,10 @@ class Interval:
             return False
         if isinstance(value, numbers.Real) and math.isnan(float(value)):
             return False
+        if isinstance(value, numbers.Real) and math.isinf(float(value)):
+            # an open end (None) is "inf" in the rule, and excluded: [0, inf) holds no inf
+            if (value > 0 and self.high is None) or (value < 0 and self.low is None):
+                return False
         lo_ok = self.low is None or (
             value >= self.low if self.closed in ("both", "left") else value > self.low
         )

@@ -194,3 +194,11 @@ def test_gradient_descent_agrees_with_torch_sgd(grads):
     ours = _ours(GradientDescent(), theta0, gs, 0.1)
     theirs = _torch_run(torch, lambda p: torch.optim.SGD(p, lr=0.1), theta0, gs)
     np.testing.assert_allclose(ours, theirs, rtol=1e-14)
+
+
+def test_momentums_bias_correction_must_be_a_bool():
+    from trainwell.exceptions import InvalidParameterError
+    from trainwell.optim import Momentum
+
+    with pytest.raises(InvalidParameterError, match="'bias_correction' parameter of Momentum"):
+        Momentum(0.9, bias_correction="no")  # a truthy string would switch it on

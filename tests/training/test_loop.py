@@ -346,6 +346,8 @@ def test_continuing_with_optimizer_state_equals_one_long_run(moons):
         ({"batch_size": "full"}, r"'batch_size' parameter of fit must be None, one of"),
         ({"schedule": 0.1}, r"'schedule' parameter of fit must be None or a callable"),
         ({"optimizer": "adamw"}, r"'optimizer' parameter must be one of 'gd'"),
+        ({"learning_rate": float("inf")}, r"'learning_rate' parameter of fit must be a float"),
+        ({"schedule": lambda epoch: -0.1}, r"schedule gave the learning rate -0.1 for epoch 0"),
         ({"validation_data": ([[1.0, 2.0]],)}, r"validation_data must be a pair"),
     ],
 )
@@ -355,3 +357,10 @@ def test_bad_arguments_are_named_before_any_work(moons, kwargs, message):
     with pytest.raises(InvalidParameterError, match=message):
         fit(net, X, y, **{"epochs": 1, "progress": False, **kwargs})
     assert net.input_dim is None  # checked before the data, before the network was built
+
+
+def test_a_schedule_that_turns_bad_later_is_named(moons):
+    X, y = moons
+    with pytest.raises(InvalidParameterError, match="rate nan for epoch 3"):
+        fit(_moons_net(), X, y, epochs=5, schedule=lambda e: 0.1 if e < 3 else float("nan"),
+            progress=False)  # fmt: skip

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import Interval, validate_params
+from .._validation import InstanceOf, Interval, validate_params
 from ..backend import backend_of
 from ..exceptions import InvalidParameterError
 from .averages import ewa_step
@@ -152,7 +152,11 @@ class Momentum(Optimizer):
     name = "momentum"
 
     def __post_init__(self):
-        validate_params({"beta": _BETA}, {"beta": self.beta}, "Momentum")
+        validate_params(
+            {"beta": _BETA, "bias_correction": [InstanceOf((bool, np.bool_), "a bool")]},
+            {"beta": self.beta, "bias_correction": self.bias_correction},
+            "Momentum",
+        )
 
     def init(self, theta):
         return {"t": 0, "v": _zeros_like(theta)}
@@ -272,9 +276,11 @@ class Adam(Optimizer):
     -----
     Keras and scikit-learn use the "epsilon hat" form of Kingma and Ba: they fold the
     bias corrections into the step size and add epsilon to the uncorrected ``sqrt(s)``
-    (Keras also defaults epsilon to 1e-7), so epsilon weighs ``sqrt(1 - beta2**t)`` times
-    more early on. PyTorch's ``Adam(betas=(beta1, beta2), eps=epsilon)`` is identical to
-    this. Adam's first step moves each weight by about ``alpha * sign(dW)``.
+    (Keras also defaults epsilon to 1e-7). That equals this form with an effective epsilon
+    of ``epsilon / sqrt(1 - beta2**t)``: epsilon weighs ``1 / sqrt(1 - beta2**t)`` times
+    more early on (about 31.6 at t = 1 with beta2 = 0.999). PyTorch's
+    ``Adam(betas=(beta1, beta2), eps=epsilon)`` is identical to this. Adam's first step
+    moves each weight by about ``alpha * sign(dW)``.
 
     Examples
     --------

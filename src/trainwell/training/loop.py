@@ -194,6 +194,7 @@ def fit(
     opt = get_optimizer(optimizer)
     if schedule is None:
         schedule = Constant(learning_rate)
+    _rate(schedule, initial_epoch)  # a schedule that gives no usable rate fails here
     if validation_data is not None and not (
         isinstance(validation_data, (tuple, list)) and len(validation_data) == 2
     ):
@@ -247,7 +248,7 @@ def fit(
     try:
         for epoch in range(initial_epoch, epochs):
             ctx.epoch = epoch
-            lr = float(schedule(epoch))
+            lr = _rate(schedule, epoch)
             if augment is None:
                 Xe, Ye = X, Y
             elif host is None:
@@ -360,6 +361,21 @@ def _diverged(network, previous, history, epoch, lr, cost, on_divergence, ctx, k
         ctx.extra["raise"] = TrainingDiverged(msg, epoch=epoch, learning_rate=lr, history=history)
     else:
         warnings.warn(msg, RuntimeWarning, stacklevel=3)
+
+
+def _rate(schedule: Callable[[int], float], epoch: int) -> float:
+    """``schedule(epoch)``, checked: a learning rate is a finite float > 0."""
+    lr = schedule(epoch)
+    try:
+        ok = math.isfinite(lr) and lr > 0
+    except TypeError:
+        ok = False
+    if not ok:
+        raise InvalidParameterError(
+            f"The schedule gave the learning rate {lr!r} for epoch {epoch}; a learning rate "
+            "must be a float in (0, inf)."
+        )
+    return float(lr)
 
 
 def _has_batchnorm(network: Any) -> bool:
