@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--backend",
         default="numpy",
-        help="array backend that trains the networks: numpy (default; the course's numbers "
+        help="array backend that trains the networks: numpy (default; the course's training "
         "bit for bit), cupy (an NVIDIA GPU), torch, torch:cuda, torch:cpu, array_api_strict",
     )
 

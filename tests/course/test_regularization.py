@@ -40,6 +40,18 @@ def test_data_option_reads_a_course_style_mat(tmp_path):
     result = regularization.run(Settings(scale=0.01, figures=False, data=str(path)))
     assert set(result.results) == {"none", "l2", "dropout"}
     assert "data.mat" in result.notes[0] and "40 training and 30 test" in result.notes[0]
-    assert result.tables[0].columns[-2:] == ["course train", "course test"]
+    # not the course's data.mat: its printed numbers are not set beside these
+    assert "course train" not in result.tables[0].columns
+    assert any("differ from the course's on its data.mat" in n for n in result.notes)
     for entry in result.results.values():
         assert 0.0 <= entry["test_accuracy"] <= 1.0
+
+
+def test_the_course_columns_appear_only_when_the_results_are_the_courses():
+    course = regularization.COURSE_MAT["l2"]
+    same = {"costs": {"0": course["cost0"] * (1 + 1e-15)}, **course}
+    same = {**same, "train_accuracy": course["train"], "test_accuracy": course["test"]}
+    assert regularization._matches_course(same, "l2")
+    assert not regularization._matches_course({**same, "test_accuracy": 0.92}, "l2")
+    other = {**same, "costs": {"0": course["cost0"] * 1.01}}
+    assert not regularization._matches_course(other, "l2")

@@ -90,12 +90,14 @@ class Settings:
     backend : str, default="numpy"
         The array backend (:mod:`trainwell.backend`) that trains the experiments'
         networks: every :class:`Run` given to :func:`map_variants`, and the batch-norm
-        learning-rate sweep. NumPy repeats the course's float64 arithmetic bit for bit;
-        another backend agrees to rounding (float64 there too), except that dropout masks
-        come from the device's own generator and that a chaotic run (the large "random"
-        initialization, whose cost jumps tenfold between steps) amplifies another
-        library's rounding until it leaves NumPy's trajectory. The analyses that train no network of
-        their own (gradient checking, moving averages, optimizer paths on 2-D functions,
+        learning-rate sweep. NumPy repeats the course's float64 training bit for bit (its
+        weights, steps and accuracies; a cost is computed stably from the logits, so it
+        can differ from the course's formula in the last bit). Another backend agrees to
+        rounding (float64 there too), except that dropout masks come from the device's
+        own generator and that a chaotic run (the large "random" initialization, whose
+        cost jumps tenfold between steps) amplifies another library's rounding until it
+        leaves NumPy's trajectory. The analyses that train no network of their own
+        (gradient checking, moving averages, optimizer paths on 2-D functions,
         gradient norms at initialization, bias/variance, tuning) stay on NumPy.
     """
 

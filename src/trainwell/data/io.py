@@ -101,8 +101,9 @@ def _require(keys: list[str], found: Any, source: str) -> None:
     if missing:
         shown = sorted(k for k in found if not str(k).startswith("__"))
         raise DataError(
-            f"{source} lacks the key(s) {missing}; it holds {shown}. "
-            "Name the right ones with the *_key arguments."
+            f"{source} lacks the key(s) {missing}; it holds {shown}. Calling load_mat or "
+            "load_npz, name the right ones with the *_key arguments; `trainwell reproduce "
+            "--data` needs the course's names."
         )
 
 
