@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_writer", "save_figure", "write_atomic"]
+__all__ = ["atomic_writer", "check_output", "save_figure", "write_atomic"]
 
 
 @contextmanager
@@ -72,3 +72,34 @@ def save_figure(fig: Any, path: str | os.PathLike[str], **savefig_kw: Any) -> Pa
     with atomic_writer(path) as fh:  # a crash never leaves half an image
         fig.savefig(fh, format=path.suffix[1:].lower(), **savefig_kw)
     return path
+
+
+def check_output(path: str | os.PathLike[str] | None, flag: str, *, folder: bool) -> None:
+    """Make sure ``path`` can be written before any work starts: a folder (created now)
+    or a file (its folder created now, the path not a folder). Raises ``OSError`` naming
+    ``flag`` (the option that gave the path) otherwise.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_output(tempfile.mkdtemp(), "--json", folder=False)
+    Traceback (most recent call last):
+    ...
+    IsADirectoryError: --json ... is a folder; give a file name.
+    """
+    if path is None:
+        return
+    p = Path(path)
+    if folder:
+        if p.exists() and not p.is_dir():
+            raise NotADirectoryError(f"{flag} {str(p)!r} is a file; give a folder.")
+        try:
+            p.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise type(exc)(f"{flag} {str(p)!r} cannot be created: {exc}") from None
+        if not os.access(p, os.W_OK):
+            raise PermissionError(f"{flag} {str(p)!r} is not writable.")
+        return
+    if p.is_dir():
+        raise IsADirectoryError(f"{flag} {str(p)!r} is a folder; give a file name.")
+    check_output(p.parent, flag, folder=True)

@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .tuning.cli import run_tune
 
             return run_tune(args)
-    except (ValueError, TypeError, FileNotFoundError, BackendUnavailableError) as exc:
+    except (ValueError, TypeError, OSError, BackendUnavailableError) as exc:
         print(f"trainwell {args.command}: error: {exc}", file=sys.stderr)
         return 2
     parser.error(f"unknown command {args.command!r}")

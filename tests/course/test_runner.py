@@ -121,3 +121,17 @@ def test_another_backend_trains_the_networks_to_the_same_numbers():
             assert b[path] == pytest.approx(value, rel=1e-6, abs=1e-12), path
         else:
             assert b[path] == value, path
+
+
+def test_output_paths_are_checked_before_any_experiment_runs(tmp_path, capsys, monkeypatch):
+    from trainwell.course import runner
+
+    monkeypatch.setattr(runner, "reproduce", lambda *a, **k: pytest.fail("ran experiments"))
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    base = ["reproduce", "--only", "gradient_checking", "--no-progress"]
+    assert main([*base, "--out", str(a_file)]) == 2
+    assert "--out" in capsys.readouterr().err and a_file.read_text() == "x"
+    assert main([*base, "--out", str(tmp_path / "r"), "--json", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "--json" in err and "is a folder" in err

@@ -309,3 +309,12 @@ def test_task_classification_encodes_any_labels(workdir, capsys):
     text = f"[dataset]\npath='named.npz'\ntask='regression'\n{space}"
     assert main(["tune", write(workdir, text), "--no-progress"]) == 2
     assert "loss='mse' needs numeric targets" in capsys.readouterr().err
+
+
+def test_output_paths_are_checked_before_any_trial(workdir, capsys):
+    (workdir / "afile").write_text("x")
+    assert main(["tune", "tune.toml", "--no-progress", "--out", "afile"]) == 2
+    captured = capsys.readouterr()
+    assert "--out 'afile' is a file" in captured.err and "Tuning on" not in captured.out
+    assert main(["tune", "tune.toml", "--no-progress", "--json", str(workdir)]) == 2
+    assert "--json" in capsys.readouterr().err

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .._files import check_output
 from ..backend import get_backend
 from ..exceptions import InvalidParameterError
 from . import EXPERIMENTS, run_experiment, select
@@ -73,6 +74,8 @@ def run_reproduce(args: Any) -> int:
     names = select(args.only)
     backend = getattr(args, "backend", "numpy") or "numpy"
     get_backend(backend)  # an unknown name, or CuPy without a GPU, fails before any work
+    check_output(args.out, "--out", folder=True)  # and so does a path it cannot write
+    check_output(args.json, "--json", folder=False)
     if args.data is not None:
         if "regularization" not in names:
             raise InvalidParameterError(

@@ -49,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from .._files import write_atomic
+from .._files import check_output, write_atomic
 from .._validation import Interval, Options, validate_params
 from ..exceptions import DataError, InvalidParameterError
 
@@ -254,6 +254,10 @@ def run_tune(args: Any) -> int:
             f"both. Got --workers {args.workers}."
         )
     n_jobs = None if args.scheduler is not None else args.workers
+    out = Path(args.out or f"{Path(args.config).stem}-tune")
+    check_output(out, "--out", folder=True)  # before any trial: a path it cannot write
+    check_output(args.json, "--json", folder=False)
+    check_output(args.journal, "--journal", folder=False)
     X_tr, y_tr, X_dev, y_dev = load_dataset(config["dataset"])
     task = config["dataset"].get("task", "auto")
     if task == "classification":
@@ -324,8 +328,7 @@ def _report(result: Any, config: dict[str, Any], args: Any) -> None:
         print(report.format())
     except DataError as exc:
         print(f"No importance report: {exc}")
-    out = Path(args.out or f"{Path(args.config).stem}-tune")
-    out.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out or f"{Path(args.config).stem}-tune")  # checked by run_tune
     written = [out / "search.png", out / "curves.png"]
     plot_search(result, written[0])
     plot_curves(result, path=written[1])
