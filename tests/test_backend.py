@@ -346,3 +346,9 @@ def test_gradient_norms_of_a_device_network_are_measured_on_a_numpy_copy():
     np.testing.assert_allclose(nb.weight_gradient, na.weight_gradient, rtol=1e-12)
     np.testing.assert_allclose(nb.activation, na.activation, rtol=1e-12)
     np.testing.assert_array_equal(_np(b.grad), grad_before)  # no side effect
+
+
+def test_a_torch_device_name_that_does_not_exist_is_named():
+    require("torch")
+    with pytest.raises(InvalidParameterError, match="'torch:gpu' names no PyTorch device"):
+        get_backend("torch:gpu")

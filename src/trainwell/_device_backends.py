@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .backend import Backend
-from .exceptions import BackendUnavailableError
+from .exceptions import BackendUnavailableError, InvalidParameterError
 
 _GPU_HINT = (
     "Install CuPy with `pip install 'trainwell[gpu]'` (CuPy for CUDA 12; for another CUDA "
@@ -102,6 +102,13 @@ class TorchBackend(Backend):
                 "(`pip install torch array-api-compat`) or use backend='numpy'."
             ) from exc
         device = name.partition(":")[2] or ("cuda" if torch.cuda.is_available() else "cpu")
+        try:
+            torch.device(device)
+        except (RuntimeError, ValueError) as exc:
+            raise InvalidParameterError(
+                f"backend={name!r} names no PyTorch device ({exc}). Use 'torch' (CUDA when "
+                "available), 'torch:cpu', 'torch:cuda' or 'torch:cuda:N'."
+            ) from None
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise BackendUnavailableError(
                 f"backend={name!r} asks for a CUDA device but PyTorch sees none. "

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import require
 from trainwell.cli import main
+from trainwell.exceptions import DataError
 from trainwell.tuning.cli import load_config, load_dataset
 
 CONFIG = """
@@ -318,3 +319,25 @@ def test_output_paths_are_checked_before_any_trial(workdir, capsys):
     assert "--out 'afile' is a file" in captured.err and "Tuning on" not in captured.out
     assert main(["tune", "tune.toml", "--no-progress", "--json", str(workdir)]) == 2
     assert "--json" in capsys.readouterr().err
+
+
+def test_dataset_files_get_errors_that_name_them(workdir):
+    (workdir / "garbage.npz").write_text("garbage")
+    np.save(workdir / "single.npy", np.zeros(3))
+    (workdir / "single.npy").rename(workdir / "single.npz")
+    (workdir / "bad.csv").write_text("1.0,2.0,0\n1.0,x,1\n")
+    for name, message in [
+        ("garbage.npz", r"garbage.npz' is not an .npz archive"),
+        ("single.npz", r"single.npz' is not an .npz archive"),
+        ("bad.csv", r"bad.csv.*line 2, column 2 holds 'x'"),
+    ]:
+        with pytest.raises(DataError, match=message):
+            load_dataset({"path": str(workdir / name)})
+
+
+def test_a_course_oriented_npz_is_transposed(workdir):
+    X = np.random.RandomState(0).randn(40, 2)
+    y = (X[:, 0] > 0).astype(int)
+    np.savez(workdir / "course.npz", X=X.T, y=y[None, :])  # (features, examples), (1, m)
+    X_tr, y_tr, X_dev, y_dev = load_dataset({"path": str(workdir / "course.npz")})
+    assert X_tr.shape == (30, 2) and X_dev.shape == (10, 2) and y_tr.shape == (30,)

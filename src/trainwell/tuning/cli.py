@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import json
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -222,23 +223,60 @@ def _read_file(path: Path) -> tuple[np.ndarray, np.ndarray, tuple | None]:
     if not path.is_file():
         raise FileNotFoundError(f"[dataset] path {str(path)!r} does not exist")
     if path.suffix == ".npz":
-        with np.load(path) as f:
-            keys = set(f.files)
-            if {"X_train", "y_train"} <= keys:
-                dev = (f["X_dev"], f["y_dev"]) if {"X_dev", "y_dev"} <= keys else None
-                return f["X_train"], f["y_train"], dev
-            if {"X", "y"} <= keys:
-                return f["X"], f["y"], None
+        arrays = _read_npz(path)
+        keys = set(arrays)
+        if {"X_train", "y_train"} <= keys:
+            dev = None
+            if {"X_dev", "y_dev"} <= keys:
+                dev = _oriented_pair(arrays["X_dev"], arrays["y_dev"], path, "X_dev")
+            return (*_oriented_pair(arrays["X_train"], arrays["y_train"], path, "X_train"), dev)
+        if {"X", "y"} <= keys:
+            return (*_oriented_pair(arrays["X"], arrays["y"], path, "X"), None)
         raise DataError(
             f"{path} must hold X_train and y_train (or X and y); it has {sorted(keys)}."
         )
     if path.suffix == ".csv":
-        try:
-            table = np.loadtxt(path, delimiter=",", ndmin=2)
-        except ValueError:
-            table = np.loadtxt(path, delimiter=",", ndmin=2, skiprows=1)  # a header row
-        return table[:, :-1], table[:, -1], None
+        from ..data import load_csv
+
+        ds = load_csv(path)  # names the file, line and column of anything unreadable
+        return ds.X_train, ds.y_train, None
     raise DataError(f"[dataset] path must end in .npz or .csv; got {path.name!r}.")
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of an .npz archive, with errors that name the file (never pickles)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head != b"PK\x03\x04":
+        raise DataError(
+            f"[dataset] path '{path}' is not an .npz archive (it does not start with the zip "
+            "signature); save one with numpy.savez(path, X=X, y=y)."
+        )
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {k: archive[k] for k in archive.files}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise DataError(
+            f"[dataset] path '{path}' could not be read as an .npz archive "
+            f"({type(exc).__name__}: {exc})."
+        ) from exc
+
+
+def _oriented_pair(X: np.ndarray, y: np.ndarray, path: Path, name: str) -> tuple[Any, Any]:
+    """X as (m, n_features): a course-style (n_features, m) X is transposed, as
+    :func:`trainwell.data.load_npz` does (a 1-D or (m, 1) y fixes m)."""
+    y = np.asarray(y)
+    if y.ndim == 2 and 1 in y.shape:
+        y = y.ravel()
+    m = y.shape[0]
+    X = np.asarray(X)
+    if X.ndim == 2 and X.shape[0] != m and X.shape[1] == m:
+        X = X.T
+    if X.ndim != 2 or X.shape[0] != m:
+        raise DataError(
+            f"[dataset] path '{path}': {name} has shape {X.shape} but there are {m} labels."
+        )
+    return X, y
 
 
 def run_tune(args: Any) -> int:
