@@ -2,7 +2,11 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_moons
 
-from trainwell.exceptions import CheckpointError, InvalidParameterError, TrainingDiverged
+from trainwell.exceptions import (
+    DataError,
+    InvalidParameterError,
+    TrainingDiverged,
+)
 from trainwell.nn import BatchNorm, Dense, Dropout, Network
 from trainwell.optim import Adam, FixedIntervalDecay
 from trainwell.training import (
@@ -147,8 +151,11 @@ def test_early_stopping_on_a_scripted_loss_sequence(moons):
 
 def test_early_stopping_requires_its_monitor(moons):
     X, y = moons
-    with pytest.raises(CheckpointError, match="validation_data"):
+    with pytest.raises(InvalidParameterError, match="validation_data"):
         fit(_moons_net(), X, y, epochs=2, callbacks=[EarlyStopping()], progress=False)
+    with pytest.raises(InvalidParameterError, match="track_accuracy=True"):
+        stop = EarlyStopping("train_accuracy")
+        fit(_moons_net(), X, y, epochs=2, callbacks=[stop], progress=False)
 
 
 def test_checkpoint_resume_is_bit_for_bit(moons, tmp_path):
@@ -364,3 +371,89 @@ def test_a_schedule_that_turns_bad_later_is_named(moons):
     with pytest.raises(InvalidParameterError, match="rate nan for epoch 3"):
         fit(_moons_net(), X, y, epochs=5, schedule=lambda e: 0.1 if e < 3 else float("nan"),
             progress=False)  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+@pytest.mark.parametrize(
+    ("augment", "message"),
+    [
+        (lambda X, Y, r: (X[:, :1], Y), r"X of shape \(300, 1\); the network takes \(m, 2\)"),
+        (lambda X, Y, r: (X, Y[:5]), "300 examples but 5 targets"),
+        (lambda X, Y, r: (X, Y.ravel()), r"Y of shape \(300,\)"),
+    ],
+    ids=["narrow-X", "few-targets", "1-D-Y"],
+)
+def test_augment_output_is_checked_on_every_engine(moons, augment, message, engine):
+    X, y = moons
+    with pytest.raises(DataError, match=message):
+        fit(_moons_net(), X, y, epochs=1, batch_size=32, augment=augment, engine=engine,
+            progress=False)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "perm", [lambda e, m: np.arange(m - 5), lambda e, m: np.zeros(m, int), lambda e, m: None]
+)
+def test_a_shuffle_callable_must_return_a_permutation(moons, perm):
+    X, y = moons
+    with pytest.raises(InvalidParameterError, match=r"permutation of range\(300\)"):
+        fit(_moons_net(), X, y, epochs=1, batch_size=32, shuffle=perm, progress=False)
+
+
+def test_early_stopping_restores_the_best_epoch_after_a_divergence():
+    rs = np.random.RandomState(0)
+    X = rs.randn(64, 3)
+    y = X @ [1.0, 2.0, 3.0] + 0.5
+    net = Network([Dense(4, "tanh"), Dense(1, "linear")], loss="mse", random_state=0)
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        h = fit(net, X, y, optimizer="gd", schedule=lambda e: 0.05 if e < 5 else 1e200,
+                epochs=20, batch_size=8, validation_data=(X, y), on_divergence="warn",
+                callbacks=[EarlyStopping("val_cost", patience=3)], progress=False)  # fmt: skip
+    assert h.stopped_reason == "diverged" and h.best_epoch == 4
+    assert net.cost(X, y) == pytest.approx(h.val_cost[4], rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_an_overflow_in_the_last_update_is_a_divergence(engine):
+    rs = np.random.RandomState(0)
+    X = rs.randn(64, 3)
+    y = X @ [1.0, 2.0, 3.0] + 50
+    net = Network([Dense(4, "tanh"), Dense(1, "linear")], loss="mse", random_state=0)
+    before = net.check_input(X) is not None and net.theta.copy()
+    with pytest.raises(TrainingDiverged, match="before the last update were kept"):
+        fit(net, X, y, optimizer="gd", learning_rate=1e307, epochs=1, batch_size=None,
+            engine=engine, progress=False)  # fmt: skip
+    np.testing.assert_array_equal(net.theta, before)  # the only update was undone
+
+
+def test_an_interrupted_epoch_leaves_the_last_checkpoint_exact(moons, tmp_path):
+    X, y = moons
+    path = tmp_path / "ckpt.npz"
+    net = _moons_net()
+    calls = []
+    step = net.loss_and_gradient
+
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == 14:  # the fourth epoch's second batch
+            raise KeyboardInterrupt
+        return step(*args)
+
+    net.loss_and_gradient = interrupted
+    kw = {"optimizer": "adam", "learning_rate": 0.01, "batch_size": 75, "progress": False}
+    h = fit(net, X, y, epochs=6, callbacks=[Checkpoint(path)], engine="numpy", random_state=0,
+            **kw)  # fmt: skip
+    assert h.stopped_reason == "interrupted" and load_checkpoint(path).epoch == 3
+    straight, resumed = _moons_net(), _moons_net()
+    fit(straight, X, y, epochs=6, engine="numpy", random_state=0, **kw)
+    fit(resumed, X, y, epochs=6, engine="numpy", resume_from=path, **kw)
+    np.testing.assert_array_equal(resumed.theta, straight.theta)
+
+
+def test_costs_every_counts_absolute_epochs_after_a_resume(moons):
+    X, y = moons
+    net = _moons_net()
+    first = fit(net, X, y, epochs=10, batch_size=None, progress=False)
+    more = fit(net, X, y, epochs=20, initial_epoch=10, batch_size=None, progress=False,
+               optimizer_state=first.optimizer_state)  # fmt: skip
+    assert list(more.costs_every(5)) == ["10", "15"]

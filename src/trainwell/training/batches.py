@@ -16,9 +16,16 @@ import numpy as np
 
 from .._random import RandomLike, check_random_state
 from .._validation import Interval, validate_params
-from ..exceptions import InvalidParameterError
+from ..exceptions import DataError, InvalidParameterError
 
-__all__ = ["auto_batch_size", "iterate_minibatches", "minibatch_slices", "resolve_batch_size"]
+__all__ = [
+    "auto_batch_size",
+    "check_augmented",
+    "check_permutation",
+    "iterate_minibatches",
+    "minibatch_slices",
+    "resolve_batch_size",
+]
 
 FULL_BATCH_LIMIT = 2000
 
@@ -112,3 +119,44 @@ def iterate_minibatches(
         X, Y = X[perm], Y[perm]
     for sl in minibatch_slices(m, batch_size):
         yield X[sl], Y[sl]
+
+
+def check_permutation(perm: Any, m: int) -> np.ndarray:
+    """``perm`` as an int array, if it is a permutation of ``range(m)`` (what a ``shuffle``
+    callable must return: anything else would drop, repeat or mispair examples).
+
+    Examples
+    --------
+    >>> check_permutation([2, 0, 1], 3).tolist()
+    [2, 0, 1]
+    """
+    p = np.asarray(perm)
+    ok = (
+        p.shape == (m,)
+        and p.dtype.kind in "iu"
+        and (m == 0 or (p.min() >= 0 and p.max() < m))
+        and bool((np.bincount(p, minlength=m) == 1).all())
+    )
+    if not ok:
+        shown = f"shape {p.shape}, dtype {p.dtype}"
+        raise InvalidParameterError(
+            f"shuffle(epoch, m) must return a permutation of range({m}) (each index once); "
+            f"it returned an array of {shown} that is not one."
+        )
+    return p
+
+
+def check_augmented(Xa: Any, Ya: Any, X: Any, Y: Any) -> tuple[Any, Any]:
+    """The arrays an ``augment`` callable returned, checked against the training set's
+    (same width, same target shape, as many targets as examples) and cast to its dtypes."""
+    Xa, Ya = np.asarray(Xa), np.asarray(Ya)
+    problem = None
+    if Xa.ndim != 2 or Xa.shape[1] != X.shape[1]:
+        problem = f"X of shape {Xa.shape}; the network takes (m, {X.shape[1]})"
+    elif Ya.shape[1:] != tuple(Y.shape[1:]):
+        problem = f"Y of shape {Ya.shape}; the encoded targets are (m, {Y.shape[1]})"
+    elif Ya.shape[0] != Xa.shape[0]:
+        problem = f"{Xa.shape[0]} examples but {Ya.shape[0]} targets"
+    if problem is not None:
+        raise DataError(f"augment(X, Y, rng) returned {problem}.")
+    return Xa.astype(X.dtype, copy=False), Ya.astype(Y.dtype, copy=False)

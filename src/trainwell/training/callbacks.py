@@ -19,7 +19,7 @@ import numpy as np
 from .._random import RandomLike, from_state, get_state
 from .._validation import Interval, Options, validate_params
 from ..backend import backend_of
-from ..exceptions import CheckpointError
+from ..exceptions import CheckpointError, InvalidParameterError
 from ..nn.io import network_arrays, network_from_arrays, read_npz, write_npz_atomic
 
 __all__ = [
@@ -126,9 +126,14 @@ class EarlyStopping(Callback):
 
     def on_epoch_end(self, epoch, logs, ctx):
         if self.monitor not in logs:
-            raise CheckpointError(
+            how = (
+                "pass track_accuracy=True to fit"
+                if self.monitor == "train_accuracy"
+                else "pass validation_data to fit (accuracies need a classifier's loss)"
+            )
+            raise InvalidParameterError(
                 f"EarlyStopping monitors {self.monitor!r} but the run records only "
-                f"{sorted(logs)}; pass validation_data to fit to get val_cost."
+                f"{sorted(logs)}; {how}."
             )
         current = logs[self.monitor]
         if self._improved(current):
@@ -144,10 +149,11 @@ class EarlyStopping(Callback):
             ctx.stop_training, ctx.stop_reason = True, "early_stopping"
 
     def on_train_end(self, ctx):
+        stopped_inside = ctx.stop_reason == "diverged" or ctx.extra.get("partial_epoch")
         if (
             self.restore_best
             and self._best_theta is not None
-            and self.best_epoch != ctx.history.epochs - 1
+            and (self.best_epoch != ctx.history.epochs - 1 or stopped_inside)
         ):
             ctx.network.theta[...] = self._best_theta
             for k, v in ctx.network.buffers().items():
@@ -211,7 +217,10 @@ class Checkpoint(Callback):
             save_checkpoint(self.path, ctx, next_epoch=epoch + 1)
 
     def on_train_end(self, ctx):
-        if ctx.stop_reason != "diverged":
+        # Not after a divergence, nor mid-epoch (an interrupt inside an epoch): those
+        # parameters belong to no epoch's end, so a resume could not continue exactly;
+        # the last checkpoint written stays.
+        if ctx.stop_reason != "diverged" and not ctx.extra.get("partial_epoch"):
             save_checkpoint(self.path, ctx, next_epoch=ctx.epoch)
 
 

@@ -26,7 +26,10 @@ class History:
     iteration_cost : list of float
         Cost of every optimizer step, when ``record_iterations=True``.
     epochs : int
-        Epochs completed.
+        Epochs completed (counting from 0, so a run continued from ``initial_epoch`` k
+        counts the first k too).
+    initial_epoch : int
+        The epoch this run started at (0, or where a resumed run continued).
     batch_size : int
         The mini-batch size used (resolved from ``"auto"`` when asked).
     stopped_reason : str or None
@@ -46,6 +49,7 @@ class History:
     train_accuracy: list[float] = field(default_factory=list)
     iteration_cost: list[float] = field(default_factory=list)
     epochs: int = 0
+    initial_epoch: int = 0
     batch_size: int = 0
     stopped_reason: str | None = None
     best_epoch: int | None = None
@@ -53,8 +57,10 @@ class History:
     notes: list[str] = field(default_factory=list)
 
     def costs_every(self, every: int = 1000) -> dict[str, float]:
-        """``{"0": J_0, "1000": J_1000, ...}``, the course's printout as a dict."""
-        return {str(i): float(c) for i, c in enumerate(self.cost) if i % every == 0}
+        """``{"0": J_0, "1000": J_1000, ...}``, the course's printout as a dict (keys are
+        absolute epochs: a run resumed at epoch 10 starts at "10")."""
+        start = self.initial_epoch
+        return {str(i): float(c) for i, c in enumerate(self.cost, start) if i % every == 0}
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able record (without the optimizer state)."""

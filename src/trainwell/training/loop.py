@@ -17,7 +17,13 @@ from ..nn import _fast
 from ..nn.layers import INFER, TRAIN
 from ..optim import Constant, Optimizer, Schedule, get_optimizer
 from ._device import DeviceEpochs
-from .batches import FULL_BATCH_LIMIT, minibatch_slices, resolve_batch_size
+from .batches import (
+    FULL_BATCH_LIMIT,
+    check_augmented,
+    check_permutation,
+    minibatch_slices,
+    resolve_batch_size,
+)
 from .callbacks import Callback, ProgressBar, TrainingContext, load_checkpoint
 from .history import History
 
@@ -208,7 +214,7 @@ def fit(
         val = (Xv, network.encode_targets(validation_data[1], Xv.shape[0]))
     m = X.shape[0]
     bs = resolve_batch_size(batch_size, m)
-    history = History(batch_size=bs)
+    history = History(batch_size=bs, initial_epoch=initial_epoch)
     if batch_size == "auto":
         rule = (
             "m <= 2000: full batch"
@@ -244,22 +250,22 @@ def fit(
     device = None if bk.is_numpy else DeviceEpochs(network, previous, record_iterations)
     # augmentation functions work on NumPy arrays: on a device, on a host copy
     host = None if augment is None or bk.is_numpy else (bk.to_numpy(X), bk.to_numpy(Y))
-    updating = False
+    updating = in_epoch = False
     try:
         for epoch in range(initial_epoch, epochs):
-            ctx.epoch = epoch
+            ctx.epoch, in_epoch = epoch, True
             lr = _rate(schedule, epoch)
             if augment is None:
                 Xe, Ye = X, Y
             elif host is None:
-                Xe, Ye = augment(X, Y, rng)
+                Xe, Ye = check_augmented(*augment(X, Y, rng), X, Y)
             else:
-                Xa, Ya = augment(*host, rng)
+                Xa, Ya = check_augmented(*augment(*host, rng), *host)
                 Xe, Ye = bk.asarray(Xa, X.dtype), bk.asarray(Ya, Y.dtype)
             order = None  # a drawn permutation applied batch by batch (no epoch-sized copy)
             if bs < Xe.shape[0] and shuffle:
                 perm = (
-                    shuffle(epoch, Xe.shape[0])
+                    check_permutation(shuffle(epoch, Xe.shape[0]), Xe.shape[0])
                     if callable(shuffle)
                     else rng.permutation(Xe.shape[0])
                 )
@@ -319,7 +325,7 @@ def fit(
                     logs["train_accuracy"] = acc
                     history.train_accuracy.append(acc)
             history.epochs = epoch + 1
-            ctx.epoch = epoch + 1
+            ctx.epoch, in_epoch = epoch + 1, False
             if verbose and (epoch % max(1, epochs // 10) == 0 or epoch == epochs - 1):
                 print(f"epoch {epoch}: cost {logs['cost']:.6f}")
             for cb in callbacks:
@@ -332,6 +338,14 @@ def fit(
             copyto(theta, previous)
         history.stopped_reason = "interrupted"
         ctx.stop_reason = "interrupted"
+        ctx.extra["partial_epoch"] = in_epoch  # its parameters are no epoch's end
+    if device is None and history.epochs > initial_epoch and not bk.all_finite(theta):
+        # the run's last update overflowed: no later step's cost was there to notice (a
+        # device run checks theta at the end of every epoch)
+        kept = "The parameters before the last update were kept."
+        last = fast.previous if fast is not None else previous
+        epoch = history.epochs - 1
+        _diverged(network, last, history, epoch, lr, math.nan, on_divergence, ctx, kept)
     return _finish(callbacks, ctx, history)
 
 
