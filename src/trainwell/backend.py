@@ -254,9 +254,12 @@ def get_backend(spec: Any = "numpy") -> Backend:
     Raises
     ------
     InvalidParameterError
-        For a name that is no array library.
+        For a name that is no importable array library (any name but the known ones:
+        a missing ``jax.numpy`` is reported this way), or a PyTorch device that does
+        not exist.
     BackendUnavailableError
-        When the library (or, for CuPy, a GPU) is missing; the message says what to install.
+        When CuPy (or a GPU for it), PyTorch or array-api-compat is missing; the message
+        says what to install.
 
     Examples
     --------

@@ -435,8 +435,9 @@ class Network:
         return data + self._regularization_cost(X.shape[0])
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities (m, n_classes) summing to 1; a single sigmoid unit gives
-        ``[1 - p, p]``."""
+        """Class probabilities (m, n_classes): a softmax output's rows sum to 1, a single
+        sigmoid unit gives ``[1 - p, p]``, and several sigmoid units (multi-label) give one
+        independent probability per label."""
         if not self.is_classifier:
             raise InvalidParameterError("predict_proba needs a classification loss, not mse.")
         A = self.forward(X)

@@ -15,10 +15,13 @@ class History:
     Attributes
     ----------
     cost : list of float
-        Per epoch, the mean over its mini-batches of the cost J (data loss plus
-        regularization), each computed in the forward pass *before* that batch's update, as
-        the course prints it. For full-batch descent, ``cost[i]`` is the course's
-        "Cost after iteration i".
+        Per epoch, the example-weighted mean of the mini-batch costs,
+        ``sum_b m_b J_b / m``, each ``J_b`` (data loss plus regularization) computed in the
+        forward pass *before* that batch's update, as the course and scikit-learn account
+        it. Each ``J_b`` carries the L2 term ``lambda / (2 m_b) ||W||^2``, so with several
+        batches the regularization counts about once per batch and the figure is not
+        ``net.cost(X, y)``. For full-batch descent, ``cost[i]`` is the course's "Cost
+        after iteration i".
     learning_rate : list of float
         Learning rate used in each epoch.
     val_cost, val_accuracy, train_accuracy : list of float

@@ -240,9 +240,10 @@ class SearchResult:
         )
 
     def to_json(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`to_dict` to ``path``."""
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(self.to_dict(), f, indent=1, allow_nan=False)
+        """Write :meth:`to_dict` to ``path`` (atomically: a crash never leaves half a file)."""
+        from .._files import write_atomic
+
+        write_atomic(path, json.dumps(self.to_dict(), indent=1, allow_nan=False))
 
     def importance(
         self, method: str = "variance", *, all_rounds: bool = False, random_state: int = 0
