@@ -349,7 +349,9 @@ def _sync(torch, device):
         torch.cuda.synchronize()
 
 
-def throughput(bk, torch, device, m, batch_sizes, epochs, repeats):
+def throughput(bk, torch, device, m, batch_sizes, epochs, repeats, on_row=None):
+    """W3 rows, one per batch size; ``on_row(rows)`` after each, so a run cut short by
+    the device's time limit still leaves the rows it measured."""
     X, y = make_data(torch, device, m)
     Xb, yb = to_backend(bk, X), to_backend(bk, y)
     rows = []
@@ -380,6 +382,8 @@ def throughput(bk, torch, device, m, batch_sizes, epochs, repeats):
         }
         row["ratio"] = row["trainwell_samples_per_s"] / row["torch_samples_per_s"]
         rows.append(row)
+        if on_row is not None:
+            on_row(rows)
         print(
             f"  batch {bs}: trainwell {row['trainwell_samples_per_s'] / 1e6:.3f} M/s, "
             f"torch {row['torch_samples_per_s'] / 1e6:.3f} M/s, ratio {row['ratio']:.2f}",
@@ -525,10 +529,15 @@ def main(argv=None):
     for r in passes + opts + fits + [drop]:
         if not r["ok"]:
             print("  FAILED:", r)
-    result["throughput"] = throughput(bk, torch, device, m, sizes, epochs, repeats)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "gpu_check.json").write_text(json.dumps(result, indent=1, default=str))
+
+    def save(rows):  # after correctness and after every row: a timeout keeps what was done
+        result["throughput"] = list(rows)
+        (out / "gpu_check.json").write_text(json.dumps(result, indent=1, default=str))
+
+    save([])
+    save(throughput(bk, torch, device, m, sizes, epochs, repeats, on_row=save))
     section = render(result)
     (out / "gpu_check.md").write_text(section)
     if a.update_benchmarks:
