@@ -39,6 +39,7 @@ class CupyBackend(Backend):
         super().__init__("cupy", xp)
         self._cp = cp
         self._kernels: dict[str, Any] = {}
+        self._ones: dict[tuple[int, Any], Any] = {}
 
     def is_array(self, x: Any) -> bool:
         return isinstance(x, self._cp.ndarray)
@@ -56,7 +57,15 @@ class CupyBackend(Backend):
         return self._cp.matmul(a, b, out=out)
 
     def sum0(self, x, out):
-        return self._cp.sum(x, axis=0, out=out)
+        # A row of ones times x (cuBLAS gemv): CuPy's axis-0 reduction of a 4096 x 512
+        # float32 batch took 45 us on an H100, about a tenth of a W3 step's device time.
+        key = (x.shape[0], x.dtype)
+        ones = self._ones.get(key)
+        if ones is None:
+            if len(self._ones) > 8:  # batch sizes come and go; keep a few
+                self._ones.clear()
+            ones = self._ones[key] = self._cp.ones(x.shape[0], dtype=x.dtype)
+        return self._cp.matmul(ones, x, out=out)
 
     def assign(self, dst, src):
         self._cp.copyto(dst, src)

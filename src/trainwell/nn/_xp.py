@@ -21,7 +21,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import DataError, InvalidParameterError
+from . import _kernels
+from .activations import ACTIVATIONS
 from .layers import BatchNorm, Dense, Dropout
+from .losses import LOSSES
 
 __all__ = ["XPEngine", "check_device_X"]
 
@@ -36,18 +39,39 @@ def _act(layer: Any, direction: str) -> Any:
     return fn
 
 
+def _compiled(layer: Any) -> str | None:
+    """The name of ``layer``'s activation when :mod:`._kernels` may stand in for it (a
+    registered activation, not a user's own of the same name)."""
+    name = layer.activation.name
+    return name if ACTIVATIONS.get(name) is layer.activation else None
+
+
+def _activation_backward(eng, layer, dA, Z):
+    dZ = _kernels.activation_backward(eng.bk, layer._compiled, dA, Z, layer.A)
+    return layer._xp_bwd(eng.xp, dA, Z, layer.A) if dZ is None else dZ
+
+
 # ---------------------------------------------------------------------- Dense
 def _dense_forward(eng, layer, A_prev, mode):
     Z = A_prev @ layer.W.T
-    if layer.b is not None:
-        Z += layer.b
-    A = Z if layer.activation.name == "linear" else layer._xp_fwd(eng.xp, Z)
+    name, A, layer._softmax_stats = layer._compiled, None, None
+    if layer.b is not None and name not in (None, "linear", "softmax"):
+        A = _kernels.bias_activation(eng.bk, name, Z, layer.b)  # Z += b, too
+    if A is None:
+        if layer.b is not None:
+            Z += layer.b
+        if layer.activation.name == "linear":
+            A = Z
+        elif name == "softmax" and (out := _kernels.softmax(eng.bk, Z)) is not None:
+            A, layer._softmax_stats = out
+        else:
+            A = layer._xp_fwd(eng.xp, Z)
     layer.A_prev, layer.Z, layer.A = A_prev, Z, A
     return A
 
 
 def _dense_backward(eng, layer, dA, need_input_grad):
-    dZ = layer._xp_bwd(eng.xp, dA, layer.Z, layer.A)
+    dZ = _activation_backward(eng, layer, dA, layer.Z)
     return _dense_backward_dZ(eng, layer, dZ, need_input_grad)
 
 
@@ -84,7 +108,7 @@ def _bn_forward(eng, layer, Z, mode):
 
 
 def _bn_backward(eng, layer, dA, need_input_grad):
-    dZ_tilde = layer._xp_bwd(eng.xp, dA, layer.Z_tilde, layer.A)
+    dZ_tilde = _activation_backward(eng, layer, dA, layer.Z_tilde)
     return _bn_backward_dZ(eng, layer, dZ_tilde, need_input_grad)
 
 
@@ -117,6 +141,7 @@ def _passes(layer: Any) -> tuple:
             if cls is not Dropout:
                 layer._xp_fwd = _act(layer, "xp_forward")
                 layer._xp_bwd = _act(layer, "xp_backward")
+                layer._compiled = _compiled(layer)
             return fns
     raise InvalidParameterError(
         f"{type(layer).__name__} has no array API version; use backend='numpy' for it."
@@ -134,13 +159,16 @@ class XPEngine:
         self.net, self.bk = network, network.backend
         self.xp = self.bk.xp
         self._plan = [(layer, *_passes(layer)) for layer in network.layers]
+        loss = network.loss
+        self._builtin_loss = type(loss) is LOSSES.get(loss.name)
         self._host_rng: Any = None
         self._device_rng: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
         # Modules and device generators do not pickle: rebuilt from the backend's name and,
         # at the next dropout draw, reseeded from the network's (pickled) NumPy generator.
-        return {"net": self.net, "bk": self.bk, "_plan": self._plan}
+        keep = ("net", "bk", "_plan", "_builtin_loss")
+        return {k: self.__dict__[k] for k in keep}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state, xp=state["bk"].xp, _host_rng=None, _device_rng=None)
@@ -170,7 +198,17 @@ class XPEngine:
         return A
 
     def data_cost(self, A: Any, Y: Any) -> float:
-        return float(self.net.loss.xp_cost(self.xp, self.net.layers[-1].Z, A, Y))
+        return float(self._data_cost(A, Y))
+
+    def _data_cost(self, A: Any, Y: Any) -> Any:
+        """The loss of the last forward pass as a 0-d device array (compiled where the
+        backend compiles kernels)."""
+        loss, out = self.net.loss, self.net.layers[-1]
+        J = None
+        if self._builtin_loss:
+            stats = getattr(out, "_softmax_stats", None)
+            J = _kernels.cost(self.bk, loss.name, out.Z, A, Y, stats)
+        return loss.xp_cost(self.xp, out.Z, A, Y) if J is None else J
 
     def regularization_cost(self, m: int) -> float:
         cost = self._device_regularization_cost(m)
@@ -192,7 +230,9 @@ class XPEngine:
     def backward(self, Y: Any) -> None:
         net, xp = self.net, self.xp
         out = net.layers[-1]
-        d = net.loss.xp_output_gradient(xp, out.Z, out.A, Y)
+        d = _kernels.output_gradient(self.bk, out.A, Y) if self._builtin_loss else None
+        if d is None:
+            d = net.loss.xp_output_gradient(xp, out.Z, out.A, Y)
         last = len(self._plan) - 1
         need = net._need_input_grad
         layer, _, backward, backward_dZ = self._plan[last]
@@ -215,7 +255,7 @@ class XPEngine:
         """One forward and backward pass; the cost J stays on the device as a 0-d array
         (reading it as a float would wait for the device every step)."""
         A = self.forward(X, mode)
-        cost = self.net.loss.xp_cost(self.xp, self.net.layers[-1].Z, A, Y)
+        cost = self._data_cost(A, Y)
         reg = self._device_regularization_cost(Y.shape[0])
         self.backward(Y)
         return cost if reg is None else cost + reg

@@ -93,6 +93,7 @@ class Layer:
             "dgamma",
             "dbeta",
             "_network",
+            "_softmax_stats",
         }
     )
 

@@ -78,13 +78,14 @@ class Optimizer:
         self, theta: Any, grad: Any, state: dict[str, Any], learning_rate: float
     ) -> tuple[Any, dict[str, Any]]:
         state["t"] += 1
-        kernel = None
+        kernel, bk = None, backend_of(theta)
         if self._kernel is not None:
-            kernel = backend_of(theta).elementwise(self.name, *self._kernel)
+            kernel = bk.elementwise(self.name, *self._kernel)
         if kernel is None:
             self._xp_step(theta, grad, state, learning_rate)
         else:
-            scalars = [theta.dtype.type(c) for c in self._kernel_scalars(state, learning_rate)]
+            kind = getattr(theta.dtype, "type", None) or bk.numpy_dtype(theta.dtype).type
+            scalars = [kind(c) for c in self._kernel_scalars(state, learning_rate)]
             kernel(grad, *scalars, theta, *(state[k] for k in self._state_keys))
         return theta, state
 

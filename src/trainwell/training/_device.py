@@ -11,6 +11,7 @@ from typing import Any
 
 from ..backend import backend_of
 from ..nn.layers import TRAIN
+from ..optim.optimizers import OPTIMIZERS
 
 __all__ = ["DeviceEpochs"]
 
@@ -27,11 +28,20 @@ class DeviceEpochs:
     device's work: the device would idle while Python issues the next step.
     """
 
-    def __init__(self, network: Any, previous: Any, record: bool) -> None:
+    def __init__(self, network: Any, previous: Any, record: bool, update: Any = None) -> None:
         self.network, self.previous, self.record = network, previous, record
         self.bk = backend_of(network.theta)
         self.snapshot = self.bk.empty_like(network.theta)
         self.total, self.updating = 0.0, False
+        # A built-in optimizer's step compiled into one kernel is one call: an interrupt
+        # lands before or after it, never inside, so no copy of theta is needed to undo
+        # half an update (one device copy and one host call fewer per step).
+        opt = getattr(update, "__self__", None)
+        self.one_kernel = (
+            type(opt) in OPTIMIZERS.values()
+            and opt._kernel is not None
+            and self.bk.elementwise(opt.name, *opt._kernel) is not None
+        )
 
     def run_epoch(self, Xe, Ye, slices, update, state, lr, history) -> float | None:
         """Train one epoch; the first non-finite cost (or None when all are finite)."""
@@ -44,10 +54,13 @@ class DeviceEpochs:
         try:
             for sl in slices:
                 costs.append(step(Xe[sl, ...], Ye[sl, ...], TRAIN))
-                bk.assign(self.previous, theta)  # an interrupt mid-update restores this
-                self.updating = True
-                update(theta, grad, state, lr)
-                self.updating = False
+                if self.one_kernel:
+                    update(theta, grad, state, lr)
+                else:
+                    bk.assign(self.previous, theta)  # an interrupt mid-update restores this
+                    self.updating = True
+                    update(theta, grad, state, lr)
+                    self.updating = False
                 completed += 1
         except KeyboardInterrupt:
             if self.record and completed:  # the completed steps, as the NumPy path records

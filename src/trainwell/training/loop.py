@@ -247,7 +247,7 @@ def fit(
         cb.on_train_begin(ctx)
     previous = np.empty_like(theta) if bk.is_numpy else bk.empty_like(theta)
     copyto = np.copyto if bk.is_numpy else bk.assign
-    device = None if bk.is_numpy else DeviceEpochs(network, previous, record_iterations)
+    device = None if bk.is_numpy else DeviceEpochs(network, previous, record_iterations, update)
     # augmentation functions work on NumPy arrays: on a device, on a host copy
     host = None if augment is None or bk.is_numpy else (bk.to_numpy(X), bk.to_numpy(Y))
     updating = in_epoch = False

@@ -1,0 +1,214 @@
+"""The device engine's compiled kernels (:mod:`trainwell.nn._kernels`), without a GPU.
+
+CuPy compiles each kernel's C body; here an emulator runs the same bodies on
+``array_api_strict`` arrays (ternaries become ``where``, ``(T)`` casts are dropped), so a
+network on a "compiling" strict backend takes every kernel path of a CuPy network, and
+its forward pass, cost and gradients must equal NumPy's. ``benchmarks/gpu_check.py``
+compiles and checks the same bodies on a real card.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from tests.conftest import require
+from trainwell.backend import Backend, backend_of, get_backend
+from trainwell.nn import BatchNorm, Dense, Network, activations
+from trainwell.nn.layers import TRAIN
+
+xps = require("array_api_strict")
+
+
+def _emulated(in_params, out_params, body, log):
+    names = [p.split()[-1] for p in f"{in_params}, {out_params}".split(",")]
+
+    def kernel(*args):
+        arrays = [a for a in args if hasattr(a, "shape")]
+        dtype = arrays[0].dtype
+
+        def arr(v):
+            return v if hasattr(v, "shape") else xps.asarray(float(v), dtype=dtype)
+
+        env = {n: (float(a) if isinstance(a, np.generic) else a) for n, a in zip(names, args)}
+        funcs = {
+            "exp": xps.exp,
+            "log": xps.log,
+            "log1p": xps.log1p,
+            "tanh": xps.tanh,
+            "fabs": xps.abs,
+            "sqrt": xps.sqrt,
+            "max": lambda a, b: xps.maximum(arr(a), arr(b)),
+            "where": lambda c, a, b: xps.where(c, arr(a), arr(b)),
+        }
+        for stmt in filter(None, (s.strip() for s in body.split(";"))):
+            target, op, expr = re.fullmatch(r"(\w+)\s*([-+*/]?=)\s*(.+)", stmt).groups()
+            expr = expr.replace("(T)", "")
+            ternary = re.fullmatch(r"(.+?)\s*\?\s*(.+?)\s*:\s*(.+)", expr)
+            if ternary:
+                expr = "where({}, {}, {})".format(*ternary.groups())
+            if op != "=":
+                expr = f"{target} {op[0]} ({expr})"
+            env[target][...] = eval(expr, funcs, env)
+
+    def counted(*args):
+        log.append(in_params)
+        return kernel(*args)
+
+    return counted
+
+
+def _compiling_backend():
+    """The strict backend, but with CuPy's kernel hook: bodies run through the emulator."""
+    strict = get_backend("array_api_strict")
+    fake = Backend(strict.name, strict.xp)  # a new object: the shared one stays as it is
+    assert fake is not strict
+    fake.compiled = {}
+
+    def elementwise(name, in_params, out_params, body):
+        log = fake.compiled.setdefault(name, [])
+        return _emulated(in_params, out_params, body, log)
+
+    fake.elementwise = elementwise
+    return fake
+
+
+CASES = {
+    "softmax": (
+        lambda: [Dense(6, "relu"), Dense(5, "leaky_relu"), Dense(4, "tanh"), Dense(3, "softmax")],
+        "categorical_crossentropy",
+    ),
+    "binary": (lambda: [Dense(5, "sigmoid"), Dense(1, "sigmoid")], "binary_crossentropy"),
+    "mse": (lambda: [Dense(5, "relu"), Dense(2, "linear")], "mse"),
+    "mse-tanh": (lambda: [Dense(4, "leaky_relu"), Dense(2, "tanh")], "mse"),
+    "batchnorm": (
+        lambda: [Dense(6, "relu"), BatchNorm(), Dense(4, "tanh"), Dense(3, "softmax")],
+        "categorical_crossentropy",
+    ),
+}
+
+
+def _targets(kind, rs, m):
+    if kind in ("softmax", "batchnorm"):
+        return rs.randint(0, 3, m)
+    if kind == "binary":
+        return rs.randint(0, 2, m)
+    return rs.randn(m, 2)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("kind", list(CASES))
+def test_kernel_paths_compute_the_numpy_network(kind, dtype):
+    layers, loss = CASES[kind]
+    rs = np.random.RandomState(0)
+    X = rs.randn(40, 3) * 2
+    y = _targets(kind, rs, 40)
+    kw = {"loss": loss, "random_state": 3, "dtype": dtype, "l2": 0.3}
+    ref = Network(layers(), **kw)
+    fake = _compiling_backend()
+    net = Network(layers(), backend=fake, **kw)
+    assert net.backend is fake
+    Xr, Yr = ref.check_input(X), ref.encode_targets(y)
+    Xd, Yd = net.check_input(X), net.encode_targets(y)
+    cr = ref.loss_and_gradient(Xr, Yr, TRAIN)
+    cd = net.loss_and_gradient(Xd, Yd, TRAIN)
+    tol = 1e-12 if dtype == "float64" else 2e-5
+    assert cd == pytest.approx(cr, rel=tol)
+    grad = backend_of(net.grad).to_numpy(net.grad)
+    np.testing.assert_allclose(grad, ref.grad, rtol=tol, atol=tol)
+    np.testing.assert_allclose(net.forward(X), ref.forward(X), rtol=tol, atol=tol)
+    # every layer and the loss went through a kernel
+    used = {name for name, calls in fake.compiled.items() if calls}
+    assert "nn_output_grad" in used and f"nn_cost_{loss}" in used
+    for layer in net.layers:
+        act = layer.activation.name
+        if act == "softmax":
+            assert {"nn_softmax_exp", "nn_softmax_div"} <= used
+        elif act != "linear":
+            assert f"nn_{act}_back" in used
+            assert isinstance(layer, BatchNorm) or f"nn_bias_{act}" in used
+
+
+def test_a_users_activation_of_a_builtin_name_is_not_replaced():
+    mine = activations.Activation(
+        "relu",
+        activations.ACTIVATIONS["tanh"].forward,
+        activations.ACTIVATIONS["tanh"].backward,
+        activations.ACTIVATIONS["tanh"].xp_forward,
+        activations.ACTIVATIONS["tanh"].xp_backward,
+    )
+    X, y = np.random.RandomState(1).randn(20, 3), np.arange(20) % 2
+    ref = Network([Dense(4, mine), Dense(1, "sigmoid")], random_state=0)
+    fake = _compiling_backend()
+    net = Network([Dense(4, mine), Dense(1, "sigmoid")], backend=fake, random_state=0)
+    assert net.loss_and_gradient(net.check_input(X), net.encode_targets(y)) == pytest.approx(
+        ref.loss_and_gradient(ref.check_input(X), ref.encode_targets(y)), rel=1e-12
+    )
+    assert not fake.compiled.get("nn_bias_relu") and not fake.compiled.get("nn_relu_back")
+
+
+def test_a_cost_without_the_forward_statistics_computes_them():
+    from trainwell.nn import _kernels
+
+    fake = _compiling_backend()
+    Z = xps.asarray(np.random.RandomState(2).randn(7, 4) * 30)
+    Y = xps.asarray(np.eye(4)[np.arange(7) % 4])
+    A, stats = _kernels.softmax(fake, Z)
+    with_stats = _kernels.cost(fake, "categorical_crossentropy", Z, A, Y, stats)
+    without = _kernels.cost(fake, "categorical_crossentropy", Z, A, Y)
+    shifted = np.asarray(Z) - np.asarray(Z).max(axis=1, keepdims=True)
+    log_yhat = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    expected = -float((np.asarray(Y) * log_yhat).sum()) / 7
+    assert float(with_stats) == pytest.approx(expected, rel=1e-13)
+    assert float(without) == pytest.approx(expected, rel=1e-13)
+    assert _kernels.cost(get_backend("array_api_strict"), "mse", Z, A, Y) is None  # no kernels
+
+
+def test_a_one_kernel_update_trains_alike_and_an_interrupt_keeps_whole_steps(monkeypatch):
+    """With the optimizer step compiled into one kernel, fit skips the per-step copy of
+    theta (an interrupt cannot land inside one call); results and interrupts unchanged."""
+    from trainwell.optim import optimizers as optimizers_module
+    from trainwell.training import _device as device_module
+    from trainwell.training import fit
+
+    fake = _compiling_backend()
+    monkeypatch.setattr(optimizers_module, "backend_of", lambda x: fake)
+    monkeypatch.setattr(device_module, "backend_of", lambda x: fake)
+    rs = np.random.RandomState(4)
+    X, y = rs.randn(40, 3), rs.randint(0, 3, 40)
+    layers, loss = CASES["softmax"]
+    kw = {"optimizer": "adam", "learning_rate": 0.01, "batch_size": 8, "progress": False}
+    kw["record_iterations"] = True
+
+    def net(backend):
+        return Network(layers(), loss=loss, random_state=0, backend=backend)
+
+    ref, mine = net("array_api_strict"), net(fake)
+    h_ref = fit(ref, X, y, epochs=2, random_state=0, **kw)
+    h = fit(mine, X, y, epochs=2, random_state=0, **kw)
+    assert fake.compiled["adam"]  # the emulated kernel ran the steps
+    np.testing.assert_allclose(h.iteration_cost, h_ref.iteration_cost, rtol=1e-12)
+    np.testing.assert_allclose(_host(mine.theta), _host(ref.theta), rtol=1e-12, atol=1e-14)
+
+    cut = net(fake)
+    cut.build(3)
+    step, calls = cut._engine.device_loss_and_gradient, []
+
+    def interrupted_at_the_third(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return step(*args)
+
+    monkeypatch.setattr(cut._engine, "device_loss_and_gradient", interrupted_at_the_third)
+    h_cut = fit(cut, X, y, epochs=1, shuffle=False, **kw)
+    two = net("array_api_strict")
+    fit(two, X[:16], y[:16], epochs=1, shuffle=False, **kw)  # the same two whole steps
+    assert h_cut.stopped_reason == "interrupted" and len(h_cut.iteration_cost) == 2
+    np.testing.assert_allclose(_host(cut.theta), _host(two.theta), rtol=1e-12, atol=1e-14)
+
+
+def _host(x):
+    return backend_of(x).to_numpy(x)
