@@ -75,7 +75,7 @@ def bias_activation(bk: Any, activation: str, Z: Any, b: Any) -> Any:
     return A
 
 
-def activation_backward(bk: Any, activation: str, dA: Any, Z: Any, A: Any) -> Any:
+def activation_backward(bk: Any, activation: str | None, dA: Any, Z: Any, A: Any) -> Any:
     """``dZ = dA * g'(Z)`` in one kernel; None without a kernel."""
     expr = _BACKWARD.get(activation)
     kernel = expr and _kernel(bk, f"{activation}_back", "T da, T z, T a", "T dz", f"dz = {expr}")

@@ -46,15 +46,21 @@ def _compiled(layer: Any) -> str | None:
     return name if ACTIVATIONS.get(name) is layer.activation else None
 
 
+def _builtin_loss(loss: Any) -> bool:
+    """Whether :mod:`._kernels` may compute ``loss`` (a registered class, not a subclass)."""
+    return type(loss) is LOSSES.get(loss.name)
+
+
 def _activation_backward(eng, layer, dA, Z):
-    dZ = _kernels.activation_backward(eng.bk, layer._compiled, dA, Z, layer.A)
+    name = getattr(layer, "_compiled", None)  # None in a pickle from before the kernels
+    dZ = _kernels.activation_backward(eng.bk, name, dA, Z, layer.A)
     return layer._xp_bwd(eng.xp, dA, Z, layer.A) if dZ is None else dZ
 
 
 # ---------------------------------------------------------------------- Dense
 def _dense_forward(eng, layer, A_prev, mode):
     Z = A_prev @ layer.W.T
-    name, A, layer._softmax_stats = layer._compiled, None, None
+    name, A, layer._softmax_stats = getattr(layer, "_compiled", None), None, None
     if layer.b is not None and name not in (None, "linear", "softmax"):
         A = _kernels.bias_activation(eng.bk, name, Z, layer.b)  # Z += b, too
     if A is None:
@@ -159,8 +165,7 @@ class XPEngine:
         self.net, self.bk = network, network.backend
         self.xp = self.bk.xp
         self._plan = [(layer, *_passes(layer)) for layer in network.layers]
-        loss = network.loss
-        self._builtin_loss = type(loss) is LOSSES.get(loss.name)
+        self._builtin_loss = _builtin_loss(network.loss)
         self._host_rng: Any = None
         self._device_rng: Any = None
 
@@ -171,6 +176,9 @@ class XPEngine:
         return {k: self.__dict__[k] for k in keep}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        # a pickle from before the kernels has no _builtin_loss (nor layers' _compiled):
+        # it runs the array API expressions
+        state = {"_builtin_loss": False, **state}
         self.__dict__.update(state, xp=state["bk"].xp, _host_rng=None, _device_rng=None)
 
     def device_rng(self) -> Any:
