@@ -22,12 +22,22 @@ from trainwell.nn.layers import TRAIN
 xps = require("array_api_strict")
 
 
+def _fmax(a, b):
+    """CUDA's ``max(x, y)`` for floats is fmax: a NaN operand gives the other one."""
+    return xps.where(xps.isnan(a), b, xps.where(xps.isnan(b), a, xps.maximum(a, b)))
+
+
 def _emulated(in_params, out_params, body, log):
     names = [p.split()[-1] for p in f"{in_params}, {out_params}".split(",")]
+    # a bare floating literal is a double in C: the float32 kernel would compute in double
+    assert not re.search(r"(?<!\(T\))(?<![\w.])\d+\.\d*", body), body
 
     def kernel(*args):
-        arrays = [a for a in args if hasattr(a, "shape")]
+        arrays = [a for a in args if not isinstance(a, (np.generic, float, int))]
         dtype = arrays[0].dtype
+        assert all(a.dtype == dtype for a in arrays), body  # CuPy: one T
+        for a in args:  # a T scalar: a NumPy scalar of that dtype
+            assert any(a is x for x in arrays) or xps.asarray(a).dtype == dtype
 
         def arr(v):
             return v if hasattr(v, "shape") else xps.asarray(float(v), dtype=dtype)
@@ -40,7 +50,7 @@ def _emulated(in_params, out_params, body, log):
             "tanh": xps.tanh,
             "fabs": xps.abs,
             "sqrt": xps.sqrt,
-            "max": lambda a, b: xps.maximum(arr(a), arr(b)),
+            "max": lambda a, b: _fmax(arr(a), arr(b)),
             "where": lambda c, a, b: xps.where(c, arr(a), arr(b)),
         }
         for stmt in filter(None, (s.strip() for s in body.split(";"))):
@@ -212,3 +222,63 @@ def test_a_one_kernel_update_trains_alike_and_an_interrupt_keeps_whole_steps(mon
 
 def _host(x):
     return backend_of(x).to_numpy(x)
+
+
+SPECIAL = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-30, -1e-30, 3.0, -3.0, 40.0, -40.0]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "tanh", "sigmoid"])
+def test_activation_bodies_match_on_nan_inf_and_zero(name, dtype):
+    """NaN must survive (divergence is seen through it) and z = 0 must take the NumPy
+    side of each branch."""
+    from trainwell.nn import _kernels
+
+    fake, act = _compiling_backend(), activations.ACTIVATIONS[name]
+    z = np.array(SPECIAL, dtype=dtype)
+    Z = xps.asarray(np.add.outer(np.zeros(3, dtype), z))
+    b = xps.zeros(Z.shape[1], dtype=Z.dtype)
+    expected = act.xp_forward(xps, Z)
+    Zk = xps.asarray(np.asarray(Z))
+    A = _kernels.bias_activation(fake, name, Zk, b)
+    np.testing.assert_array_equal(np.asarray(A), np.asarray(expected))
+    dA = xps.asarray(np.random.RandomState(0).randn(*Z.shape).astype(dtype))
+    np.testing.assert_array_equal(
+        np.asarray(_kernels.activation_backward(fake, name, dA, Z, expected)),
+        np.asarray(act.xp_backward(xps, dA, Z, expected)),
+    )
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+def test_costs_keep_numpys_order_of_operations():
+    """Cross-entropy from logits near 300 in float32 (the cost's log(sum) is below the
+    logits' rounding step unless subtracted NumPy's way), and an MSE sum that overflows:
+    the kernels give the array API expressions' results."""
+    from trainwell.nn import _kernels
+    from trainwell.nn.losses import LOSSES
+
+    fake = _compiling_backend()
+    rs = np.random.RandomState(5)
+    Z = xps.asarray((300 + rs.randn(64, 5)).astype("float32"))
+    Z[:, 0] = Z[:, 0] + 20.0
+    Y = xps.asarray(np.eye(5, dtype="float32")[np.zeros(64, int)])
+    A, stats = _kernels.softmax(fake, Z)
+    got = float(_kernels.cost(fake, "categorical_crossentropy", Z, A, Y, stats))
+    want = float(LOSSES["categorical_crossentropy"]().xp_cost(xps, Z, A, Y))
+    assert got == pytest.approx(want, rel=1e-6)
+    A = xps.full((4096, 8), 1e18, dtype=xps.float32)
+    Y = xps.zeros((4096, 8), dtype=xps.float32)
+    assert float(LOSSES["mse"]().xp_cost(xps, A, A, Y)) == np.inf
+    assert float(_kernels.cost(fake, "mse", A, A, Y)) == np.inf
+
+
+def test_copied_layers_keep_their_kernels():
+    import copy
+    import pickle
+
+    layers = [Dense(4, "relu"), Dense(3, "softmax")]
+    for again in (copy.deepcopy(layers), pickle.loads(pickle.dumps(layers))):
+        fake = _compiling_backend()
+        net = Network(again, loss="categorical_crossentropy", backend=fake, random_state=0)
+        net.build(3)
+        assert [layer._compiled for layer in net.layers] == ["relu", "softmax"]

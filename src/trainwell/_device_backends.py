@@ -59,7 +59,7 @@ class CupyBackend(Backend):
     def sum0(self, x, out):
         # A row of ones times x (cuBLAS gemv): CuPy's axis-0 reduction of a 4096 x 512
         # float32 batch took 45 us on an H100, about a tenth of a W3 step's device time.
-        key = (x.shape[0], x.dtype)
+        key = (x.shape[0], x.dtype, x.device.id)  # one backend object serves every GPU
         ones = self._ones.get(key)
         if ones is None:
             if len(self._ones) > 8:  # batch sizes come and go; keep a few

@@ -46,11 +46,13 @@ _BACKWARD = {
     "tanh": "da * ((T)1 - a * a)",
     "sigmoid": "da * (a * ((T)1 - a))",
 }
-# one example's cost term, already divided by m (inv_m = 1 / m; mse: 1 / (2 m))
+# one output's cost term; J is their sum over the batch divided by m (mse: by 2 m), as in
+# NumPy: summed first, so a sum that overflows makes J infinite there too. Cross-entropy's
+# term is -y log(yhat) with NumPy's log(yhat) = (z - max) - log(sum).
 _COST = {
-    "binary_crossentropy": "t = (max(z, (T)0) - z * y + log1p(exp(-fabs(z)))) * inv_m",
-    "categorical_crossentropy": "t = y * (mrow + log(s) - z) * inv_m",
-    "mse": "t = (a - y) * (a - y) * inv_m",
+    "binary_crossentropy": "t = max(z, (T)0) - z * y + log1p(exp(-fabs(z)))",
+    "categorical_crossentropy": "t = y * (log(s) - (z - mrow))",
+    "mse": "t = (a - y) * (a - y)",
 }
 
 
@@ -103,26 +105,25 @@ def softmax(bk: Any, Z: Any) -> tuple[Any, tuple[Any, Any]] | None:
 
 
 def cost(bk: Any, loss: str, Z: Any, A: Any, Y: Any, stats: Any = None) -> Any:
-    """The loss J as a 0-d device array: one kernel for the terms, one sum; None without
-    a kernel. ``stats`` are softmax's ``(max, sum)`` of these ``Z`` (cross-entropy)."""
+    """The loss J as a 0-d device array: one kernel for the terms, a sum and a division;
+    None without a kernel. ``stats`` are softmax's ``(max, sum)`` of these ``Z`` (cross-entropy)."""
     body = _COST.get(loss)
     if body is None or Y.dtype != Z.dtype:  # a kernel's T is one dtype
         return None
     m = Y.shape[0]
     if loss == "categorical_crossentropy":
-        kernel = _kernel(bk, "cost_" + loss, "T y, T z, T mrow, T s, T inv_m", "T t", body)
+        kernel = _kernel(bk, "cost_" + loss, "T y, T z, T mrow, T s", "T t", body)
         if kernel and stats is None:
             stats = softmax(bk, Z)[1]
         args = (Y, Z, *(stats or ()))
     else:
-        kernel = _kernel(bk, "cost_" + loss, "T y, T z, T a, T inv_m", "T t", body)
+        kernel = _kernel(bk, "cost_" + loss, "T y, T z, T a", "T t", body)
         args = (Y, Z, A)
     if not kernel:
         return None
-    inv_m = 1.0 / (2 * m) if loss == "mse" else 1.0 / m
     terms = bk.xp.empty_like(Z)
-    kernel(*args, _scalar(bk, Z, inv_m), terms)
-    return bk.xp.sum(terms)
+    kernel(*args, terms)
+    return bk.xp.sum(terms) / (2 * m if loss == "mse" else m)
 
 
 def output_gradient(bk: Any, A: Any, Y: Any) -> Any:

@@ -43,7 +43,9 @@ def _compiled(layer: Any) -> str | None:
     """The name of ``layer``'s activation when :mod:`._kernels` may stand in for it (a
     registered activation, not a user's own of the same name)."""
     name = layer.activation.name
-    return name if ACTIVATIONS.get(name) is layer.activation else None
+    # equal, not identical: a copied or unpickled layer holds an equal copy of the
+    # registered activation (the dataclass compares its functions, which copy as themselves)
+    return name if ACTIVATIONS.get(name) == layer.activation else None
 
 
 def _builtin_loss(loss: Any) -> bool:

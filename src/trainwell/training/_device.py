@@ -38,7 +38,7 @@ class DeviceEpochs:
         # half an update (one device copy and one host call fewer per step).
         opt = getattr(update, "__self__", None)
         self.one_kernel = (
-            type(opt) in OPTIMIZERS.values()
+            type(opt) is OPTIMIZERS.get(getattr(opt, "name", None))
             and opt._kernel is not None
             and self.bk.elementwise(opt.name, *opt._kernel) is not None
         )
