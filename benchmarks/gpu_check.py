@@ -445,9 +445,15 @@ def render(result):
             f"| {r['trainwell_step_us']:.0f} | {r['torch_step_us']:.0f} "
             f"| {r['trainwell_last_cost']:.4f} / {r['torch_last_cost']:.4f} |"
         )
+    spread = "; ".join(
+        f"batch {r['batch_size']}: trainwell {min(r['trainwell_runs']) / 1e6:.3f}-"
+        f"{max(r['trainwell_runs']) / 1e6:.3f}, PyTorch {min(r['torch_runs']) / 1e6:.3f}-"
+        f"{max(r['torch_runs']) / 1e6:.3f}"
+        for r in result["throughput"]
+    )
+    lines += ["", f"- runs (M samples/s, lowest-highest): {spread}"]
     if result["mode"] == "gpu":
         lines += [
-            "",
             "- Why: at these sizes a step is bound by the host issuing kernels, not by the "
             "card (each launch cost 10-16 µs of host time on the machine that measured "
             "this). trainwell's W3 step issues about 25: one kernel each for a Dense "
@@ -458,6 +464,8 @@ def render(result):
             "barely changes from batch 256 to 4096. Per epoch, trainwell draws the shuffle with NumPy's generator "
             "(so a device run follows NumPy's) and copies it over: about 8 ms, which "
             "weighs more at batch 4096 (62 steps an epoch) than at 256 (977).",
+            "- benchmarks/results/gpu/ keeps the JSON of this run and of earlier ones "
+            "(named by commit), among them the runs before these kernels.",
         ]
     c = result["correctness"]
     worst = max(
