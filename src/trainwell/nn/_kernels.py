@@ -11,7 +11,7 @@ standard's expressions instead:
 - a Dense layer's bias and activation, ``Z += b; A = g(Z)`` (one kernel instead of two);
 - an activation's backward pass ``dZ = dA * g'(Z)`` (one instead of two or three);
 - softmax, keeping the row maximum and the row sum of exponentials, from which the
-  cross-entropy cost is one kernel and a sum (instead of ten operations);
+  cross-entropy cost is one kernel, a sum and a division (instead of ten operations);
 - the losses' costs and the output gradient ``dZ = (A - Y) / m``.
 
 Each body is C for CuPy's ``ElementwiseKernel`` and has the NumPy code's order of
