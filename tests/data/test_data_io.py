@@ -233,8 +233,19 @@ def test_csv_malformed(tmp_path, text, kwargs, match):
         ("h,w,kind\n1,,cat\n3,4,dog\n", None, "line 2, column 2 is empty"),  # blank ignored
         (",a,y\n0,1,2\n1,3,4\n", ("", "a"), [[0, 1], [1, 3]]),  # unnamed index column
         ("1,,0\n3,4,1\n", None, "line 1, column 2 is empty"),  # a blank is no name
+        ("NA,2.0,0\n1.0,3.0,1\n", None, "line 1, column 1 holds 'NA'"),  # a gap, no name
+        ("x,y,t\nN/A,2,0\n1,3,1\n", None, "line 2, column 1 holds 'N/A'"),
     ],
-    ids=["text-target-last", "text-target-first", "named-target", "blank", "index", "blank-row1"],
+    ids=[
+        "text-target-last",
+        "text-target-first",
+        "named-target",
+        "blank",
+        "index",
+        "blank-row1",
+        "missing-row1",
+        "missing-row2",
+    ],
 )
 def test_csv_auto_header_ignores_text_targets(tmp_path, text, names, X):
     path = tmp_path / "d.csv"

@@ -257,11 +257,18 @@ def _number(cell: str) -> float | None:
     return float(cell) if _NUMBER.fullmatch(cell.strip()) else None
 
 
+# Missing-value markers (pandas reads these as NaN): a first row holding one is data with a
+# gap, which the parser then reports, not a row of column names.
+_MISSING = frozenset({"na", "n/a", "null", "none", "missing"})
+
+
 def _is_header(rows: list[list[str]]) -> bool:
-    """Some column has a name atop (a letter, not a number) and only numbers (or blanks) below."""
+    """Some column has a name atop (a letter, not a number and not a missing-value marker
+    such as "NA") and only numbers (or blanks) below."""
     return any(
         any(ch.isalpha() for ch in row0)
         and _number(row0) is None
+        and row0.strip().lower() not in _MISSING
         and all(_number(r[j]) is not None for r in rows[1:] if r[j].strip())
         for j, row0 in enumerate(rows[0])
     )
@@ -284,7 +291,8 @@ def load_csv(
         Whether the first row names the columns. "auto" says yes when some column has a name
         in the first row (a cell with a letter that is not a number) and numbers in all its
         other non-blank rows. So class names in the target column are no evidence, and a
-        malformed first-row number such as "1_0" is reported, not taken for a name.
+        malformed first-row number such as "1_0", or a missing-value marker such as "NA",
+        is reported, not taken for a name.
     delimiter : str, default=","
 
     Returns
