@@ -33,6 +33,7 @@ class DeviceEpochs:
         self.bk = backend_of(network.theta)
         self.snapshot = self.bk.empty_like(network.theta)
         self.total, self.updating = 0.0, False
+        self._kept: dict[str, Any] = {}
         # A built-in optimizer's step compiled into one kernel is one call: an interrupt
         # lands before or after it, never inside, so no copy of theta is needed to undo
         # half an update (one device copy and one host call fewer per step).
@@ -50,6 +51,7 @@ class DeviceEpochs:
         step = net._engine.device_loss_and_gradient
         net._engine.reseed()  # dropout masks that a checkpoint's resume draws again
         bk.assign(self.snapshot, theta)
+        kept = self._keep({**net.buffers(), **state})
         costs, completed = [], 0
         try:
             for sl in slices:
@@ -75,14 +77,35 @@ class DeviceEpochs:
             history.iteration_cost.extend(costs if first_bad is None else costs[:first_bad])
         if first_bad is not None or not theta_ok:
             bk.assign(theta, self.snapshot)
+            buffers = net.buffers()
+            for k, v in kept.items():  # batch norm's statistics and the optimizer's state
+                if k in buffers:
+                    bk.assign(buffers[k], v)
+                elif bk.is_array(v):
+                    bk.assign(state[k], v)
+                else:
+                    state[k] = v
             return costs[first_bad] if first_bad is not None else math.nan
         self.total = 0.0
         for sl, c in zip(slices, costs):
             self.total += c * (sl.stop - sl.start)
         return None
 
+    def _keep(self, named: dict[str, Any]) -> dict[str, Any]:
+        """Copies of ``named`` (the network's buffers and the optimizer's state) into
+        arrays kept from epoch to epoch; scalars such as the step count as they are."""
+        bk = self.bk
+        for k, v in named.items():
+            if not bk.is_array(v):
+                self._kept[k] = v
+            elif k in self._kept and tuple(self._kept[k].shape) == tuple(v.shape):
+                bk.assign(self._kept[k], v)
+            else:
+                self._kept[k] = bk.copy(v)
+        return self._kept
+
     def kept(self, epoch: int) -> str:
         return (
-            f"The parameters from the start of epoch {epoch} were kept (on a device backend "
-            "the costs are read once per epoch)."
+            f"The parameters, batch-norm statistics and optimizer state from the start of "
+            f"epoch {epoch} were kept (on a device backend the costs are read once per epoch)."
         )
