@@ -252,13 +252,18 @@ class CheckpointData:
     history: dict[str, Any]
 
 
-def load_checkpoint(path: Any) -> CheckpointData:
-    """Read a checkpoint written by :class:`Checkpoint`, with clear errors for bad files."""
+def load_checkpoint(path: Any, backend: Any = None) -> CheckpointData:
+    """Read a checkpoint written by :class:`Checkpoint`, with clear errors for bad files.
+
+    The network is rebuilt on the backend that wrote it, or on ``backend`` when given (a
+    name or :class:`~trainwell.backend.Backend`): a GPU run's checkpoint continues on the
+    CPU with ``backend="numpy"``.
+    """
     from ..optim import get_optimizer
 
     arrays = read_npz(path, expected_format=CHECKPOINT_FORMAT)
     try:
-        net = network_from_arrays(arrays, str(path))
+        net = network_from_arrays(arrays, str(path), backend=backend)
         net.rng = from_state(str(arrays["network_rng"]))
         optimizer = get_optimizer(json.loads(str(arrays["optimizer"])))
         state = {"t": int(arrays["optimizer_t"])}

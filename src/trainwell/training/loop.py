@@ -123,7 +123,8 @@ def fit(
         First epoch index (schedules see absolute epochs).
     resume_from : path, optional
         A checkpoint file: its parameters, optimizer and state, epoch and generator states
-        replace those given, so the run continues bit for bit.
+        replace those given, so the run continues bit for bit (to rounding when the
+        checkpoint was written on another backend, e.g. a GPU run continued on NumPy).
     verbose : int, default=0
         1 prints the batch-size choice and the cost every 10% of the epochs.
     engine : {"auto", "numpy", "numba"}, default="auto"
@@ -183,13 +184,16 @@ def fit(
     )
     engine = _fast.resolve_engine(engine)
     if resume_from is not None:
-        ckpt = load_checkpoint(resume_from)
+        ckpt = load_checkpoint(resume_from, backend=network.backend)  # any backend's
         if network.input_dim is None:
             network.build(ckpt.network.input_dim)
-        if network.get_config() != ckpt.network.get_config():
+        mine, saved = network.get_config(), ckpt.network.get_config()
+        differ = [k for k in sorted({*mine, *saved}) if mine.get(k) != saved.get(k)]
+        if differ:
             raise InvalidParameterError(
                 "resume_from: the checkpoint holds a different network: "
-                f"{ckpt.network.get_config()} vs {network.get_config()}."
+                + "; ".join(f"{k} {saved.get(k)!r} there, {mine.get(k)!r} here" for k in differ)
+                + "."
             )
         network.theta[...] = ckpt.network.theta
         for k, v in network.buffers().items():
