@@ -341,6 +341,12 @@ def test_warm_start_keeps_the_optimizer_state():
     assert cold.n_iter_ == 10
     with pytest.raises(InvalidParameterError, match="'activation' changed from 'relu' to"):
         twice.set_params(activation="tanh").fit(X_MOONS, Y_MOONS)
+    twice.set_params(activation="relu", backend="array_api_strict")  # not moved silently
+    with pytest.raises(InvalidParameterError, match="'backend' changed from 'numpy' to"):
+        twice.fit(X_MOONS, Y_MOONS)
+    with pytest.raises(InvalidParameterError, match="'backend' changed"):
+        twice.partial_fit(X_MOONS, Y_MOONS)
+    assert twice.network_.backend.is_numpy and twice.n_iter_ == 20
 
 
 def test_partial_fit_runs_one_epoch_per_call():

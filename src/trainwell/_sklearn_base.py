@@ -54,7 +54,7 @@ class _Sequence:
 _BOOL = InstanceOf((bool, np.bool_), "a bool")
 _UNIT = Interval("real", 0, 1, "right")
 _BETA = [Interval("real", 0, 1, "left")]
-_FIXED = ("activation", "batch_norm", "dtype", "normalize_inputs", "optimizer")
+_FIXED = ("activation", "backend", "batch_norm", "dtype", "normalize_inputs", "optimizer")
 
 
 class _ValidationScores(Callback):
@@ -297,7 +297,7 @@ class BaseMLP(BaseEstimator):
 
     def _check_continuable(self) -> None:
         for param, new in self._architecture().items():
-            if new != self._signature_[param]:
+            if new != self._signature_.get(param, new):  # an older pickle lacks a new entry
                 raise InvalidParameterError(
                     f"{type(self).__name__} continues the previous training (warm_start=True "
                     f"or partial_fit), but {param!r} changed from {self._signature_[param]!r} "

@@ -106,7 +106,10 @@ default="auto"
         shows a progress bar (when stderr is a terminal).
     backend : str, default="numpy"
         Array backend of the network (``"numpy"``, ``"cupy"`` for an NVIDIA GPU, see
-        :mod:`trainwell.backend`); inputs and predictions stay NumPy arrays.
+        :mod:`trainwell.backend`); inputs and predictions stay NumPy arrays. Like the
+        architecture, it cannot change under ``warm_start`` or ``partial_fit`` (an error
+        says so); to move a fitted network, ``network_.save`` it and
+        ``Network.load(path, backend=...)``.
 """
 
 _ATTRIBUTES = """n_features_in_ : int
