@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import require
 from trainwell.backend import get_backend
+from trainwell.exceptions import InvalidParameterError
 from trainwell.nn import BatchNorm, Dense, Dropout, Network
 from trainwell.optim import GradientDescent
 from trainwell.training import Callback, Checkpoint, EarlyStopping, fit
@@ -175,6 +176,25 @@ def test_a_checkpoint_resumes_a_run_on_the_backend(tmp_path):
     )
 
 
+def test_a_checkpoint_from_another_backend_resumes_here(tmp_path):
+    """A GPU run's checkpoint continues on NumPy (strict stands in: its dropout masks come
+    from the network's NumPy generator, so the runs agree to rounding)."""
+    X, y = _data()
+    kw = {"optimizer": "adam", "learning_rate": 0.01, "batch_size": 16, "progress": False}
+    straight = _net("numpy")
+    fit(straight, X, y, epochs=6, random_state=0, **kw)
+    path = tmp_path / "ckpt.npz"
+    fit(_net(STRICT), X, y, epochs=3, random_state=0, callbacks=[Checkpoint(path)], **kw)
+    resumed = _net("numpy")
+    fit(resumed, X, y, epochs=6, resume_from=path, **kw)
+    assert resumed.backend.is_numpy
+    np.testing.assert_allclose(resumed.theta, straight.theta, rtol=1e-10, atol=1e-12)
+    other = Network([Dense(5, "relu"), Dropout(0.8), Dense(1, "sigmoid")], random_state=3)
+    with pytest.raises(InvalidParameterError, match=r"layers .* there, .* here") as err:
+        fit(other, X, y, epochs=6, resume_from=path, **kw)
+    assert "backend" not in str(err.value)
+
+
 def test_augmentation_runs_on_a_host_copy_and_trains_like_numpy():
     from trainwell.data.augmentation import Compose, GaussianJitter, HorizontalFlip
 
@@ -228,3 +248,90 @@ def test_no_host_read_per_step_on_torch_with_batch_norm_and_dropout(monkeypatch)
         fit(net, X, y, optimizer="adam", epochs=2, batch_size=batch_size, progress=False)
         counts[batch_size] = len(reads)
     assert counts[8] == counts[64] <= 2 * 2  # a read or two per epoch, none per step
+
+
+@pytest.mark.parametrize("backend", [STRICT, "torch:cpu"])
+def test_divergence_also_keeps_the_epochs_batchnorm_statistics_and_optimizer_state(backend):
+    """A device epoch runs to its end before its costs are read, so the steps after the
+    blow-up also moved batch norm's running averages and the optimizer's moments: those
+    go back to the epoch's start with theta, or every later prediction would be NaN."""
+    if backend.startswith("torch"):
+        require("torch")
+    rs = np.random.RandomState(0)
+    X = rs.randn(96, 5)
+    y = 1e3 * (X @ rs.randn(5))
+    net = Network(
+        [Dense(8, "relu"), BatchNorm(), Dense(1, "linear")],
+        loss="mse",
+        random_state=0,
+        backend=backend,
+    )
+    seen = []
+
+    class Start(Callback):
+        def on_epoch_end(self, epoch, logs, ctx):
+            bk = net.backend
+            state = {
+                k: (bk.to_numpy(v) if bk.is_array(v) else v) for k, v in ctx.optimizer_state.items()
+            }
+            seen.append(({k: bk.to_numpy(v) for k, v in net.buffers().items()}, state))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        h = fit(
+            net,
+            X,
+            y,
+            optimizer="momentum",
+            learning_rate=50.0,
+            epochs=10,
+            batch_size=16,
+            random_state=1,
+            progress=False,
+            on_divergence="warn",
+            callbacks=[Start()],
+        )
+    assert h.stopped_reason == "diverged"
+    assert np.isfinite(net.predict(X)).all()
+    bk = net.backend
+    buffers, state = seen[-1] if seen else (None, None)
+    for k, v in net.buffers().items():
+        got = bk.to_numpy(v)
+        assert np.isfinite(got).all()
+        if buffers is not None:  # the end of the last good epoch is the start of the bad one
+            np.testing.assert_array_equal(got, buffers[k])
+    final = h.optimizer_state
+    assert np.isfinite(bk.to_numpy(final["v"])).all()
+    if state is not None:
+        assert final["t"] == state["t"]
+        np.testing.assert_array_equal(bk.to_numpy(final["v"]), state["v"])
+
+
+@pytest.mark.parametrize("backend", [STRICT, "torch:cpu"])
+def test_float32_accuracies_equal_numpys(backend):
+    """Accuracy is a count over m, whatever the network's dtype (a float32 mean of the
+    hits would round it: 0.50819671 instead of NumPy's 0.5081967213114754)."""
+    if backend.startswith("torch"):
+        require("torch")
+    X, y = _data(m=61)
+    kw = {"epochs": 3, "track_accuracy": True, "progress": False, "random_state": 0}
+    kw["validation_data"] = (X[:33], y[:33])
+    layers = [Dense(6, "relu"), Dense(1, "sigmoid")]  # no dropout: torch draws its own
+    ref = fit(Network(layers, random_state=3, dtype="float32"), X, y, **kw)
+    layers = [Dense(6, "relu"), Dense(1, "sigmoid")]
+    dev = fit(Network(layers, random_state=3, dtype="float32", backend=backend), X, y, **kw)
+    assert dev.train_accuracy == ref.train_accuracy
+    assert dev.val_accuracy == ref.val_accuracy
+
+
+def test_a_torch_tensor_that_requires_grad_trains():
+    torch = require("torch")
+    X, y = _data()
+    Xt = torch.tensor(X, requires_grad=True)
+    net = Network([Dense(6, "relu"), Dense(1, "sigmoid")], random_state=3, backend="torch:cpu")
+    h = fit(net, Xt, y, epochs=2, progress=False, random_state=0)
+    ref = Network([Dense(6, "relu"), Dense(1, "sigmoid")], random_state=3)
+    np.testing.assert_allclose(
+        h.cost, fit(ref, X, y, epochs=2, progress=False, random_state=0).cost
+    )
+    assert Xt.grad is None and Xt.requires_grad  # the caller's tensor is left as it was

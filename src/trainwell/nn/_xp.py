@@ -18,6 +18,7 @@ operations, over the same layer objects and the same flat ``theta``/``grad`` buf
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..exceptions import DataError, InvalidParameterError
@@ -282,7 +283,8 @@ class XPEngine:
             hits = xp.argmax(A, axis=1) == xp.argmax(Y, axis=1)
         else:
             return cost, None
-        return cost, float(xp.mean(xp.astype(hits, A.dtype)))
+        # a count, divided on the host: NumPy's float64 mean of the hits, in any dtype
+        return cost, int(xp.sum(xp.astype(hits, xp.int64))) / math.prod(hits.shape)
 
 
 def check_device_X(bk: Any, X: Any, name: str, n_features: int | None, dtype: Any) -> Any:
@@ -300,6 +302,8 @@ def check_device_X(bk: Any, X: Any, name: str, n_features: int | None, dtype: An
             f"{name} has {X.shape[1]} features (columns) but the network was built "
             f"for {n_features}."
         )
+    if getattr(X, "requires_grad", False):  # a PyTorch tensor in an autograd graph: the
+        X = X.detach()  # engine computes its own gradients, and its out= writes refuse one
     target = bk.dtype(dtype)
     if X.dtype != target:
         X = xp.astype(X, target)
