@@ -53,7 +53,8 @@ def write(workdir, text):
     return str(path)
 
 
-def test_a_tune_run_prints_a_table_writes_plots_and_json(workdir, capsys):
+def test_a_tune_run_prints_a_table_writes_plots_and_json(workdir, capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # as on a terminal: a bar
     status = main(["tune", "tune.toml", "--json", "out.json", "--out", "plots"])
     captured = capsys.readouterr()
     assert status == 0
@@ -69,9 +70,16 @@ def test_a_tune_run_prints_a_table_writes_plots_and_json(workdir, capsys):
     assert data["importance"]["rows"][0]["name"] in {"learning_rate", "beta1", "optimizer"}
 
 
-def test_plots_default_next_to_the_config_name_and_no_progress(workdir, capsys):
+def test_plots_default_next_to_the_config_name_and_no_progress(workdir, capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     assert main(["tune", "tune.toml", "--no-progress"]) == 0
     assert (workdir / "tune-tune" / "search.png").exists()
+    assert "trial/s" not in capsys.readouterr().err
+
+
+def test_no_progress_bar_when_stderr_is_a_file(workdir, capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)  # e.g. 2>log.txt
+    assert main(["tune", "tune.toml"]) == 0
     assert "trial/s" not in capsys.readouterr().err
 
 

@@ -325,7 +325,8 @@ def run_tune(args: Any) -> int:
         "n_jobs": n_jobs,
         "scheduler": args.scheduler,
         "journal": args.journal,
-        "progress": not args.no_progress,
+        # a bar only on a terminal: redrawn in a log file it is noise
+        "progress": not args.no_progress and sys.stderr.isatty(),
     }
     try:
         if search["method"] == "grid":
