@@ -196,13 +196,19 @@ def test_device_arrays_are_checked_on_the_device():
     assert net.input_dim == 2 and net.predict(X).shape == (10,)
     assert net.check_input(X).dtype == xps.float64  # cast to the network's dtype
     bad = np.ones((4, 2))
-    bad[1, 1] = np.nan
-    with pytest.raises(DataError, match="NaN"):
+    bad[1, 1], bad[3, 0] = np.nan, np.inf
+    with pytest.raises(DataError, match="NaN") as err:
         net.predict(xps.asarray(bad))
+    host = Network([Dense(3, "relu"), Dense(1, "sigmoid")], random_state=0, input_dim=2)
+    for device_x, host_x in ((bad, bad), (np.ones(4), np.ones(4))):
+        with pytest.raises(DataError) as on_device:
+            net.predict(xps.asarray(device_x))
+        with pytest.raises(DataError) as on_host:
+            host.predict(host_x)
+        assert str(on_device.value) == str(on_host.value)  # the same position, the same hint
+    assert "row 1, column 1" in str(err.value)
     with pytest.raises(DataError, match="features"):
         net.predict(xps.asarray(np.ones((4, 3))))
-    with pytest.raises(DataError, match="2-D"):
-        net.predict(xps.asarray(np.ones(4)))
 
 
 def test_parameters_save_and_load(tmp_path):

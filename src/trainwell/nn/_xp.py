@@ -292,7 +292,15 @@ def check_device_X(bk: Any, X: Any, name: str, n_features: int | None, dtype: An
     without copying it to the host; return it in the network's dtype."""
     xp = bk.xp
     if X.ndim != 2:
-        raise DataError(f"{name} must be 2-D (n_samples, n_features); got shape {tuple(X.shape)}.")
+        hint = (
+            f" Reshape a single feature with {name}.reshape(-1, 1), a single sample with "
+            f"{name}.reshape(1, -1)."
+            if X.ndim == 1
+            else ""
+        )
+        raise DataError(
+            f"{name} must be 2-D (n_samples, n_features); got shape {tuple(X.shape)}.{hint}"
+        )
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise DataError(f"{name} has shape {tuple(X.shape)}; it needs samples and features.")
     if not xp.isdtype(X.dtype, ("real floating", "integral", "bool")):
@@ -307,6 +315,10 @@ def check_device_X(bk: Any, X: Any, name: str, n_features: int | None, dtype: An
     target = bk.dtype(dtype)
     if X.dtype != target:
         X = xp.astype(X, target)
-    if not bk.all_finite(X):
-        raise DataError(f"{name} contains NaN or infinity; impute or drop those values first.")
+    if not bk.all_finite(X):  # only now is the position worth one more transfer
+        row, col = (int(i[0]) for i in xp.nonzero(~xp.isfinite(X)))
+        raise DataError(
+            f"{name} contains NaN or infinity (first at row {row}, column {col}); impute "
+            "or drop those values first."
+        )
     return X
