@@ -35,7 +35,11 @@ class Network:
         E.g. ``[Dense(20, "relu"), Dropout(0.86), Dense(3, "relu"), Dense(1, "sigmoid")]``.
         A :class:`BatchNorm` written after a Dense layer normalizes that layer's Z before
         its activation.
-    loss : {"binary_crossentropy", "categorical_crossentropy", "mse"} or Loss
+    loss : {"binary_crossentropy", "categorical_crossentropy", "mse"}, Loss or None, \
+default=None
+        None infers it from the output activation g[L]: sigmoid -> binary cross-entropy,
+        softmax -> categorical cross-entropy, linear -> mse. Another g[L] (relu, tanh, ...)
+        needs it spelled out, and the error says how.
     l2 : float, default=0.0
         lambda of L2 (Frobenius) regularization: adds ``lambda/(2m) sum ||W[l]||_F^2`` to the
         cost and ``lambda/m W[l]`` to each dW[l]; biases and batch-norm parameters exempt.
@@ -72,7 +76,7 @@ class Network:
         self,
         layers: Sequence[Layer],
         *,
-        loss: str | Loss = "binary_crossentropy",
+        loss: str | Loss | None = None,
         l2: float = 0.0,
         l1: float = 0.0,
         random_state: RandomLike = None,
@@ -105,7 +109,7 @@ class Network:
                     "own layers (build the list again, or copy.deepcopy it)."
                 )
         self.layers = list(layers)
-        self.loss = get_loss(loss)
+        self.loss = get_loss(_infer_loss(self.layers) if loss is None else loss)
         self.l2, self.l1 = float(l2), float(l1)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float64, np.float32):
@@ -149,7 +153,9 @@ class Network:
         if out_act not in self.loss.allowed_activations:
             raise InvalidParameterError(
                 f"The {self.loss.name!r} loss needs a {' or '.join(self.loss.allowed_activations)}"
-                f" output layer; the last layer's activation is {out_act!r}."
+                f" output layer; the last layer's activation is {out_act!r}. Fix: "
+                + _LOSS_FIX.get(out_act, "use a sigmoid, softmax or linear output layer")
+                + " (or leave loss= out: it is inferred from the output activation)."
             )
         self._fused = out_act == self.loss.natural_activation
 
@@ -549,6 +555,33 @@ class Network:
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}], loss={self.loss.name!r}, l2={self.l2}, l1={self.l1})"
+
+
+_NATURAL_LOSS = {
+    "sigmoid": "binary_crossentropy",
+    "softmax": "categorical_crossentropy",
+    "linear": "mse",
+}
+_LOSS_FIX = {act: f"pass loss={name!r}" for act, name in _NATURAL_LOSS.items()}
+
+
+def _infer_loss(layers: Sequence[Layer]) -> str:
+    """The loss that goes with the output activation g[L] (the course's pairs)."""
+    act = None
+    for layer in layers:  # the last non-linear activation of the last Dense/BatchNorm pair
+        if isinstance(layer, Dense):
+            act = layer.activation.name
+        elif isinstance(layer, BatchNorm) and getattr(layer, "activation", None) is not None:
+            if layer.activation.name != "linear":
+                act = layer.activation.name
+    if act in _NATURAL_LOSS:
+        return _NATURAL_LOSS[act]
+    raise InvalidParameterError(
+        f"Network cannot infer the loss from a {act!r} output layer. Fix: pass "
+        "loss='mse' for real-valued targets, or end with Dense(1, 'sigmoid') for binary "
+        "labels (loss='binary_crossentropy') or Dense(n_classes, 'softmax') for classes "
+        "(loss='categorical_crossentropy')."
+    )
 
 
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
