@@ -21,7 +21,7 @@ from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from .activations import get_activation
 from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
-from .losses import Loss, get_loss
+from .losses import Loss, get_loss, loss_fix, natural_loss
 
 __all__ = ["Network"]
 
@@ -154,8 +154,7 @@ default=None
             raise InvalidParameterError(
                 f"The {self.loss.name!r} loss needs a {' or '.join(self.loss.allowed_activations)}"
                 f" output layer; the last layer's activation is {out_act!r}. Fix: "
-                + _LOSS_FIX.get(out_act, "use a sigmoid, softmax or linear output layer")
-                + " (or leave loss= out: it is inferred from the output activation)."
+                + loss_fix(out_act)
             )
         self._fused = out_act == self.loss.natural_activation
 
@@ -557,31 +556,15 @@ default=None
         return f"Network([{inner}], loss={self.loss.name!r}, l2={self.l2}, l1={self.l1})"
 
 
-_NATURAL_LOSS = {
-    "sigmoid": "binary_crossentropy",
-    "softmax": "categorical_crossentropy",
-    "linear": "mse",
-}
-_LOSS_FIX = {act: f"pass loss={name!r}" for act, name in _NATURAL_LOSS.items()}
-
-
 def _infer_loss(layers: Sequence[Layer]) -> str:
-    """The loss that goes with the output activation g[L] (the course's pairs)."""
+    """The loss that goes with the output activation g[L] (see ``losses.natural_loss``)."""
     act = None
-    for layer in layers:  # the last non-linear activation of the last Dense/BatchNorm pair
+    for layer in layers:  # the last Dense's activation, or the BatchNorm's that took it
         if isinstance(layer, Dense):
             act = layer.activation.name
         elif isinstance(layer, BatchNorm) and getattr(layer, "activation", None) is not None:
-            if layer.activation.name != "linear":
-                act = layer.activation.name
-    if act in _NATURAL_LOSS:
-        return _NATURAL_LOSS[act]
-    raise InvalidParameterError(
-        f"Network cannot infer the loss from a {act!r} output layer. Fix: pass "
-        "loss='mse' for real-valued targets, or end with Dense(1, 'sigmoid') for binary "
-        "labels (loss='binary_crossentropy') or Dense(n_classes, 'softmax') for classes "
-        "(loss='categorical_crossentropy')."
-    )
+            act = act if layer.activation.name == "linear" else layer.activation.name
+    return natural_loss(act)
 
 
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
