@@ -337,3 +337,11 @@ def test_uninferable_or_mismatched_loss_says_the_exact_fix():
         Network([Dense(4, "relu"), Dense(1, "relu")])
     with pytest.raises(InvalidParameterError, match="pass loss='categorical_crossentropy'"):
         Network([Dense(3, "softmax")], loss="binary_crossentropy")
+
+
+def test_html_view_lists_layers_and_parameter_counts():
+    net = Network([Dense(4, "relu"), BatchNorm(), Dropout(0.8), Dense(1, "sigmoid")], input_dim=3)
+    html = net._repr_html_()
+    assert "<td>Dense [1]</td>" in html and "keep_prob=0.8" in html
+    assert f"{net.theta.size} parameters" in html
+    assert "not built yet" in Network([Dense(1, "sigmoid")])._repr_html_()

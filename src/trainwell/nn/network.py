@@ -551,6 +551,11 @@ default=None
 
         return load_network(path, backend=backend)
 
+    def _repr_html_(self) -> str:
+        from ._display import network_html
+
+        return network_html(self)
+
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}], loss={self.loss.name!r}, l2={self.l2}, l1={self.l1})"
