@@ -38,11 +38,11 @@ def format_table(columns: list[str], rows: list[list[Any]]) -> str:
 
 def reproduce(names: list[str], settings: Settings, *, log: Any = None) -> list[ExperimentResult]:
     """Run ``names`` in order, timing each; ``log(line)`` reports each as it finishes."""
-    from tqdm.auto import tqdm
+    from .._progress import progress_bar
 
     results = []
-    bar = tqdm(
-        names, desc="reproduce", unit="experiment", disable=None if settings.progress else True
+    bar = progress_bar(
+        names, desc="reproduce", unit="experiment", show=None if settings.progress else False
     )
     for k, name in enumerate(bar, start=1):
         bar.set_postfix_str(name)
