@@ -19,6 +19,7 @@ from .._random import RandomLike, check_random_state
 from .._validation import Interval, check_X, validate_params
 from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
+from ._display import network_html
 from .activations import get_activation
 from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
 from .losses import Loss, get_loss, loss_fix, natural_loss
@@ -551,10 +552,7 @@ default=None
 
         return load_network(path, backend=backend)
 
-    def _repr_html_(self) -> str:
-        from ._display import network_html
-
-        return network_html(self)
+    _repr_html_ = network_html  # Jupyter's table of the layers
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
