@@ -32,7 +32,9 @@ activation             "identity" -> "linear", "logistic" -> "sigmoid"
 
 Differences that remain (documented, not hidden): ``nesterovs_momentum=True`` trains with
 classical momentum (trainwell has no Nesterov step; a note in ``history_.notes`` says so);
-``max_fun`` only concerns lbfgs; early stopping watches the validation *cost* (scikit-
+``max_fun`` only concerns lbfgs; Adam adds epsilon to ``sqrt(s_hat)`` as the course
+does (scikit-learn adds it to ``sqrt(s)`` before the bias correction, which differs only
+while s is near epsilon^2); early stopping watches the validation *cost* (scikit-
 learn: the validation score); with ``solver`` given, training also stops, as scikit-learn
 does, when the training loss has not improved by ``tol`` for more than
 ``n_iter_no_change`` epochs; ``batch_size="auto"`` is the course's rule (full batch up
