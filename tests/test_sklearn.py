@@ -95,7 +95,10 @@ def test_init_only_stores_and_errors_come_from_fit():
 @pytest.mark.parametrize(
     ("params", "match"),
     [
-        ({"learning_rate": 0.0}, r"'learning_rate' .* must be a float in \(0, inf\). Got 0.0"),
+        (
+            {"learning_rate": 0.0},
+            r"'learning_rate' .* must be a float in \(0, inf\) or one of .*Got 0.0",
+        ),
         ({"keep_prob": 1.5}, r"'keep_prob' .* must be a float in \(0, 1\] or a list"),
         ({"hidden_layer_sizes": (10, 0)}, r"'hidden_layer_sizes' .* a tuple of ints >= 1"),
         ({"beta2": 1.0}, r"'beta2' .* must be a float in \[0, 1\)"),
