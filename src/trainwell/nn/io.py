@@ -3,7 +3,11 @@
 Layout of the file: ``__format__`` (the string ``trainwell-network``), ``__version__``,
 ``config`` (JSON of :meth:`Network.get_config`), ``theta`` (the flat parameters) and
 ``buffer:NAME`` arrays (batch norm's running statistics), plus any ``extra:NAME`` arrays
-a caller adds (a checkpoint's optimizer state, a standardizer). Everything loads with
+a caller adds (a checkpoint's optimizer state), and ``preprocessing:kind``,
+``preprocessing:mean``, ``preprocessing:scale`` (a standardizer saved with the model, see
+:mod:`trainwell.nn.inputs`). Every string in the file is checked against an allow-list
+(layer types, activations, losses, backends, preprocessing kinds) and never imported or
+called; parameters must be finite floats. Everything loads with
 ``numpy.load(allow_pickle=False)``.
 """
 
@@ -19,6 +23,7 @@ import numpy as np
 from .._files import atomic_writer
 from ..backend import backend_of
 from ..exceptions import CheckpointError
+from .inputs import InputTransform
 
 FORMAT = "trainwell-network"
 VERSION = 1
@@ -112,15 +117,21 @@ def network_from_arrays(arrays: dict[str, np.ndarray], source: str, backend: Any
 
     try:
         config = json.loads(str(arrays["config"]))
+        if not isinstance(config, dict):
+            raise TypeError(f"the config must be a JSON object, not {type(config).__name__}")
         net = Network.from_config(config, backend=backend)
         theta = arrays["theta"]
-    except (KeyError, ValueError, TypeError) as exc:
+    except (KeyError, ValueError, TypeError, AttributeError, MemoryError) as exc:
         raise CheckpointError(f"{source!r} has a missing or invalid network config: {exc}") from exc
-    if net.input_dim is None or theta.shape != net.theta.shape:
+    if net.input_dim is None or theta.shape != tuple(net.theta.shape):
         raise CheckpointError(
             f"{source!r}: parameter vector of shape {theta.shape} does not fit "
-            f"the saved architecture ({net.theta.shape})."
+            f"the saved architecture ({tuple(net.theta.shape)})."
         )
+    _check_finite(theta, "theta", source)
+    for key, value in arrays.items():
+        if key.startswith("buffer:"):
+            _check_finite(value, key, source)
     bk = net.backend
     net.theta[...] = theta if bk.is_numpy else bk.asarray(theta, net.dtype)
     for name, buf in net.buffers().items():
@@ -131,20 +142,46 @@ def network_from_arrays(arrays: dict[str, np.ndarray], source: str, backend: Any
     return net
 
 
+def _check_finite(values: np.ndarray, name: str, source: str) -> None:
+    """Refuse a parameter array that is not finite floats: a model that predicts NaN
+    (or anything) from NaN weights is a corrupted file, not a model."""
+    if values.dtype.kind != "f":
+        raise CheckpointError(f"{source!r}: {name} must hold floats; it holds {values.dtype}.")
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise CheckpointError(
+            f"{source!r}: {name} holds {bad.size} non-finite value(s) (NaN or infinity), the "
+            f"first at index {int(bad[0])}; the file is corrupted or was saved from a "
+            "diverged run."
+        )
+
+
 def save_network(network: Any, path: Any, extra: dict[str, np.ndarray] | None = None) -> None:
     """Save ``network`` (and optional ``extra:`` arrays) to ``path`` atomically."""
     arrays = network_arrays(network)
     for k, v in (extra or {}).items():
-        arrays[f"extra:{k}"] = np.asarray(v)
+        arrays[k if k.startswith("preprocessing:") else f"extra:{k}"] = np.asarray(v)
     write_npz_atomic(path, arrays)
 
 
 def load_network(path: Any, backend: Any = None) -> Any:
-    """Load a network saved by :func:`save_network` (on ``backend`` if given)."""
+    """Load a network saved by :func:`save_network` (on ``backend`` if given), with the
+    preprocessing stored beside it (see :mod:`trainwell.nn.inputs`)."""
     arrays = read_npz(path)
     net = network_from_arrays(arrays, str(path), backend=backend)
-    if "extra:standardizer" in arrays:
-        from ..data.preprocessing import Standardizer
-
-        net.standardizer = Standardizer.from_dict(json.loads(str(arrays["extra:standardizer"])))
+    transform = InputTransform.from_arrays(arrays, str(path))
+    if transform is None and "extra:standardizer" in arrays:  # files of trainwell <= 0.x
+        try:
+            state = json.loads(str(arrays["extra:standardizer"]))
+            transform = InputTransform("standardize", state["mean"], state["scale"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CheckpointError(
+                f"{str(path)!r} has an invalid saved standardizer: {exc}"
+            ) from exc
+    if transform is not None and transform.n_features != net.input_dim:
+        raise CheckpointError(
+            f"{str(path)!r}: the stored preprocessing has {transform.n_features} features "
+            f"but the network takes {net.input_dim}."
+        )
+    net.preprocessing = transform
     return net

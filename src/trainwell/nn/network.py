@@ -20,6 +20,7 @@ from .._validation import Interval, check_X, validate_params
 from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from .activations import get_activation
+from .inputs import InputTransform
 from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
 from .losses import Loss, get_loss
 
@@ -117,6 +118,7 @@ class Network:
         self.backend = get_backend(backend)
         self._engine: Any = None  # the array-API passes, for backends other than NumPy
         self.input_dim: int | None = None
+        self.preprocessing: InputTransform | None = None  # set by load (see nn.inputs)
         self._out_grad: np.ndarray | None = None
         self._wire()
         if input_dim is not None:
@@ -341,9 +343,17 @@ class Network:
         """Validate X (2-D, finite, numeric) and build the network on first use.
 
         On a backend other than NumPy the result is on the device: a host array is checked
-        on the host and copied once, a device array is checked where it lies."""
+        on the host and copied once, a device array is checked where it lies. A network
+        loaded with stored preprocessing (:attr:`preprocessing`) applies it here, so it
+        takes raw inputs everywhere."""
         bk = self.backend
-        if not bk.is_numpy and bk.is_array(X):
+        pre = getattr(self, "preprocessing", None)  # a pickle from before it has none
+        if pre is not None:
+            X = bk.to_numpy(X) if not bk.is_numpy and bk.is_array(X) else X
+            X = pre.apply(check_X(X, name=name, n_features=self.input_dim))
+            X = np.ascontiguousarray(X, dtype=self.dtype)
+            X = X if bk.is_numpy else bk.asarray(X)
+        elif not bk.is_numpy and bk.is_array(X):
             from ._xp import check_device_X
 
             X = check_device_X(bk, X, name, self.input_dim, self.dtype)
@@ -416,6 +426,16 @@ class Network:
                 raise DataError("one-hot y must have non-negative rows summing to 1.")
         return np.ascontiguousarray(Y, dtype=self.dtype)
 
+    def _check_trained(self, method: str) -> None:
+        """Predictions need weights: an unbuilt network has none yet (building it now would
+        draw random ones and return numbers that mean nothing)."""
+        if self.input_dim is None:
+            raise NotFittedError(
+                f"Network.{method} needs a trained network, and this one is not even built: "
+                "train it with fit(network, X, y) first (or build(n_features) for its "
+                "initial weights)."
+            )
+
     def forward(self, X: Any, training: bool = False) -> np.ndarray:
         """The output A[L] for X (a copy); ``training=True`` uses dropout and batch stats."""
         X = self.check_input(X)
@@ -440,6 +460,7 @@ class Network:
         independent probability per label."""
         if not self.is_classifier:
             raise InvalidParameterError("predict_proba needs a classification loss, not mse.")
+        self._check_trained("predict_proba")
         A = self.forward(X)
         if self.loss.name == "binary_crossentropy" and A.shape[1] == 1:
             return np.hstack([1 - A, A])
@@ -447,6 +468,7 @@ class Network:
 
     def predict(self, X: Any) -> np.ndarray:
         """Labels (argmax for softmax, ``p > 0.5`` for sigmoid) or regression values."""
+        self._check_trained("predict")
         A = self.forward(X)
         if self.loss.name == "mse":
             return A[:, 0] if A.shape[1] == 1 else A
@@ -460,8 +482,15 @@ class Network:
         ``R^2 = 1 - SS_res / SS_tot``, averaged over the outputs as scikit-learn's
         ``r2_score`` does by default (an output whose target is constant scores 1 when
         predicted exactly, else 0)."""
-        pred = self.predict(X)
+        self._check_trained("score")
         y = np.asarray(y)
+        if y.dtype.kind not in "biuf":  # strings never equal the integer predictions
+            raise DataError(
+                f"y must hold numeric labels (the network predicts integers 0..n-1); got "
+                f"dtype {y.dtype} (values such as {y.ravel()[:3].tolist()}). Encode labels "
+                "as integers (e.g. with sklearn's LabelEncoder) as for fit."
+            )
+        pred = self.predict(X)
         if self.loss.name == "categorical_crossentropy" and y.ndim == 2 and y.shape[1] > 1:
             y = y.argmax(axis=1)
         if y.size != pred.size:
@@ -515,26 +544,30 @@ class Network:
         """Write architecture, parameters, running statistics and dtype to one .npz file
         (atomically; readable with ``numpy.load(allow_pickle=False)``).
 
-        ``standardizer`` (a fitted :class:`trainwell.data.Standardizer`) is saved with the
-        model; :meth:`load` gives it back as ``network.standardizer``. Without the argument
-        a standardizer attached as ``network.standardizer`` is saved."""
-        import json
-
+        ``standardizer`` (a fitted :class:`trainwell.data.Standardizer`, or anything with
+        ``mean_`` and ``scale_``) is stored in the file as plain arrays, and the network
+        :meth:`load` returns applies it to every X it is given: it takes raw inputs, and
+        ``loaded.predict(X)`` equals ``net.predict(standardizer.transform(X))``. This
+        network itself is not changed. A network that already carries preprocessing (it
+        was loaded so) saves it again and refuses a second one."""
         from .io import save_network
 
-        scaler = standardizer if standardizer is not None else getattr(self, "standardizer", None)
-        width = getattr(scaler, "n_features_in_", None)
-        if scaler is not None and width is None:
-            raise InvalidParameterError(
-                "The 'standardizer' to save with the network must be a fitted Standardizer."
-            )
-        if scaler is not None and self.input_dim is not None and width != self.input_dim:
-            raise DataError(
-                f"The standardizer was fitted on {width} features but the network takes "
-                f"{self.input_dim}; save it with the network it prepares inputs for."
-            )
-        extra = {} if scaler is None else {"standardizer": np.array(json.dumps(scaler.to_dict()))}
-        save_network(self, path, extra=extra)
+        pre = getattr(self, "preprocessing", None)
+        if standardizer is not None:
+            if pre is not None:
+                raise InvalidParameterError(
+                    "This network already standardizes its inputs (it was loaded with a "
+                    "stored standardizer); saving another would standardize twice. Call "
+                    "save(path) without 'standardizer'."
+                )
+            pre = InputTransform.from_scaler(standardizer)
+            if self.input_dim is not None and pre.n_features != self.input_dim:
+                raise DataError(
+                    f"The standardizer was fitted on {pre.n_features} features but the "
+                    f"network takes {self.input_dim}; save it with the network it prepares "
+                    "inputs for."
+                )
+        save_network(self, path, extra={} if pre is None else pre.to_arrays())
 
     @classmethod
     def load(cls, path: Any, backend: Any = None) -> Network:
