@@ -9,8 +9,8 @@ its error messages are tested; ``benchmarks/gpu_check.py`` checks it on a real c
 
 from __future__ import annotations
 
-import re
 import json
+import re
 import sys
 import types
 

@@ -105,7 +105,9 @@ def _parse(state: Any) -> dict[str, Any]:
     try:
         data = json.loads(state)
     except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(f"a generator state must be JSON; got {state!r:.80} ({exc}).")
+        raise InvalidParameterError(
+            f"a generator state must be JSON; got {state!r:.80} ({exc})."
+        ) from None
     kind = data.get("kind") if isinstance(data, dict) else None
     if kind not in ("RandomState", "Generator"):
         raise InvalidParameterError(
@@ -155,7 +157,7 @@ def from_state(state: str) -> np.random.RandomState | np.random.Generator:
     >>> from_state('{"kind": "Generator", "state": {"bit_generator": "seed"}}')
     Traceback (most recent call last):
     ...
-    trainwell.exceptions.InvalidParameterError: a saved generator's 'bit_generator' must be one of ...
+    trainwell.exceptions.InvalidParameterError: a saved generator's 'bit_generator' must ...
     """
     data = _parse(state)
     if data["kind"] == "RandomState":
