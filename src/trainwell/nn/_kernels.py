@@ -37,7 +37,7 @@ _FORWARD = {
     "relu": "z < 0 ? (T)0 : z",
     "leaky_relu": f"z > 0 ? z : z * (T){LEAKY_SLOPE!r}",
     "tanh": "tanh(z)",
-    "sigmoid": "(tanh(z * (T)0.5) + (T)1) * (T)0.5",
+    "sigmoid": "z < 0 ? exp(-fabs(z)) / ((T)1 + exp(-fabs(z))) : (tanh(z * (T)0.5) + (T)1) * (T)0.5",
 }
 # dz = da * g'(z), from the pre-activation z or the activation a
 _BACKWARD = {

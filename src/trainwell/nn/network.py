@@ -463,6 +463,11 @@ class Network:
         self._check_trained("predict_proba")
         A = self.forward(X)
         if self.loss.name == "binary_crossentropy" and A.shape[1] == 1:
+            # 1 - p is 0 for p = 1 (z above ~37): sigma(-z) keeps the tail's digits
+            out = self.layers[-1]
+            Z = getattr(out, "Z_tilde" if isinstance(out, BatchNorm) else "Z", None)
+            if self.backend.is_numpy and Z is not None and Z.shape == A.shape:
+                return np.hstack([out.activation.forward(-Z, np.empty_like(A)), A])
             return np.hstack([1 - A, A])
         return A
 
