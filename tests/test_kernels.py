@@ -243,7 +243,7 @@ def test_activation_bodies_match_on_nan_inf_and_zero(name, dtype):
     A = _kernels.bias_activation(fake, name, Zk, b)
     np.testing.assert_array_equal(np.asarray(A), np.asarray(expected))
     if name == "sigmoid":  # the lower tail keeps its digits (no 1 + tanh cancellation)
-        lower = np.isfinite(z) & (z < 0)
+        lower = (z < 0) & (z > -100)  # e^-100 is representable in float32 too
         assert (np.asarray(A)[:, lower] > 0).all()
     dA = xps.asarray(np.random.RandomState(0).randn(*Z.shape).astype(dtype))
     np.testing.assert_array_equal(
