@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import DataError
+from ._matfile import check_mat_file
 from .datasets import Dataset
 
 __all__ = ["load_csv", "load_mat", "load_npz"]
@@ -29,6 +30,8 @@ PathLike = str | os.PathLike
 
 def _existing(path: PathLike) -> Path:
     p = Path(path)
+    if p.is_dir():
+        raise IsADirectoryError(f"'{p}' is a folder, not a data file; give the file's path.")
     if not p.is_file():
         raise FileNotFoundError(f"No such data file: '{p}'.")
     return p
@@ -167,14 +170,16 @@ def load_mat(
     Raises
     ------
     FileNotFoundError
-        If there is no such file.
+        If there is no such file (IsADirectoryError for a folder).
     DataError
-        If the file is not a readable MAT file, lacks a key, or holds non-numeric, NaN or
-        mismatched arrays.
+        If the file is not a well-formed MAT v5 file (its element tags are checked before
+        scipy parses it: a crafted tag would crash scipy's parser), lacks a key, or holds
+        non-numeric, NaN or mismatched arrays.
     """
     p = _existing(path)
     from scipy.io import loadmat
 
+    check_mat_file(p)  # a crafted element tag crashes scipy's parser (SIGSEGV)
     try:
         arrays = loadmat(p)
     except NotImplementedError as exc:  # scipy's answer to v7.3
