@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._random import RandomLike, check_random_state
-from .._validation import Interval, check_X, validate_params
+from .._validation import Interval, check_X, labels_array, validate_params
 from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from .activations import get_activation
@@ -86,10 +86,20 @@ class Network:
             {"l2": l2, "l1": l1},
             "Network",
         )
+        if isinstance(layers, Layer):
+            raise InvalidParameterError(
+                "The 'layers' parameter of Network must be a list of layers; got the single "
+                f"layer {layers!r}. Write Network([{layers!r}])."
+            )
+        given = layers
+        try:
+            layers = list(layers) if not isinstance(layers, (str, bytes, dict)) else []
+        except TypeError:
+            layers = []
         if not layers or not all(isinstance(layer, Layer) for layer in layers):
             raise InvalidParameterError(
                 "The 'layers' parameter of Network must be a non-empty sequence of Layer "
-                f"objects (Dense, Dropout, BatchNorm). Got {layers!r} instead."
+                f"objects (Dense, Dropout, BatchNorm). Got {given!r:.200} instead."
             )
         if len({id(layer) for layer in layers}) != len(layers):
             raise InvalidParameterError(
@@ -169,9 +179,8 @@ class Network:
         if isinstance(self.loss, get_loss("categorical_crossentropy").__class__) and n < 2:
             raise InvalidParameterError("categorical_crossentropy needs at least 2 output units.")
         ordered = [s for s in specs if s[1] == "W"] + [s for s in specs if s[1] != "W"]
-        sizes = [int(np.prod(shape)) for _, _, shape in ordered]
-        self.theta = self.backend.zeros(sum(sizes), self.dtype)
-        self.grad = self.backend.zeros(sum(sizes), self.dtype)
+        sizes = [int(np.prod(shape, dtype=object)) for _, _, shape in ordered]
+        self._allocate(sum(sizes), specs)
         self.n_weights = sum(sz for (_, k, _), sz in zip(ordered, sizes) if k == "W")
         self._slices: dict[str, slice] = {}
         self._shapes = {f"{kind}{layer.index}": shape for layer, kind, shape in specs}
@@ -198,6 +207,28 @@ class Network:
         for layer in self.layers:
             layer.initialize(self.rng)
         return self
+
+    def _allocate(self, n_params: int, specs: list[Any]) -> None:
+        """``theta`` and ``grad``, after checking that they fit in memory: a network too
+        big for the machine is refused with the size it would need, before allocating."""
+        need = 2 * n_params * self.dtype.itemsize  # theta and grad
+        biggest = max(specs, key=lambda s: int(np.prod(s[2], dtype=object)))
+        what = (
+            f"This network has {n_params:,} parameters (the largest block, "
+            f"{biggest[1]}{biggest[0].index} of shape {biggest[2]}, from {biggest[0]!r}); "
+            f"its {self.dtype.name} parameters and gradients alone need {_size(need)}"
+        )
+        available = _physical_memory()
+        if available is not None and need > available:
+            raise InvalidParameterError(
+                f"{what}, more than this machine's {_size(available)} of memory. Use fewer "
+                "units (or fewer input features)."
+            )
+        try:
+            self.theta = self.backend.zeros(n_params, self.dtype)
+            self.grad = self.backend.zeros(n_params, self.dtype)
+        except MemoryError:
+            raise MemoryError(f"{what}, which could not be allocated.") from None
 
     def _bind_views(self) -> None:
         """Give each layer its views into ``theta`` and ``grad`` (and claim it: see
@@ -382,7 +413,7 @@ class Network:
 
     def _encode_targets(self, y: Any, m: int | None) -> np.ndarray:
         self._check_built()
-        y = np.asarray(y)
+        y = labels_array(y)
         if m is not None and y.shape[0] != m:
             raise DataError(f"X and y have different numbers of samples: {m} and {y.shape[0]}.")
         n_out, name = self.n_outputs, self.loss.name
@@ -488,7 +519,7 @@ class Network:
         ``r2_score`` does by default (an output whose target is constant scores 1 when
         predicted exactly, else 0)."""
         self._check_trained("score")
-        y = np.asarray(y)
+        y = labels_array(y)
         if y.dtype.kind not in "biuf":  # strings never equal the integer predictions
             raise DataError(
                 f"y must hold numeric labels (the network predicts integers 0..n-1); got "
@@ -587,6 +618,26 @@ class Network:
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}], loss={self.loss.name!r}, l2={self.l2}, l1={self.l1})"
+
+
+def _size(n_bytes: int) -> str:
+    """``n_bytes`` for people: 29.1 TiB."""
+    value, unit = float(n_bytes), "bytes"
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
+        if value < 1024 or unit == "EiB":
+            break
+        value /= 1024
+    return f"{value:.1f} {unit}" if unit != "bytes" else f"{n_bytes} bytes"
+
+
+def _physical_memory() -> int | None:
+    """The machine's memory in bytes (None where the platform does not say)."""
+    import os
+
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
