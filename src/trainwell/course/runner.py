@@ -76,6 +76,9 @@ def run_reproduce(args: Any) -> int:
     get_backend(backend)  # an unknown name, or CuPy without a GPU, fails before any work
     check_output(args.out, "--out", folder=True)  # and so does a path it cannot write
     check_output(args.json, "--json", folder=False)
+    from ..report import check_report_targets
+
+    check_report_targets(args.out, args.json)  # never overwrite a file a report did not write
     if args.data is not None:
         if "regularization" not in names:
             raise InvalidParameterError(

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .._files import atomic_writer
+from .._files import atomic_writer, refuse_foreign
 from ..backend import backend_of
 from ..exceptions import CheckpointError
 from .inputs import InputTransform
@@ -28,7 +28,14 @@ from .inputs import InputTransform
 FORMAT = "trainwell-network"
 VERSION = 1
 
-__all__ = ["load_network", "npz_path", "read_npz", "save_network", "write_npz_atomic"]
+__all__ = [
+    "is_trainwell_file",
+    "load_network",
+    "npz_path",
+    "read_npz",
+    "save_network",
+    "write_npz_atomic",
+]
 
 
 def npz_path(path: Any) -> Path:
@@ -46,11 +53,40 @@ def npz_path(path: Any) -> Path:
 
 def write_npz_atomic(path: Any, arrays: dict[str, np.ndarray]) -> None:
     """Write ``arrays`` to ``path`` through a temporary file and a rename, so a crash
-    mid-write never leaves a half-written file where a good one was. Arrays of other
+    mid-write never leaves a half-written file where a good one was. An existing file
+    that trainwell did not write (a user's data .npz, say) is never replaced:
+    ``FileExistsError``. Arrays of other
     backends (a GPU network's parameters, an optimizer's state) are copied to the host."""
     arrays = {k: v if isinstance(v, np.ndarray) else _host(v) for k, v in arrays.items()}
-    with atomic_writer(npz_path(path)) as fh:
+    target = npz_path(path)
+    refuse_foreign(target, "saving to", is_trainwell_file)
+    with atomic_writer(target) as fh:
         np.savez(fh, **arrays)
+
+
+def is_trainwell_file(path: Any) -> bool:
+    """Whether ``path`` is a file trainwell wrote (a saved network or a checkpoint): the
+    only kind of existing file a save may replace.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> np.savez(folder / "data.npz", X=np.zeros(3))
+    >>> is_trainwell_file(folder / "data.npz")
+    False
+    """
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                return False
+        with np.load(path, allow_pickle=False) as data:
+            if "__format__" not in data.files:
+                return False
+            tag = data["__format__"]
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return False
+    return tag.shape == () and str(tag).startswith("trainwell-")
 
 
 def _host(value: Any) -> Any:
