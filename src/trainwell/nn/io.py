@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .._files import atomic_writer, refuse_foreign
-from ..backend import backend_of
+from ..backend import backend_of, get_backend
 from ..exceptions import CheckpointError
 from .inputs import InputTransform
 
@@ -203,6 +203,8 @@ def save_network(network: Any, path: Any, extra: dict[str, np.ndarray] | None = 
 def load_network(path: Any, backend: Any = None) -> Any:
     """Load a network saved by :func:`save_network` (on ``backend`` if given), with the
     preprocessing stored beside it (see :mod:`trainwell.nn.inputs`)."""
+    if backend is not None:  # the caller's argument: its own error, before the file
+        backend = get_backend(backend)
     arrays = read_npz(path)
     net = network_from_arrays(arrays, str(path), backend=backend)
     transform = InputTransform.from_arrays(arrays, str(path))

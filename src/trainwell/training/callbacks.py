@@ -18,7 +18,7 @@ import numpy as np
 
 from .._random import RandomLike, from_state, get_state
 from .._validation import Interval, Options, validate_params
-from ..backend import backend_of
+from ..backend import backend_of, get_backend
 from ..exceptions import CheckpointError, InvalidParameterError
 from ..nn.io import network_arrays, network_from_arrays, read_npz, write_npz_atomic
 
@@ -261,6 +261,8 @@ def load_checkpoint(path: Any, backend: Any = None) -> CheckpointData:
     """
     from ..optim import get_optimizer
 
+    if backend is not None:  # the caller's argument: its own error, before the file
+        backend = get_backend(backend)
     arrays = read_npz(path, expected_format=CHECKPOINT_FORMAT)
     try:
         net = network_from_arrays(arrays, str(path), backend=backend)
