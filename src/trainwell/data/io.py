@@ -14,6 +14,7 @@ import os
 import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ from .datasets import Dataset
 __all__ = ["load_csv", "load_mat", "load_npz"]
 
 PathLike = str | os.PathLike
+#: What zipfile raises for a damaged archive besides BadZipFile: an "encrypted" or
+#: "unsupported compression" flag flipped by corruption, a broken deflate stream.
+ZIP_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error)
 
 
 def _existing(path: PathLike) -> Path:
@@ -247,7 +251,7 @@ def load_npz(
             archive.close()
     except DataError:
         raise
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (*ZIP_ERRORS, OSError, ValueError, EOFError) as exc:
         raise DataError(
             f"'{p}' could not be read as a NumPy .npz archive ({type(exc).__name__}: {exc})."
         ) from exc

@@ -200,7 +200,7 @@ def get_activation(name: str) -> Activation:
     """
     if isinstance(name, Activation):
         return name
-    if name not in ACTIVATIONS:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
         raise InvalidParameterError(
             f"The 'activation' parameter must be one of "
             f"{', '.join(repr(k) for k in ACTIVATIONS)}. Got {name!r} instead."

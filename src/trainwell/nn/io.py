@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,10 @@ from .._files import atomic_writer, refuse_foreign
 from ..backend import backend_of, get_backend
 from ..exceptions import CheckpointError
 from .inputs import InputTransform
+
+#: What zipfile raises for a damaged archive besides BadZipFile (flags flipped by
+#: corruption: "encrypted", "unsupported compression"; a broken deflate stream).
+_ZIP_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error)
 
 FORMAT = "trainwell-network"
 VERSION = 1
@@ -84,7 +89,7 @@ def is_trainwell_file(path: Any) -> bool:
             if "__format__" not in data.files:
                 return False
             tag = data["__format__"]
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+    except (*_ZIP_ERRORS, OSError, ValueError, EOFError):
         return False
     return tag.shape == () and str(tag).startswith("trainwell-")
 
@@ -114,17 +119,21 @@ def read_npz(path: Any, expected_format: str = FORMAT) -> dict[str, np.ndarray]:
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (*_ZIP_ERRORS, EOFError, OSError, ValueError) as exc:
         raise CheckpointError(
             f"{str(path)!r} is not a readable trainwell file (truncated or corrupted?): {exc}"
         ) from exc
-    fmt = str(arrays.get("__format__", ""))
+    tag = arrays.get("__format__", np.array(""))
+    fmt = str(tag) if tag.shape == () and tag.dtype.kind == "U" else repr(tag)[:80]
     if fmt != expected_format:
         raise CheckpointError(
             f"{str(path)!r} is not a {expected_format} file "
             f"(its format tag is {fmt or 'missing'!r})."
         )
-    version = int(arrays.get("__version__", -1))
+    tag = arrays.get("__version__", np.array(-1))
+    if tag.shape != () or tag.dtype.kind not in "iu":
+        raise CheckpointError(f"{str(path)!r} has an invalid format version {tag!r:.80}.")
+    version = int(tag)
     if version > VERSION:
         raise CheckpointError(
             f"{str(path)!r} has format version {version}; this trainwell "
@@ -159,7 +168,9 @@ def network_from_arrays(arrays: dict[str, np.ndarray], source: str, backend: Any
         theta = arrays["theta"]
     except (KeyError, ValueError, TypeError, AttributeError, MemoryError) as exc:
         raise CheckpointError(f"{source!r} has a missing or invalid network config: {exc}") from exc
-    if net.input_dim is None or theta.shape != tuple(net.theta.shape):
+    if net.input_dim is None:
+        raise CheckpointError(f"{source!r}: the saved config has no input_dim (not built).")
+    if theta.shape != tuple(net.theta.shape):
         raise CheckpointError(
             f"{source!r}: parameter vector of shape {theta.shape} does not fit "
             f"the saved architecture ({tuple(net.theta.shape)})."

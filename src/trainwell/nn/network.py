@@ -414,6 +414,8 @@ class Network:
     def _encode_targets(self, y: Any, m: int | None) -> np.ndarray:
         self._check_built()
         y = labels_array(y)
+        if y.ndim == 0:
+            raise DataError(f"y must be an array of labels or targets; got {y!r:.80}.")
         if m is not None and y.shape[0] != m:
             raise DataError(f"X and y have different numbers of samples: {m} and {y.shape[0]}.")
         n_out, name = self.n_outputs, self.loss.name
