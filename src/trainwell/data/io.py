@@ -13,32 +13,19 @@ import math
 import os
 import re
 import warnings
-import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..exceptions import DataError
-from ._matfile import check_mat_file
+from ._filecheck import ZIP_ERRORS, check_mat_file
+from ._filecheck import existing_file as _existing
 from .datasets import Dataset
 
 __all__ = ["load_csv", "load_mat", "load_npz"]
 
 PathLike = str | os.PathLike
-#: What zipfile raises for a damaged archive besides BadZipFile: an "encrypted" or
-#: "unsupported compression" flag flipped by corruption, a broken deflate stream.
-ZIP_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error)
-
-
-def _existing(path: PathLike) -> Path:
-    p = Path(path)
-    if p.is_dir():
-        raise IsADirectoryError(f"'{p}' is a folder, not a data file; give the file's path.")
-    if not p.is_file():
-        raise FileNotFoundError(f"No such data file: '{p}'.")
-    return p
 
 
 def _labels(y: np.ndarray, where: str) -> np.ndarray:
@@ -176,9 +163,8 @@ def load_mat(
     FileNotFoundError
         If there is no such file (IsADirectoryError for a folder).
     DataError
-        If the file is not a well-formed MAT v5 file (its element tags are checked before
-        scipy parses it: a crafted tag would crash scipy's parser), lacks a key, or holds
-        non-numeric, NaN or mismatched arrays.
+        If the file is not a well-formed MAT v5 file (checked before scipy parses it), lacks
+        a key, or holds non-numeric, NaN or mismatched arrays.
     """
     p = _existing(path)
     from scipy.io import loadmat

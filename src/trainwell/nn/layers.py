@@ -395,7 +395,4 @@ def layer_from_config(config: dict[str, Any]) -> Layer:
     kind = (config := dict(config)).pop("type", None)
     if not isinstance(kind, str) or kind not in LAYERS:
         raise InvalidParameterError(f"Unknown layer type {kind!r}; valid: {sorted(LAYERS)}.")
-    try:
-        return LAYERS[kind](**config)
-    except TypeError as exc:  # an unknown parameter name in the config (or ours, as is)
-        raise exc if isinstance(exc, InvalidParameterError) else InvalidParameterError(exc)
+    return LAYERS[kind](**config)

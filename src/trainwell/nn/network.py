@@ -16,13 +16,15 @@ from typing import Any
 import numpy as np
 
 from .._random import RandomLike, check_random_state
-from .._validation import Interval, check_X, labels_array, validate_params
+from .._validation import Interval, check_X, validate_params
 from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from .activations import get_activation
 from .inputs import InputTransform
 from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
 from .losses import Loss, get_loss
+from .memory import allocate_flat
+from .targets import encode_targets, score_labels
 
 __all__ = ["Network"]
 
@@ -180,7 +182,7 @@ class Network:
             raise InvalidParameterError("categorical_crossentropy needs at least 2 output units.")
         ordered = [s for s in specs if s[1] == "W"] + [s for s in specs if s[1] != "W"]
         sizes = [int(np.prod(shape, dtype=object)) for _, _, shape in ordered]
-        self._allocate(sum(sizes), specs)
+        self.theta, self.grad = allocate_flat(self.backend, sum(sizes), self.dtype, specs)
         self.n_weights = sum(sz for (_, k, _), sz in zip(ordered, sizes) if k == "W")
         self._slices: dict[str, slice] = {}
         self._shapes = {f"{kind}{layer.index}": shape for layer, kind, shape in specs}
@@ -207,28 +209,6 @@ class Network:
         for layer in self.layers:
             layer.initialize(self.rng)
         return self
-
-    def _allocate(self, n_params: int, specs: list[Any]) -> None:
-        """``theta`` and ``grad``, after checking that they fit in memory: a network too
-        big for the machine is refused with the size it would need, before allocating."""
-        need = 2 * n_params * self.dtype.itemsize  # theta and grad
-        biggest = max(specs, key=lambda s: int(np.prod(s[2], dtype=object)))
-        what = (
-            f"This network has {n_params:,} parameters (the largest block, "
-            f"{biggest[1]}{biggest[0].index} of shape {biggest[2]}, from {biggest[0]!r}); "
-            f"its {self.dtype.name} parameters and gradients alone need {_size(need)}"
-        )
-        available = _physical_memory()
-        if available is not None and need > available:
-            raise InvalidParameterError(
-                f"{what}, more than this machine's {_size(available)} of memory. Use fewer "
-                "units (or fewer input features)."
-            )
-        try:
-            self.theta = self.backend.zeros(n_params, self.dtype)
-            self.grad = self.backend.zeros(n_params, self.dtype)
-        except MemoryError:
-            raise MemoryError(f"{what}, which could not be allocated.") from None
 
     def _bind_views(self) -> None:
         """Give each layer its views into ``theta`` and ``grad`` (and claim it: see
@@ -413,51 +393,7 @@ class Network:
 
     def _encode_targets(self, y: Any, m: int | None) -> np.ndarray:
         self._check_built()
-        y = labels_array(y)
-        if y.ndim == 0:
-            raise DataError(f"y must be an array of labels or targets; got {y!r:.80}.")
-        if m is not None and y.shape[0] != m:
-            raise DataError(f"X and y have different numbers of samples: {m} and {y.shape[0]}.")
-        n_out, name = self.n_outputs, self.loss.name
-        if y.dtype.kind not in "biuf":
-            raise DataError(
-                f"y must be numeric for {name}; got dtype {y.dtype}. Encode labels "
-                "as integers (e.g. with sklearn's LabelEncoder)."
-            )
-        if y.dtype.kind == "f" and not np.isfinite(y).all():
-            raise DataError("y contains NaN or infinity.")
-        if name == "categorical_crossentropy" and y.ndim == 1:
-            if not np.array_equal(y, np.round(y)):
-                raise DataError(
-                    "y must hold integer class labels for categorical_crossentropy; "
-                    f"got non-integer values such as {y[y != np.round(y)][:3]}."
-                )
-            bad = np.unique(y[(y < 0) | (y >= n_out)])
-            if bad.size:
-                raise DataError(
-                    f"y has labels {bad.tolist()} outside the {n_out} classes "
-                    f"0..{n_out - 1} of the output layer."
-                )
-            Y = np.zeros((y.shape[0], n_out), dtype=self.dtype)
-            Y[np.arange(y.shape[0]), y.astype(np.intp)] = 1
-            return Y
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        if Y.ndim != 2 or Y.shape[1] != n_out:
-            raise DataError(
-                f"y must have shape (m,) or (m, {n_out}) for a network with "
-                f"{n_out} outputs; got {y.shape}."
-            )
-        if name == "binary_crossentropy":
-            bad = np.setdiff1d(np.unique(Y), [0, 1])
-            if bad.size:
-                raise DataError(
-                    f"binary_crossentropy needs labels in {{0, 1}}; y also holds "
-                    f"{bad[:5].tolist()}."
-                )
-        if name == "categorical_crossentropy":
-            if (Y < 0).any() or not np.allclose(Y.sum(axis=1), 1):
-                raise DataError("one-hot y must have non-negative rows summing to 1.")
-        return np.ascontiguousarray(Y, dtype=self.dtype)
+        return encode_targets(y, m, self.n_outputs, self.loss.name, self.dtype)
 
     def _check_trained(self, method: str) -> None:
         """Predictions need weights: an unbuilt network has none yet (building it now would
@@ -496,8 +432,7 @@ class Network:
         self._check_trained("predict_proba")
         A = self.forward(X)
         if self.loss.name == "binary_crossentropy" and A.shape[1] == 1:
-            # 1 - p is 0 for p = 1 (z above ~37): sigma(-z) keeps the tail's digits
-            out = self.layers[-1]
+            out = self.layers[-1]  # 1 - p is 0 above z = 37; sigma(-z) keeps its digits
             Z = getattr(out, "Z_tilde" if isinstance(out, BatchNorm) else "Z", None)
             if self.backend.is_numpy and Z is not None and Z.shape == A.shape:
                 return np.hstack([out.activation.forward(-Z, np.empty_like(A)), A])
@@ -521,13 +456,7 @@ class Network:
         ``r2_score`` does by default (an output whose target is constant scores 1 when
         predicted exactly, else 0)."""
         self._check_trained("score")
-        y = labels_array(y)
-        if y.dtype.kind not in "biuf":  # strings never equal the integer predictions
-            raise DataError(
-                f"y must hold numeric labels (the network predicts integers 0..n-1); got "
-                f"dtype {y.dtype} (values such as {y.ravel()[:3].tolist()}). Encode labels "
-                "as integers (e.g. with sklearn's LabelEncoder) as for fit."
-            )
+        y = score_labels(y)
         pred = self.predict(X)
         if self.loss.name == "categorical_crossentropy" and y.ndim == 2 and y.shape[1] > 1:
             y = y.argmax(axis=1)
@@ -620,26 +549,6 @@ class Network:
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}], loss={self.loss.name!r}, l2={self.l2}, l1={self.l1})"
-
-
-def _size(n_bytes: int) -> str:
-    """``n_bytes`` for people: 29.1 TiB."""
-    value, unit = float(n_bytes), "bytes"
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
-        if value < 1024 or unit == "EiB":
-            break
-        value /= 1024
-    return f"{value:.1f} {unit}" if unit != "bytes" else f"{n_bytes} bytes"
-
-
-def _physical_memory() -> int | None:
-    """The machine's memory in bytes (None where the platform does not say)."""
-    import os
-
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (AttributeError, ValueError, OSError):
-        return None
 
 
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:

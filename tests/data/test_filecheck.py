@@ -18,7 +18,7 @@ import scipy.io
 import scipy.sparse
 
 from trainwell.data import load_mat
-from trainwell.data._matfile import check_mat_file
+from trainwell.data._filecheck import check_mat_file
 from trainwell.exceptions import DataError
 
 REAL_PART_TAG = 176  # byte offset of X's data tag in the uncompressed file written below

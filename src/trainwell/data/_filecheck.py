@@ -1,4 +1,5 @@
-"""A structural check of MATLAB v5 files, before scipy parses them.
+"""Checks of a data file before a parser reads it: that it is a file, and the structure
+of MATLAB v5 files.
 
 scipy's ``loadmat`` trusts the element tags of a file: a matrix whose data element has
 type code 0 (or any code that names no numeric type) makes it read through a wild
@@ -13,13 +14,30 @@ cells and structs of those (sparse arrays too); function handles and objects are
 
 from __future__ import annotations
 
+import os
 import struct
+import zipfile
 import zlib
 from pathlib import Path
 
 from ..exceptions import DataError
 
-__all__ = ["check_mat_file"]
+__all__ = ["ZIP_ERRORS", "check_mat_file", "existing_file"]
+
+#: What zipfile raises for a damaged archive besides BadZipFile: an "encrypted" or
+#: "unsupported compression" flag flipped by corruption, a broken deflate stream.
+ZIP_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error)
+
+
+def existing_file(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path, if it names a file (a folder or nothing gets its own error)."""
+    p = Path(path)
+    if p.is_dir():
+        raise IsADirectoryError(f"'{p}' is a folder, not a data file; give the file's path.")
+    if not p.is_file():
+        raise FileNotFoundError(f"No such data file: '{p}'.")
+    return p
+
 
 # mi* data types and their item sizes
 _NUMERIC = {1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 4, 9: 8, 12: 8, 13: 8}
