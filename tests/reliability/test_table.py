@@ -402,7 +402,26 @@ def _load_mat_in_a_child(tmp: Path) -> subprocess.CompletedProcess:
     )
 
 
+def _reproduce_data_in_a_child(tmp: Path) -> subprocess.CompletedProcess:
+    """``trainwell reproduce --data crafted.mat`` in a child process (see above)."""
+    code = "import sys\nfrom trainwell.cli import main\nsys.exit(main(sys.argv[1:]))"
+    path = c.crafted_mat(tmp / "crafted.mat")
+    args = ["reproduce", "--only", "regularization", "--data", str(path), "--out", str(tmp)]
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300
+    )
+
+
 CRASHES = [
+    Case(
+        "trainwell reproduce --data with the crafted .mat: a message, before any work",
+        _reproduce_data_in_a_child,
+        check=lambda run: (
+            run.returncode == 2
+            and "crafted.mat' could not be read as a MATLAB .mat file" in run.stderr
+            and "Traceback" not in run.stderr
+        ),
+    ),
     Case(
         "a .mat whose data element has type code 0 (scipy: SIGSEGV)",
         _load_mat_in_a_child,

@@ -86,6 +86,9 @@ def run_reproduce(args: Any) -> int:
             )
         if not Path(args.data).is_file():
             raise FileNotFoundError(f"--data: no such file: '{args.data}'.")
+        from ..data import load_mat
+
+        load_mat(args.data)  # a malformed file is refused now, not after other experiments
     settings = Settings(
         # variants train in parallel processes on the CPU; one process drives a device
         n_jobs=min(os.cpu_count() or 1, 6) if backend == "numpy" else 1,
