@@ -9,6 +9,7 @@ its error messages are tested; ``benchmarks/gpu_check.py`` checks it on a real c
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import types
@@ -284,13 +285,23 @@ def test_cupy_without_a_gpu_gives_a_clear_error(monkeypatch):
         get_backend("cupy")
 
 
+@pytest.mark.parametrize("name", ["this", "json", "os", "trainwell.cli", "torch.nn", "../x"])
+def test_a_backend_name_outside_the_allow_list_imports_nothing(name, monkeypatch):
+    """A saved model's or a checkpoint's backend string is input from outside: it is
+    refused before any import (``backend: "this"`` used to print the Zen of Python)."""
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    with pytest.raises(InvalidParameterError, match="nothing was imported"):
+        get_backend(name)
+    assert name not in sys.modules
+
+
 def test_backend_names_and_errors():
     assert get_backend() is get_backend("numpy") is get_backend(np) is get_backend(None)
     assert get_backend(xps) is get_backend(STRICT) is backend_of(xps.ones(2))
     with pytest.raises(InvalidParameterError, match="'numpy', 'cupy'"):
         get_backend("no_such_library")
     with pytest.raises(InvalidParameterError, match="no array API namespace"):
-        get_backend("json")
+        get_backend(json)  # a module given as an object is checked after the fact
     with pytest.raises(InvalidParameterError):
         Network([Dense(1, "sigmoid")], backend=3.5)
     import pickle

@@ -70,3 +70,50 @@ def test_figures_take_their_format_from_the_suffix_as_matplotlib_does(tmp_path):
     assert (tmp_path / "my.dir" / "c.png").read_bytes().startswith(b"\x89PNG")
     assert save_figure(fig, tmp_path / "c.SVG").read_text().lstrip().startswith("<?xml")
     assert sorted(p.name for p in (tmp_path / "my.dir").iterdir()) == ["c.png"]
+
+
+def test_a_killed_writers_temporary_is_removed_by_the_next_write(tmp_path):
+    """SIGKILL mid-write leaves .NAME.PID.HEX.tmp behind; the next write of that target
+    removes it (the process is gone), and leaves other files alone."""
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "model.npz"
+    code = (
+        "import sys, time\nfrom trainwell._files import atomic_writer\n"
+        "with atomic_writer(sys.argv[1]) as fh:\n    fh.write(b'half'); fh.flush()\n"
+        "    print('writing', flush=True); time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE)
+    try:
+        assert child.stdout.readline().strip() == b"writing"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].endswith(".tmp") and not target.exists()
+    (tmp_path / ".model.npz.mine.tmp").write_bytes(b"a user's file")
+    write_atomic(target, b"whole")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".model.npz.mine.tmp", "model.npz"]
+
+
+def test_a_live_writers_temporary_is_kept(tmp_path):
+    from trainwell._files import remove_stale_temporaries
+
+    mine = tmp_path / f".a.txt.{os.getpid()}.0123abcd.tmp"
+    mine.write_bytes(b"in progress")
+    assert remove_stale_temporaries(tmp_path / "a.txt") == []
+    assert mine.exists()
+
+
+def test_refuse_foreign_names_the_file_and_keeps_it(tmp_path):
+    from trainwell._files import refuse_foreign
+
+    path = tmp_path / "notes.txt"
+    path.write_text("precious")
+    with pytest.raises(FileExistsError, match="notes.txt' exists and trainwell did not write"):
+        refuse_foreign(path, "--json", lambda p: False)
+    refuse_foreign(path, "--json", lambda p: True)
+    refuse_foreign(tmp_path / "new.txt", "--json", lambda p: False)
+    assert path.read_text() == "precious"

@@ -8,6 +8,14 @@ renamed over the target (``os.replace`` is atomic on POSIX and Windows). The tem
 file is opened with ``open(..., "xb")``, not ``tempfile.mkstemp``, so the result gets the
 usual permissions (0o666 less the umask) rather than mkstemp's owner-only 0o600.
 
+A process killed mid-write (SIGKILL, a power cut) leaves its temporary file behind: the
+next write into that folder removes such leftovers of our own naming
+(``.NAME.PID.HEX.tmp``, for the same target, whose process is gone), and nothing else.
+
+Nothing a user wrote is overwritten: :func:`refuse_foreign` stops a write over an
+existing file that trainwell cannot recognize as its own (callers give the test: a
+model file's format tag, a report's content), before any work starts.
+
 Examples
 --------
 >>> import tempfile
@@ -22,13 +30,21 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_writer", "check_output", "save_figure", "write_atomic"]
+__all__ = [
+    "atomic_writer",
+    "check_output",
+    "refuse_foreign",
+    "remove_stale_temporaries",
+    "save_figure",
+    "write_atomic",
+]
 
 
 @contextmanager
@@ -40,6 +56,7 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "xb") as fh:
@@ -50,6 +67,91 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
+    """Remove the temporary files a killed writer of ``path`` left behind; return them.
+
+    Only names of :func:`atomic_writer`'s pattern for this very target
+    (``.NAME.PID.8HEX.tmp``) whose process ``PID`` no longer exists are removed (a live
+    process, this one included, may still be writing its own).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / ".model.npz.999999999.0badcafe.tmp").write_bytes(b"half")
+    >>> _ = (folder / ".model.npz.notes.tmp").write_bytes(b"not ours")
+    >>> [p.name for p in remove_stale_temporaries(folder / "model.npz")]
+    ['.model.npz.999999999.0badcafe.tmp']
+    >>> sorted(p.name for p in folder.iterdir())
+    ['.model.npz.notes.tmp']
+    """
+    path = Path(path)
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.([0-9]+)\.[0-9a-f]{{8}}\.tmp")
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    prefix = f".{path.name}."
+    for entry in entries:
+        if not entry.name.startswith(prefix):
+            continue
+        match = pattern.fullmatch(entry.name)
+        if match is None or _alive(int(match.group(1))) or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:  # another process cleaned it first, or no permission
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (on Windows: assume so, never delete)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix" or pid <= 0 or pid > 2**31 - 1:
+        return os.name != "posix"  # no way to ask: keep the file
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, as another user's process
+        return True
+    return True
+
+
+def refuse_foreign(path: str | os.PathLike[str], flag: str, is_ours: Any) -> None:
+    """Raise ``FileExistsError`` if ``path`` exists and ``is_ours(path)`` says trainwell
+    did not write it: trainwell never truncates or rewrites a file it did not write.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> notes = Path(tempfile.mkdtemp()) / "results.json"
+    >>> _ = notes.write_text("my notes")
+    >>> refuse_foreign(notes, "--json", lambda p: False)
+    Traceback (most recent call last):
+    ...
+    FileExistsError: --json ...results.json' exists and trainwell did not write it; ...
+    """
+    p = Path(path)
+    if not p.exists() and not p.is_symlink():
+        return
+    ours = False
+    if p.is_file():
+        try:
+            ours = bool(is_ours(p))
+        except (OSError, ValueError):
+            ours = False
+    if not ours:
+        raise FileExistsError(
+            f"{flag} {str(p)!r} exists and trainwell did not write it; refusing to overwrite "
+            "it. Move it away, or give a new path."
+        )
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str, encoding: str = "utf-8") -> Path:

@@ -88,34 +88,89 @@ def get_state(rng: np.random.RandomState | np.random.Generator) -> str:
     return json.dumps({"kind": "Generator", "state": rng.bit_generator.state})
 
 
+#: The bit generators a saved state may name, looked up here and never by attribute: a
+#: name read from a file must not reach ``getattr(np.random, name)`` (``"seed"`` would
+#: call ``np.random.seed()``).
+BIT_GENERATORS = {
+    "MT19937": np.random.MT19937,
+    "PCG64": np.random.PCG64,
+    "PCG64DXSM": np.random.PCG64DXSM,
+    "Philox": np.random.Philox,
+    "SFC64": np.random.SFC64,
+}
+
+
+def _parse(state: Any) -> dict[str, Any]:
+    """The JSON of a saved state, checked for its kind (errors name what came)."""
+    try:
+        data = json.loads(state)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(
+            f"a generator state must be JSON; got {state!r:.80} ({exc})."
+        ) from None
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind not in ("RandomState", "Generator"):
+        raise InvalidParameterError(
+            f"a generator state's 'kind' must be 'RandomState' or 'Generator'; got {kind!r:.80}."
+        )
+    return data
+
+
 def set_state(rng: np.random.RandomState | np.random.Generator, state: str) -> None:
     """Restore a state saved by :func:`get_state` into ``rng`` of the same kind."""
-    data = json.loads(state)
-    if isinstance(rng, np.random.RandomState) and data["kind"] == "RandomState":
-        rng.set_state(
-            (
-                data["name"],
-                np.asarray(data["keys"], dtype=np.uint32),
-                data["pos"],
-                data["has_gauss"],
-                data["cached_gaussian"],
+    data = _parse(state)
+    try:
+        if isinstance(rng, np.random.RandomState) and data["kind"] == "RandomState":
+            keys = np.asarray(data["keys"], dtype=np.uint32)
+            if data["name"] != "MT19937" or keys.shape != (624,):
+                raise ValueError("a RandomState state holds 624 MT19937 keys")
+            rng.set_state(
+                (
+                    "MT19937",
+                    keys,
+                    int(data["pos"]),
+                    int(data["has_gauss"]),
+                    float(data["cached_gaussian"]),
+                )
             )
-        )
-    elif isinstance(rng, np.random.Generator) and data["kind"] == "Generator":
-        rng.bit_generator.state = data["state"]
-    else:
-        raise InvalidParameterError(
-            f"cannot restore a {data['kind']} state into a {type(rng).__name__}."
-        )
+            return
+        if isinstance(rng, np.random.Generator) and data["kind"] == "Generator":
+            rng.bit_generator.state = data["state"]
+            return
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise InvalidParameterError(f"invalid {data['kind']} state: {exc!r:.200}.") from None
+    raise InvalidParameterError(
+        f"cannot restore a {data['kind']} state into a {type(rng).__name__}."
+    )
 
 
 def from_state(state: str) -> np.random.RandomState | np.random.Generator:
-    """A new generator holding a state saved by :func:`get_state`."""
-    data = json.loads(state)
+    """A new generator holding a state saved by :func:`get_state`.
+
+    The bit generator is looked up by name in :data:`BIT_GENERATORS` only.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> float(from_state(get_state(rng)).random()) == float(rng.random())
+    True
+    >>> from_state('{"kind": "Generator", "state": {"bit_generator": "seed"}}')
+    Traceback (most recent call last):
+    ...
+    trainwell.exceptions.InvalidParameterError: a saved generator's 'bit_generator' must ...
+    """
+    data = _parse(state)
     if data["kind"] == "RandomState":
         rng: np.random.RandomState | np.random.Generator = np.random.RandomState()
     else:
-        name = data["state"]["bit_generator"]
-        rng = np.random.Generator(getattr(np.random, name)())
+        inner = data.get("state")
+        name = inner.get("bit_generator") if isinstance(inner, dict) else None
+        maker = BIT_GENERATORS.get(name) if isinstance(name, str) else None
+        if maker is None:
+            raise InvalidParameterError(
+                "a saved generator's 'bit_generator' must be one of "
+                f"{', '.join(BIT_GENERATORS)}; got {name!r:.80}."
+            )
+        rng = np.random.Generator(maker())
     set_state(rng, state)
     return rng

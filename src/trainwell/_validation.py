@@ -165,10 +165,7 @@ def check_X(
     DataError
         If X is not 2-D, empty, non-numeric, has NaN/inf, or has the wrong width.
     """
-    try:
-        arr = np.asarray(X)
-    except Exception as exc:  # ragged nested lists and the like
-        raise DataError(f"{name} could not be converted to an array: {exc}") from exc
+    arr = _dense(X, name)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise DataError(f"{name} must be numeric; got an array of dtype {arr.dtype}.")
     if arr.ndim != 2:
@@ -202,15 +199,45 @@ def check_X(
     return arr
 
 
+def _dense(values: Any, name: str) -> np.ndarray:
+    """``values`` as a plain NumPy array, refusing what would silently lose meaning:
+    a scipy sparse matrix (``np.asarray`` makes a 0-d object array of it) and a masked
+    array with masked entries (``np.asarray`` drops the mask and keeps the hidden values).
+
+    Examples
+    --------
+    >>> _dense(np.ma.masked_array([1.0, 2.0], mask=[False, True]), "X")
+    Traceback (most recent call last):
+    ...
+    trainwell.exceptions.DataError: X is a masked array with 1 masked value(s)...first.
+    """
+    module = type(values).__module__ or ""
+    if module.startswith("scipy.sparse") or hasattr(values, "tocsr"):
+        raise DataError(
+            f"{name} is a scipy sparse matrix ({type(values).__name__}); trainwell trains on "
+            f"dense arrays only. Pass {name}.toarray() if it fits in memory."
+        )
+    if isinstance(values, np.ma.MaskedArray):
+        n_masked = int(np.ma.count_masked(values))
+        if n_masked:
+            raise DataError(
+                f"{name} is a masked array with {n_masked} masked value(s); trainwell does not "
+                "honour masks (the hidden values would be used as data). Fill them "
+                f"({name}.filled(value)) or drop those rows first."
+            )
+        return np.asarray(values.data)
+    try:
+        return np.asarray(values)
+    except Exception as exc:  # ragged nested lists and the like
+        raise DataError(f"{name} could not be converted to an array: {exc}") from exc
+
+
 def check_X_y(
     X: Any, y: Any, *, n_features: int | None = None, dtype: Any = np.float64
 ) -> tuple[np.ndarray, np.ndarray]:
     """Validate X as in :func:`check_X` and y as a 1-D or 2-D array of matching length."""
     X = check_X(X, n_features=n_features, dtype=dtype)
-    try:
-        y_arr = np.asarray(y)
-    except Exception as exc:
-        raise DataError(f"y could not be converted to an array: {exc}") from exc
+    y_arr = _dense(y, "y")
     if y_arr.ndim == 0 or y_arr.ndim > 2:
         raise DataError(
             f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); got shape {y_arr.shape}."
@@ -223,3 +250,27 @@ def check_X_y(
     if y_arr.dtype.kind in "fc" and not np.isfinite(y_arr).all():
         raise DataError("y contains NaN or infinity.")
     return X, y_arr
+
+
+def labels_array(y: Any, name: str = "y") -> np.ndarray:
+    """``y`` as an array, refusing sparse and masked input (see :func:`_dense`) and labels
+    that mix numbers and strings (NumPy would turn them all into strings, or fail to
+    compare them), with a message that names the kinds found.
+
+    Examples
+    --------
+    >>> labels_array([0, "a", 1])
+    Traceback (most recent call last):
+    ...
+    trainwell.exceptions.DataError: y mixes numbers and strings (such as 0 and 'a')...LabelEncoder).
+    """
+    if isinstance(y, (list, tuple)) or (isinstance(y, np.ndarray) and y.dtype == object):
+        flat = np.asarray(y, dtype=object).ravel() if not isinstance(y, np.ndarray) else y.ravel()
+        number = next((v for v in flat if isinstance(v, (numbers.Number, np.number))), None)
+        text = next((v for v in flat if isinstance(v, (str, bytes, np.str_))), None)
+        if number is not None and text is not None:
+            raise DataError(
+                f"{name} mixes numbers and strings (such as {number!r} and {text!r}); labels "
+                "must be all integers (encode strings with sklearn's LabelEncoder)."
+            )
+    return _dense(y, name)

@@ -17,8 +17,11 @@ built. The standard lacks a few things the engine needs; each backend supplies t
 Backends by name: ``"numpy"`` (the default), ``"cupy"`` (an NVIDIA GPU; ``pip install
 'trainwell[gpu]'``), ``"torch"`` (PyTorch tensors on CUDA when available, else the CPU;
 ``"torch:cpu"`` and ``"torch:cuda"`` choose), ``"array_api_strict"`` (the standard's
-reference library: it rejects anything outside the standard, which is what the tests want),
-or the name of any other array API library.
+reference library: it rejects anything outside the standard, which is what the tests want).
+Any other array API library is given as its module (``get_backend(jax.numpy)``), after
+which its name works too, in that process. A name is checked against this allow-list
+before anything is imported: a backend name read from a saved model, a checkpoint or the
+command line never imports a module that is not one of these libraries.
 
 Examples
 --------
@@ -32,6 +35,7 @@ True
 from __future__ import annotations
 
 import importlib
+import re
 import types
 from typing import Any
 
@@ -45,6 +49,8 @@ __all__ = ["BACKENDS", "Backend", "backend_of", "get_backend"]
 
 #: The names :func:`get_backend` knows without importing anything first.
 BACKENDS = ("numpy", "cupy", "torch", "array_api_strict")
+#: ``torch`` with a device: ``torch:cpu``, ``torch:cuda``, ``torch:cuda:1``, ``torch:mps``.
+_TORCH_DEVICE = re.compile(r"torch:[a-z]+(:[0-9]+)?")
 
 
 class Backend:
@@ -243,8 +249,10 @@ def get_backend(spec: Any = "numpy") -> Backend:
     ----------
     spec : str, module, Backend or None
         ``"numpy"`` (also None), ``"cupy"``, ``"torch"``, ``"torch:cpu"``, ``"torch:cuda"``,
-        ``"array_api_strict"``, the name of another array API library, or such a module
-        (``numpy``, ``cupy``, ``torch``, an ``array_api_compat`` namespace, ...).
+        ``"array_api_strict"``, or an array API module (``numpy``, ``cupy``, ``torch``, an
+        ``array_api_compat`` namespace, ``jax.numpy``, ...). A name is checked against
+        this allow-list (and the modules already given in this process) before any
+        import, so a name read from a file can import nothing else.
 
     Returns
     -------
@@ -254,9 +262,8 @@ def get_backend(spec: Any = "numpy") -> Backend:
     Raises
     ------
     InvalidParameterError
-        For a name that is no importable array library (any name but the known ones:
-        a missing ``jax.numpy`` is reported this way), or a PyTorch device that does
-        not exist.
+        For a name outside the allow-list (nothing is imported for it), a module that
+        is no array API namespace, or a PyTorch device that does not exist.
     BackendUnavailableError
         When CuPy (or a GPU for it), PyTorch or array-api-compat is missing; the message
         says what to install.
@@ -282,6 +289,12 @@ def get_backend(spec: Any = "numpy") -> Backend:
         )
     key = spec.strip().lower()
     bk = _CACHE.get(key)
+    if bk is None and key not in BACKENDS and not _TORCH_DEVICE.fullmatch(key):
+        raise InvalidParameterError(
+            f"The 'backend' parameter must be one of {', '.join(map(repr, BACKENDS))} "
+            f"(or 'torch:DEVICE', e.g. 'torch:cpu'), or an array API module object. Got "
+            f"{spec[:80]!r} instead; nothing was imported for it."
+        )
     if bk is None:
         if key == "cupy":
             from ._device_backends import CupyBackend
@@ -298,7 +311,8 @@ def get_backend(spec: Any = "numpy") -> Backend:
 
 
 def _namespace_backend(name: str, module: Any) -> Backend:
-    """The generic backend over an array API library given by module or import name."""
+    """The generic backend over an array API library given by module, or by a name of
+    :data:`BACKENDS` (checked by the caller before this import)."""
     if module is None:
         try:
             module = importlib.import_module(name)

@@ -130,8 +130,28 @@ class GradientCheckReport:
 def _check_dict(
     cost_and_grads: Callable, parameters: Mapping[str, np.ndarray], epsilon: float, notes: list[str]
 ) -> GradientCheckReport:
-    params = {k: np.array(v, dtype=np.float64) for k, v in parameters.items()}
-    _, grads = cost_and_grads(params)
+    if not parameters:
+        raise InvalidParameterError(
+            "gradient_check needs at least one parameter to check: 'parameters' must be a "
+            "non-empty dict of arrays such as {'W1': W1, 'b1': b1}; got an empty dict."
+        )
+    params = {}
+    for k, v in parameters.items():
+        try:
+            params[k] = np.array(v, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InvalidParameterError(
+                f"gradient_check's parameter {k!r} must be an array of numbers; got "
+                f"{type(v).__name__} ({exc})."
+            ) from None
+    out = cost_and_grads(params)
+    if not (isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], Mapping)):
+        raise InvalidParameterError(
+            "cost_and_grads(parameters) must return (cost, gradients) with gradients a dict "
+            f"such as {{'dW1': ..., 'db1': ...}}; it returned {type(out).__name__} "
+            f"{str(out)[:80]}."
+        )
+    grads = out[1]
     approx: dict[str, np.ndarray] = {}
     analytic: dict[str, np.ndarray] = {}
     for name, p in params.items():

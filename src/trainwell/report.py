@@ -276,21 +276,76 @@ def write_report(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     meta = dict(meta or {})
-    images = {}
-    for r in results:
-        for stem, fig in r.figures.items():
-            images[stem] = to_png(fig)
-            write_atomic(out / f"{stem}.png", images[stem])
+    paths = report_paths(out, json_path)
+    figures = {stem: fig for r in results for stem, fig in r.figures.items()}
+    check_report_targets(out, json_path, [f"{stem}.png" for stem in figures])
     text = results_json(results)
+    write_atomic(paths["results"], text)  # first: it marks the folder as a report's
+    images = {}
+    for stem, fig in figures.items():
+        images[stem] = to_png(fig)
+        write_atomic(out / f"{stem}.png", images[stem])
+    write_atomic(paths["markdown"], render_markdown(results, meta))
+    write_atomic(paths["index"], render_html(results, images, meta))
+    if json_path is not None:
+        write_atomic(paths["json"], text)
+    return paths
+
+
+def report_paths(out_dir: str | Path, json_path: str | Path | None = None) -> dict[str, Path]:
+    """The files :func:`write_report` writes besides the figures."""
+    out = Path(out_dir)
     paths = {
         "results": out / "results.json",
         "markdown": out / "report.md",
         "index": out / "index.html",
     }
-    write_atomic(paths["results"], text)
-    write_atomic(paths["markdown"], render_markdown(results, meta))
-    write_atomic(paths["index"], render_html(results, images, meta))
     if json_path is not None:
         paths["json"] = Path(json_path)
-        write_atomic(paths["json"], text)
     return paths
+
+
+def is_report_file(path: str | Path) -> bool:
+    """Whether ``path`` is a file a report wrote, judged by its content: results JSON
+    keyed by experiment names, a page or markdown naming ``trainwell reproduce``, or a
+    figure beside such a results.json. Only these may be overwritten by a new report.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> notes = Path(tempfile.mkdtemp()) / "index.html"
+    >>> _ = notes.write_text("<h1>my own page</h1>")
+    >>> is_report_file(notes)
+    False
+    """
+    from .course import EXPERIMENTS
+
+    p = Path(path)
+    if p.suffix == ".png":
+        return p.name != "results.json" and is_report_file(p.with_name("results.json"))
+    if not p.is_file():
+        return False
+    if p.suffix == ".json":
+        if p.stat().st_size > 256 * 2**20:
+            return False
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return False
+        return isinstance(data, dict) and bool(data) and set(data) <= set(EXPERIMENTS)
+    with open(p, "rb") as fh:
+        return b"trainwell reproduce" in fh.read(4096)
+
+
+def check_report_targets(
+    out_dir: str | Path, json_path: str | Path | None = None, figures: Sequence[str] = ()
+) -> None:
+    """Refuse (``FileExistsError``) before any work if a file the report would write
+    exists and a report did not write it (see :func:`is_report_file`)."""
+    from ._files import refuse_foreign
+
+    out = Path(out_dir)
+    for key, path in report_paths(out, json_path).items():
+        refuse_foreign(path, "--json-out" if key == "json" else "--out", is_report_file)
+    for name in figures:
+        refuse_foreign(out / name, "--out", is_report_file)

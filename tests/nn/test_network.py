@@ -222,8 +222,17 @@ def test_standardizer_is_saved_with_the_model(tmp_path):
     net = Network([Dense(2), Dense(1, "sigmoid")], input_dim=3, random_state=0)
     net.save(tmp_path / "m.npz", standardizer=scaler)
     back = Network.load(tmp_path / "m.npz")
-    np.testing.assert_array_equal(back.standardizer.transform(X), scaler.transform(X))
-    assert not hasattr(Network.load(tmp_path / "m.npz"), "other")
+    # the loaded model takes raw inputs: it predicts what the saved one did on scaled ones
+    np.testing.assert_array_equal(back.forward(X), net.forward(scaler.transform(X)))
+    np.testing.assert_array_equal(back.predict_proba(X), net.predict_proba(scaler.transform(X)))
+    y = (X[:, 0] > 5).astype(int)
+    assert back.score(X, y) == net.score(scaler.transform(X), y)
+    assert back.cost(X, y) == net.cost(scaler.transform(X), y)
+    assert net.preprocessing is None  # saving does not change the saved network
+    back.save(tmp_path / "again.npz")  # the preprocessing travels on
+    np.testing.assert_array_equal(Network.load(tmp_path / "again.npz").forward(X), back.forward(X))
+    with pytest.raises(InvalidParameterError, match="standardize twice"):
+        back.save(tmp_path / "twice.npz", standardizer=scaler)
     with pytest.raises(DataError, match="fitted on 7 features but the network takes 3"):
         net.save(tmp_path / "wrong.npz", standardizer=Standardizer().fit(np.ones((4, 7))))
     with pytest.raises(InvalidParameterError, match="fitted Standardizer"):

@@ -79,6 +79,9 @@ def run_reproduce(args: Any) -> int:
     json_out = getattr(args, "json_out", None)
     as_json = getattr(args, "json", False) is True  # --json: JSON on stdout, text on stderr
     check_output(json_out, "--json-out", folder=False)
+    from ..report import check_report_targets
+
+    check_report_targets(args.out, json_out)  # never overwrite a file a report did not write
     if args.data is not None:
         if "regularization" not in names:
             raise InvalidParameterError(
@@ -86,6 +89,9 @@ def run_reproduce(args: Any) -> int:
             )
         if not Path(args.data).is_file():
             raise FileNotFoundError(f"--data: no such file: '{args.data}'.")
+        from ..data import load_mat
+
+        load_mat(args.data)  # a malformed file is refused now, not after other experiments
     settings = Settings(
         # variants train in parallel processes on the CPU; one process drives a device
         n_jobs=min(os.cpu_count() or 1, 6) if backend == "numpy" else 1,

@@ -13,25 +13,19 @@ import math
 import os
 import re
 import warnings
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..exceptions import DataError
+from ._filecheck import ZIP_ERRORS, check_mat_file
+from ._filecheck import existing_file as _existing
 from .datasets import Dataset
 
 __all__ = ["load_csv", "load_mat", "load_npz"]
 
 PathLike = str | os.PathLike
-
-
-def _existing(path: PathLike) -> Path:
-    p = Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"No such data file: '{p}'.")
-    return p
 
 
 def _labels(y: np.ndarray, where: str) -> np.ndarray:
@@ -167,14 +161,15 @@ def load_mat(
     Raises
     ------
     FileNotFoundError
-        If there is no such file.
+        If there is no such file (IsADirectoryError for a folder).
     DataError
-        If the file is not a readable MAT file, lacks a key, or holds non-numeric, NaN or
-        mismatched arrays.
+        If the file is not a well-formed MAT v5 file (checked before scipy parses it), lacks
+        a key, or holds non-numeric, NaN or mismatched arrays.
     """
     p = _existing(path)
     from scipy.io import loadmat
 
+    check_mat_file(p)  # a crafted element tag crashes scipy's parser (SIGSEGV)
     try:
         arrays = loadmat(p)
     except NotImplementedError as exc:  # scipy's answer to v7.3
@@ -242,7 +237,7 @@ def load_npz(
             archive.close()
     except DataError:
         raise
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (*ZIP_ERRORS, OSError, ValueError, EOFError) as exc:
         raise DataError(
             f"'{p}' could not be read as a NumPy .npz archive ({type(exc).__name__}: {exc})."
         ) from exc

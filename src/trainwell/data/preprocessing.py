@@ -30,7 +30,9 @@ class Standardizer:
         x := \frac{x - \mu}{\sigma},
 
     all element-wise per feature (the population variance, 1/m, as in the course and in
-    scikit-learn's ``StandardScaler``).
+    scikit-learn's ``StandardScaler``). Features whose sums overflow (values near
+    :math:`10^{155}` and above) are scaled by their largest magnitude first, so
+    :math:`\mu` and :math:`\sigma` stay finite (``var_`` may then be inf).
 
     Parameters
     ----------
@@ -130,11 +132,22 @@ class Standardizer:
         """
         self._check_params()
         X = check_X(X)
-        mu = X.mean(axis=0)
-        self.var_ = ((X - mu) ** 2).mean(axis=0)
-        self.constant_ = np.ptp(X, axis=0) == 0
-        self.mean_ = mu if self.with_mean else np.zeros_like(mu)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mu = X.mean(axis=0)
+            self.var_ = ((X - mu) ** 2).mean(axis=0)
+            self.constant_ = np.ptp(X, axis=0) == 0
         sigma = np.sqrt(self.var_)
+        huge = ~(np.isfinite(mu) & np.isfinite(self.var_))
+        if huge.any():  # |x| near 1e155 and above: the sums overflow, so scale first
+            mu, sigma = mu.copy(), sigma.copy()
+            s = np.abs(X[:, huge]).max(axis=0)
+            Xs = X[:, huge] / s
+            mu_s = Xs.mean(axis=0)
+            sigma_s = np.sqrt(((Xs - mu_s) ** 2).mean(axis=0))
+            mu[huge], sigma[huge] = mu_s * s, sigma_s * s
+            with np.errstate(over="ignore"):
+                self.var_[huge] = sigma[huge] ** 2  # may be inf: sigma^2 above 1.8e308
+        self.mean_ = mu if self.with_mean else np.zeros_like(mu)
         self.scale_ = np.where(self.constant_, 1.0, sigma) if self.with_std else np.ones_like(mu)
         self.n_features_in_ = X.shape[1]
         self.n_samples_seen_ = X.shape[0]
@@ -154,7 +167,16 @@ class Standardizer:
     def transform(self, X: Any) -> np.ndarray:
         """Return :math:`(X - \\mu) / \\sigma` as a new float64 array (X is not modified)."""
         X = self._checked(X, "X")
-        return (X - self.mean_) / self.scale_
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = (X - self.mean_) / self.scale_
+            if not np.isfinite(out).all():  # |x - mu| overflows (|x| near 1e308): divide first
+                out = np.where(np.isfinite(out), out, X / self.scale_ - self.mean_ / self.scale_)
+        if not np.isfinite(out).all():
+            raise DataError(
+                "X overflows when standardized with the fitted mean and scale (values far "
+                "outside the training data's range)."
+            )
+        return out
 
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
         """:meth:`fit` on ``X``, then :meth:`transform` it."""

@@ -9,7 +9,8 @@ inputs, zero ``dZ``), so the passes need no scalar remainder loops; the padding 
 nothing to any gradient or cost. The arithmetic is the NumPy path's except for rounding:
 sums (inside the matrix products, over a batch) may be reassociated, and the sigmoid of the
 output layer is ``1 / (1 + e^-z)`` from the exponential its cross-entropy needs anyway
-(the NumPy path writes ``(1 + tanh(z / 2)) / 2``). :func:`update` runs without fast-math
+(the NumPy path writes ``(1 + tanh(z / 2)) / 2`` for z >= 0 and ``e^z / (1 + e^z)``
+below, as hidden sigmoid layers do here). :func:`update` runs without fast-math
 flags, so a step equals ``Optimizer.update`` bit for bit.
 """
 
@@ -85,7 +86,11 @@ def _bias_act(code, Z, A, bias, r, mb):  # pragma: no cover
         for i in range(mb):
             z = Z[r, i] + bias
             Z[r, i] = z
-            A[r, i] = (math.tanh(z * 0.5) + 1.0) * 0.5
+            if z < 0.0:  # e^z / (1 + e^z): full relative precision on the lower tail
+                e = math.exp(z)
+                A[r, i] = e / (1.0 + e)
+            else:
+                A[r, i] = (math.tanh(z * 0.5) + 1.0) * 0.5
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")

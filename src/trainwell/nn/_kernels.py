@@ -37,7 +37,9 @@ _FORWARD = {
     "relu": "z < 0 ? (T)0 : z",
     "leaky_relu": f"z > 0 ? z : z * (T){LEAKY_SLOPE!r}",
     "tanh": "tanh(z)",
-    "sigmoid": "(tanh(z * (T)0.5) + (T)1) * (T)0.5",
+    "sigmoid": (  # e^z / (1 + e^z) below 0: full relative precision on the lower tail
+        "z < 0 ? exp(-fabs(z)) / ((T)1 + exp(-fabs(z))) : (tanh(z * (T)0.5) + (T)1) * (T)0.5"
+    ),
 }
 # dz = da * g'(z), from the pre-activation z or the activation a
 _BACKWARD = {

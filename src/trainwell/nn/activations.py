@@ -80,11 +80,21 @@ def _tanh_back(dA, Z, A):
 
 
 def _sigmoid(Z, out):
-    # sigma(z) = 1 / (1 + e^-z) = (1 + tanh(z/2)) / 2: no overflow for large |z|.
+    # sigma(z) = 1 / (1 + e^-z), with full relative precision on both tails and no
+    # overflow: (1 + tanh(z/2)) / 2 for z >= 0 (an absolute error of an ulp of a number in
+    # [1/2, 1]), and e^z / (1 + e^z) for z < 0, where 1 + tanh(z/2) would cancel (it loses
+    # digits below z = -2 and is exactly 0 below z = -38, so log(sigma) was -inf).
+    neg = Z < 0
+    tail = None
+    if neg.any():  # computed before out (which may be Z itself) is written
+        e = np.exp(Z[neg])
+        tail = e / (1 + e)
     np.multiply(Z, 0.5, out=out)
     np.tanh(out, out=out)
     out += 1
     out *= 0.5
+    if tail is not None:
+        out[neg] = tail
     return out
 
 
@@ -144,7 +154,8 @@ def _xp_tanh_back(xp, dA, Z, A):
 
 
 def _xp_sigmoid(xp, Z):
-    return (xp.tanh(Z * 0.5) + 1) * 0.5
+    e = xp.exp(-xp.abs(Z))  # e^z for z < 0, never overflowing
+    return xp.where(Z < 0, e / (1 + e), (xp.tanh(Z * 0.5) + 1) * 0.5)
 
 
 def _xp_sigmoid_back(xp, dA, Z, A):
@@ -189,7 +200,7 @@ def get_activation(name: str) -> Activation:
     """
     if isinstance(name, Activation):
         return name
-    if name not in ACTIVATIONS:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
         raise InvalidParameterError(
             f"The 'activation' parameter must be one of "
             f"{', '.join(repr(k) for k in ACTIVATIONS)}. Got {name!r} instead."

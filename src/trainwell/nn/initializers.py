@@ -158,11 +158,16 @@ def get_initializer(spec: str | dict[str, Any] | Initializer) -> Initializer:
     if isinstance(spec, dict):
         spec = dict(spec)
         name = spec.pop("name", None)
-        if name not in _REGISTRY:
+        if not isinstance(name, str) or name not in _REGISTRY:
             raise InvalidParameterError(
                 f"Unknown initializer {name!r}; valid names: {', '.join(sorted(_REGISTRY))}."
             )
-        return _REGISTRY[name](**spec)
+        try:
+            return _REGISTRY[name](**spec)
+        except InvalidParameterError:
+            raise
+        except TypeError as exc:  # an unknown parameter name
+            raise InvalidParameterError(f"initializer {name!r}: {exc}") from None
     if isinstance(spec, str) and spec in _REGISTRY:
         return _REGISTRY[spec]()
     raise InvalidParameterError(

@@ -385,8 +385,7 @@ LAYERS = {"Dense": Dense, "Dropout": Dropout, "BatchNorm": BatchNorm}
 
 def layer_from_config(config: dict[str, Any]) -> Layer:
     """Rebuild a layer from :meth:`Layer.get_config` output."""
-    config = dict(config)
-    kind = config.pop("type", None)
-    if kind not in LAYERS:
+    kind = (config := dict(config)).pop("type", None)
+    if not isinstance(kind, str) or kind not in LAYERS:
         raise InvalidParameterError(f"Unknown layer type {kind!r}; valid: {sorted(LAYERS)}.")
     return LAYERS[kind](**config)

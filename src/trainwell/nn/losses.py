@@ -156,7 +156,7 @@ def get_loss(spec: str | Loss) -> Loss:
     """Resolve a loss by name or instance; unknown names list the valid ones."""
     if isinstance(spec, Loss):
         return spec
-    if spec not in LOSSES:
+    if not isinstance(spec, str) or spec not in LOSSES:
         raise InvalidParameterError(
             f"The 'loss' parameter must be one of {', '.join(repr(k) for k in LOSSES)}. "
             f"Got {spec!r} instead."

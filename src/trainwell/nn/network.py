@@ -21,8 +21,11 @@ from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from ._display import network_html
 from .activations import get_activation
+from .inputs import InputTransform
 from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
 from .losses import Loss, get_loss, loss_fix, natural_loss
+from .memory import allocate_flat
+from .targets import encode_targets, score_labels
 
 __all__ = ["Network"]
 
@@ -90,10 +93,20 @@ default=None
             {"l2": l2, "l1": l1},
             "Network",
         )
+        if isinstance(layers, Layer):
+            raise InvalidParameterError(
+                "The 'layers' parameter of Network must be a list of layers; got the single "
+                f"layer {layers!r}. Write Network([{layers!r}])."
+            )
+        given = layers
+        try:
+            layers = list(layers) if not isinstance(layers, (str, bytes, dict)) else []
+        except TypeError:
+            layers = []
         if not layers or not all(isinstance(layer, Layer) for layer in layers):
             raise InvalidParameterError(
                 "The 'layers' parameter of Network must be a non-empty sequence of Layer "
-                f"objects (Dense, Dropout, BatchNorm). Got {layers!r} instead."
+                f"objects (Dense, Dropout, BatchNorm). Got {given!r:.200} instead."
             )
         if len({id(layer) for layer in layers}) != len(layers):
             raise InvalidParameterError(
@@ -122,6 +135,7 @@ default=None
         self.backend = get_backend(backend)
         self._engine: Any = None  # the array-API passes, for backends other than NumPy
         self.input_dim: int | None = None
+        self.preprocessing: InputTransform | None = None  # set by load (see nn.inputs)
         self._out_grad: np.ndarray | None = None
         self._wire()
         if input_dim is not None:
@@ -173,9 +187,8 @@ default=None
         if isinstance(self.loss, get_loss("categorical_crossentropy").__class__) and n < 2:
             raise InvalidParameterError("categorical_crossentropy needs at least 2 output units.")
         ordered = [s for s in specs if s[1] == "W"] + [s for s in specs if s[1] != "W"]
-        sizes = [int(np.prod(shape)) for _, _, shape in ordered]
-        self.theta = self.backend.zeros(sum(sizes), self.dtype)
-        self.grad = self.backend.zeros(sum(sizes), self.dtype)
+        sizes = [int(np.prod(shape, dtype=object)) for _, _, shape in ordered]
+        self.theta, self.grad = allocate_flat(self.backend, sum(sizes), self.dtype, specs)
         self.n_weights = sum(sz for (_, k, _), sz in zip(ordered, sizes) if k == "W")
         self._slices: dict[str, slice] = {}
         self._shapes = {f"{kind}{layer.index}": shape for layer, kind, shape in specs}
@@ -347,9 +360,17 @@ default=None
         """Validate X (2-D, finite, numeric) and build the network on first use.
 
         On a backend other than NumPy the result is on the device: a host array is checked
-        on the host and copied once, a device array is checked where it lies."""
+        on the host and copied once, a device array is checked where it lies. A network
+        loaded with stored preprocessing (:attr:`preprocessing`) applies it here, so it
+        takes raw inputs everywhere."""
         bk = self.backend
-        if not bk.is_numpy and bk.is_array(X):
+        pre = getattr(self, "preprocessing", None)  # a pickle from before it has none
+        if pre is not None:
+            X = bk.to_numpy(X) if not bk.is_numpy and bk.is_array(X) else X
+            X = pre.apply(check_X(X, name=name, n_features=self.input_dim))
+            X = np.ascontiguousarray(X, dtype=self.dtype)
+            X = X if bk.is_numpy else bk.asarray(X)
+        elif not bk.is_numpy and bk.is_array(X):
             from ._xp import check_device_X
 
             X = check_device_X(bk, X, name, self.input_dim, self.dtype)
@@ -378,49 +399,17 @@ default=None
 
     def _encode_targets(self, y: Any, m: int | None) -> np.ndarray:
         self._check_built()
-        y = np.asarray(y)
-        if m is not None and y.shape[0] != m:
-            raise DataError(f"X and y have different numbers of samples: {m} and {y.shape[0]}.")
-        n_out, name = self.n_outputs, self.loss.name
-        if y.dtype.kind not in "biuf":
-            raise DataError(
-                f"y must be numeric for {name}; got dtype {y.dtype}. Encode labels "
-                "as integers (e.g. with sklearn's LabelEncoder)."
+        return encode_targets(y, m, self.n_outputs, self.loss.name, self.dtype)
+
+    def _check_trained(self, method: str) -> None:
+        """Predictions need weights: an unbuilt network has none yet (building it now would
+        draw random ones and return numbers that mean nothing)."""
+        if self.input_dim is None:
+            raise NotFittedError(
+                f"Network.{method} needs a trained network, and this one is not even built: "
+                "train it with fit(network, X, y) first (or build(n_features) for its "
+                "initial weights)."
             )
-        if y.dtype.kind == "f" and not np.isfinite(y).all():
-            raise DataError("y contains NaN or infinity.")
-        if name == "categorical_crossentropy" and y.ndim == 1:
-            if not np.array_equal(y, np.round(y)):
-                raise DataError(
-                    "y must hold integer class labels for categorical_crossentropy; "
-                    f"got non-integer values such as {y[y != np.round(y)][:3]}."
-                )
-            bad = np.unique(y[(y < 0) | (y >= n_out)])
-            if bad.size:
-                raise DataError(
-                    f"y has labels {bad.tolist()} outside the {n_out} classes "
-                    f"0..{n_out - 1} of the output layer."
-                )
-            Y = np.zeros((y.shape[0], n_out), dtype=self.dtype)
-            Y[np.arange(y.shape[0]), y.astype(np.intp)] = 1
-            return Y
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        if Y.ndim != 2 or Y.shape[1] != n_out:
-            raise DataError(
-                f"y must have shape (m,) or (m, {n_out}) for a network with "
-                f"{n_out} outputs; got {y.shape}."
-            )
-        if name == "binary_crossentropy":
-            bad = np.setdiff1d(np.unique(Y), [0, 1])
-            if bad.size:
-                raise DataError(
-                    f"binary_crossentropy needs labels in {{0, 1}}; y also holds "
-                    f"{bad[:5].tolist()}."
-                )
-        if name == "categorical_crossentropy":
-            if (Y < 0).any() or not np.allclose(Y.sum(axis=1), 1):
-                raise DataError("one-hot y must have non-negative rows summing to 1.")
-        return np.ascontiguousarray(Y, dtype=self.dtype)
 
     def forward(self, X: Any, training: bool = False) -> np.ndarray:
         """The output A[L] for X (a copy); ``training=True`` uses dropout and batch stats."""
@@ -446,13 +435,19 @@ default=None
         independent probability per label."""
         if not self.is_classifier:
             raise InvalidParameterError("predict_proba needs a classification loss, not mse.")
+        self._check_trained("predict_proba")
         A = self.forward(X)
         if self.loss.name == "binary_crossentropy" and A.shape[1] == 1:
+            out = self.layers[-1]  # 1 - p is 0 above z = 37; sigma(-z) keeps its digits
+            Z = getattr(out, "Z_tilde" if isinstance(out, BatchNorm) else "Z", None)
+            if self.backend.is_numpy and Z is not None and Z.shape == A.shape:
+                return np.hstack([out.activation.forward(-Z, np.empty_like(A)), A])
             return np.hstack([1 - A, A])
         return A
 
     def predict(self, X: Any) -> np.ndarray:
         """Labels (argmax for softmax, ``p > 0.5`` for sigmoid) or regression values."""
+        self._check_trained("predict")
         A = self.forward(X)
         if self.loss.name == "mse":
             return A[:, 0] if A.shape[1] == 1 else A
@@ -466,8 +461,9 @@ default=None
         ``R^2 = 1 - SS_res / SS_tot``, averaged over the outputs as scikit-learn's
         ``r2_score`` does by default (an output whose target is constant scores 1 when
         predicted exactly, else 0)."""
+        self._check_trained("score")
+        y = score_labels(y)
         pred = self.predict(X)
-        y = np.asarray(y)
         if self.loss.name == "categorical_crossentropy" and y.ndim == 2 and y.shape[1] > 1:
             y = y.argmax(axis=1)
         if y.size != pred.size:
@@ -521,26 +517,30 @@ default=None
         """Write architecture, parameters, running statistics and dtype to one .npz file
         (atomically; readable with ``numpy.load(allow_pickle=False)``).
 
-        ``standardizer`` (a fitted :class:`trainwell.data.Standardizer`) is saved with the
-        model; :meth:`load` gives it back as ``network.standardizer``. Without the argument
-        a standardizer attached as ``network.standardizer`` is saved."""
-        import json
-
+        ``standardizer`` (a fitted :class:`trainwell.data.Standardizer`, or anything with
+        ``mean_`` and ``scale_``) is stored in the file as plain arrays, and the network
+        :meth:`load` returns applies it to every X it is given: it takes raw inputs, and
+        ``loaded.predict(X)`` equals ``net.predict(standardizer.transform(X))``. This
+        network itself is not changed. A network that already carries preprocessing (it
+        was loaded so) saves it again and refuses a second one."""
         from .io import save_network
 
-        scaler = standardizer if standardizer is not None else getattr(self, "standardizer", None)
-        width = getattr(scaler, "n_features_in_", None)
-        if scaler is not None and width is None:
-            raise InvalidParameterError(
-                "The 'standardizer' to save with the network must be a fitted Standardizer."
-            )
-        if scaler is not None and self.input_dim is not None and width != self.input_dim:
-            raise DataError(
-                f"The standardizer was fitted on {width} features but the network takes "
-                f"{self.input_dim}; save it with the network it prepares inputs for."
-            )
-        extra = {} if scaler is None else {"standardizer": np.array(json.dumps(scaler.to_dict()))}
-        save_network(self, path, extra=extra)
+        pre = getattr(self, "preprocessing", None)
+        if standardizer is not None:
+            if pre is not None:
+                raise InvalidParameterError(
+                    "This network already standardizes its inputs (it was loaded with a "
+                    "stored standardizer); saving another would standardize twice. Call "
+                    "save(path) without 'standardizer'."
+                )
+            pre = InputTransform.from_scaler(standardizer)
+            if self.input_dim is not None and pre.n_features != self.input_dim:
+                raise DataError(
+                    f"The standardizer was fitted on {pre.n_features} features but the "
+                    f"network takes {self.input_dim}; save it with the network it prepares "
+                    "inputs for."
+                )
+        save_network(self, path, extra={} if pre is None else pre.to_arrays())
 
     @classmethod
     def load(cls, path: Any, backend: Any = None) -> Network:

@@ -364,9 +364,14 @@ def get_optimizer(spec: str | dict[str, Any] | Optimizer, **kwargs: Any) -> Opti
     if isinstance(spec, dict):
         kwargs = {**spec, **kwargs}
         spec = kwargs.pop("name", None)
-    if spec not in OPTIMIZERS:
+    if not isinstance(spec, str) or spec not in OPTIMIZERS:
         raise InvalidParameterError(
             f"The 'optimizer' parameter must be one of {', '.join(repr(k) for k in OPTIMIZERS)}"
             f" or an Optimizer. Got {spec!r} instead."
         )
-    return OPTIMIZERS[spec](**kwargs)
+    try:
+        return OPTIMIZERS[spec](**kwargs)
+    except InvalidParameterError:
+        raise
+    except TypeError as exc:  # an unknown hyperparameter name
+        raise InvalidParameterError(f"optimizer {spec!r}: {exc}") from None

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._random import RandomLike, from_state, get_state
 from .._validation import Interval, Options, validate_params
-from ..backend import backend_of
+from ..backend import backend_of, get_backend
 from ..exceptions import CheckpointError, InvalidParameterError
 from ..nn.io import network_arrays, network_from_arrays, read_npz, write_npz_atomic
 
@@ -262,22 +262,40 @@ def load_checkpoint(path: Any, backend: Any = None) -> CheckpointData:
     """
     from ..optim import get_optimizer
 
+    if backend is not None:  # the caller's argument: its own error, before the file
+        backend = get_backend(backend)
     arrays = read_npz(path, expected_format=CHECKPOINT_FORMAT)
     try:
         net = network_from_arrays(arrays, str(path), backend=backend)
         net.rng = from_state(str(arrays["network_rng"]))
         optimizer = get_optimizer(json.loads(str(arrays["optimizer"])))
-        state = {"t": int(arrays["optimizer_t"])}
-        state.update(
-            {k.split(":", 1)[1]: v.copy() for k, v in arrays.items() if k.startswith("optstate:")}
-        )
-        return CheckpointData(
-            net,
-            optimizer,
-            state,
-            int(arrays["epoch"]),
-            from_state(str(arrays["fit_rng"])),
-            json.loads(str(arrays["history"])),
-        )
+        state = {"t": _count(arrays["optimizer_t"], "optimizer_t")}
+        for k, v in arrays.items():
+            if k.startswith("optstate:"):
+                if v.dtype.kind != "f" or v.shape != tuple(net.theta.shape):
+                    raise ValueError(
+                        f"the optimizer state {k!r} must be a float array of the parameters' "
+                        f"shape {tuple(net.theta.shape)}; got {v.dtype} {v.shape}"
+                    )
+                state[k.split(":", 1)[1]] = v.copy()
+        epoch = _count(arrays["epoch"], "epoch")
+        fit_rng = from_state(str(arrays["fit_rng"]))
+        history = json.loads(str(arrays["history"]))
+        if not isinstance(history, dict):
+            raise ValueError(f"the history must be a JSON object; got {type(history).__name__}")
     except KeyError as exc:
         raise CheckpointError(f"{str(path)!r} lacks the checkpoint entry {exc}.") from exc
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        raise CheckpointError(
+            f"{str(path)!r} is not a valid checkpoint (corrupted or edited?): {exc}"
+        ) from exc
+    return CheckpointData(net, optimizer, state, epoch, fit_rng, history)
+
+
+def _count(value: np.ndarray, name: str) -> int:
+    """A non-negative integer scalar from a checkpoint (an epoch, a step count)."""
+    if value.shape != () or value.dtype.kind not in "iu" or int(value) < 0:
+        raise ValueError(
+            f"the entry {name!r} must be a non-negative integer; got {value.dtype} {value!r:.80}"
+        )
+    return int(value)
