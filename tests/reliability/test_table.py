@@ -93,7 +93,7 @@ def _reproduce(tmp: Path, **kw: Any) -> int:
     from trainwell.course.runner import run_reproduce
 
     args = {"only": "bias_variance", "list": False, "out": str(tmp / "report"), "data": None}
-    args.update({"json": None, "no_progress": True, "backend": "numpy", **kw})
+    args.update({"json": False, "json_out": None, "no_progress": True, "backend": "numpy", **kw})
     return run_reproduce(argparse.Namespace(**args))
 
 
@@ -259,13 +259,13 @@ DATA_LOSS = [
         after=_unchanged("report/index.html"),
     ),
     Case(
-        "reproduce --json over a user's file",
+        "reproduce --json-out over a user's file",
         lambda tmp: (
             _foreign(tmp, "notes.json", b'{"mine": 1}'),
-            _reproduce(tmp, json=str(tmp / "notes.json")),
+            _reproduce(tmp, json_out=str(tmp / "notes.json")),
         ),
         FileExistsError,
-        "--json .*notes.json' exists",
+        "--json-out .*notes.json' exists",
         after=_unchanged("notes.json", b'{"mine": 1}'),
     ),
     Case(
