@@ -214,6 +214,7 @@ def test_choosing_upload_before_any_file_is_an_error(client):
         assert "no file uploaded" in _until(ws, "error")["message"]
 
 
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
 def test_divergence_pauses_with_the_last_good_weights(client):
     with _ws(client, f"/ws?token={TOKEN}") as ws:
         _until(ws, "state")
