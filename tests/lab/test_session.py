@@ -8,9 +8,9 @@ import time
 import numpy as np
 import pytest
 
+from trainwell.lab.datasets import make_data
 from trainwell.lab.protocol import check_config, parse_message
 from trainwell.lab.session import Session, build_network
-from trainwell.lab.datasets import make_data
 
 
 class Page:
@@ -106,7 +106,7 @@ def test_build_network_follows_the_setup():
             "layers": [{"units": 3, "activation": "relu", "batch_norm": True, "keep_prob": 0.5}],
             "init": "random",
             "init_scale": 10.0,
-        }  # fmt: skip
+        }
     )
     net, dropouts = build_network(config, make_data(config))
     kinds = [type(layer).__name__ for layer in net.layers]
