@@ -220,7 +220,7 @@ function drawPoints(ctx, w, h, pts, labels, dev) {
     const c = data.n_classes === 2 ? (labels[i] ? POS : NEG) : CLASS_COLORS[labels[i] % CLASS_COLORS.length];
     ctx.beginPath(); ctx.arc(px, py, r, 0, 2 * Math.PI);
     ctx.fillStyle = `rgb(${c})`; ctx.fill();
-    ctx.lineWidth = dev ? 1.6 : 1; ctx.strokeStyle = dev ? "#111" : "#fff"; ctx.stroke();
+    ctx.lineWidth = w / 300; ctx.strokeStyle = dev ? "#222" : "#fff"; ctx.stroke();
   }
 }
 function drawPreview() {
@@ -266,6 +266,10 @@ function drawChart(f) {
   let ymax = 0;
   for (const p of pts) ymax = Math.max(ymax, p[1], p[2] === null ? 0 : p[2]);
   ymax = ymax || 1;
+  const r = window.devicePixelRatio || 1;
+  ctx.fillStyle = "#999"; ctx.font = `${10 * r}px sans-serif`; ctx.textBaseline = "top";
+  ctx.textAlign = "left"; ctx.fillText(ymax.toPrecision(3), 2, 1);
+  ctx.textAlign = "right"; ctx.fillText(`iteration ${xmax}`, w - 2, 1);
   for (const [col, color, width] of [[2, "#aaa", 1.5], [1, "#333", 1.5]]) {
     ctx.beginPath(); ctx.strokeStyle = color; ctx.lineWidth = width * (window.devicePixelRatio || 1);
     pts.forEach((p, i) => { const x = (p[0] / xmax) * (w - 2) + 1, y = h - 2 - (p[col] / ymax) * (h - 6); i ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
