@@ -156,7 +156,7 @@ def main(argv=None):
             ["lab", "lab playing: steps/s"],
             ["ratio", "lab / fit"],
             ["frames", "frames sent/s"],
-        ],  # fmt: skip
+        ],
         "rows": rows,
         "page_redraws_per_s": redraws,
         "targets": {

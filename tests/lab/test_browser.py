@@ -95,9 +95,8 @@ def test_spiral_trains_live_and_takes_a_new_rate_without_reset(page, tmp_path):
     page.wait_for_function(
         "Number(document.querySelector('[data-testid=iteration]').textContent) > 200"
     )
-    page.wait_for_function(
-        f"Number(document.querySelector('[data-testid=train-cost]').textContent) < {0.7 * first_cost}"
-    )
+    cost = "Number(document.querySelector('[data-testid=train-cost]').textContent)"
+    page.wait_for_function(f"{cost} < {0.7 * first_cost}")
     before = _number(page, "iteration")
     page.fill("[data-testid=learning-rate]", "0.01")
     page.press("[data-testid=learning-rate]", "Tab")  # a change event

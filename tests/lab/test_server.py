@@ -229,3 +229,23 @@ def test_divergence_pauses_with_the_last_good_weights(client):
         assert frame["playing"] is False
         flat = np.concatenate([np.ravel(w) for w in frame["weights"]])
         assert np.isfinite(flat).all()
+
+
+def test_outbox_coalesces_frames_but_keeps_order():
+    import asyncio
+
+    from trainwell.lab.server import Outbox
+
+    async def go():
+        box = Outbox(asyncio.get_running_loop())
+        for m in ({"type": "frame", "i": 1}, {"type": "frame", "i": 2}, {"type": "error"},
+                  {"type": "frame", "i": 3}, {"type": "frame", "i": 4}):  # fmt: skip
+            box._put(m)
+        return await box.take()
+
+    got = asyncio.run(go())
+    assert [(m["type"], m.get("i")) for m in got] == [
+        ("frame", 2),
+        ("error", None),
+        ("frame", 4),
+    ]

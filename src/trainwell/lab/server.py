@@ -89,8 +89,11 @@ class Outbox:
 
     def _put(self, message: dict[str, Any]) -> None:
         if message["type"] == "frame":
-            self.frame = message
+            self.frame = message  # replaces an unsent older frame
         else:
+            if self.frame is not None:  # keep the order: that frame came first
+                self.queue.append(self.frame)
+                self.frame = None
             self.queue.append(message)
         self.ready.set()
 

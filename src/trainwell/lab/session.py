@@ -23,14 +23,10 @@ from ..data import Dataset
 from ..exceptions import DataError, InvalidParameterError, TrainingDiverged
 from ..nn import BatchNorm, Dense, Dropout, Network
 from ..optim import get_schedule
+from ..training import Trainer
 from .datasets import LabData, make_data
 from .protocol import DEFAULT_CONFIG, LIVE_KEYS, check_config
 from .views import curves_for_page, grid_points, plane_maps, weights_for_page
-
-try:  # the public Trainer once the trainer branch is merged; the shim until then
-    from ..training import Trainer  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - removed at the merge
-    from ._trainer_shim import Trainer
 
 __all__ = ["FRAME_INTERVAL", "SPEEDS", "Session"]
 
@@ -229,8 +225,9 @@ class Session:
         old, tr = self.config, self.trainer
         kw: dict[str, Any] = {}
         if new["learning_rate"] != old["learning_rate"]:
-            self.lr0 = new["learning_rate"]
-            kw["learning_rate"] = self._rate(tr.epoch)
+            self.lr0 = new["learning_rate"]  # with decay: the schedule scales it, next epoch on
+            if self.decay is None:
+                kw["learning_rate"] = self.lr0  # from the next step
         for key in ("l2", "l1"):
             if new[key] != old[key]:
                 kw[key] = new[key]
@@ -287,10 +284,9 @@ class Session:
             learning_rate=config["learning_rate"],
             batch_size=None if batch == "full" else batch,
             schedule=self._rate if decay is not None else None,
-            validation_data=(data.X_dev, data.y_dev),
             random_state=config["seed"],
             on_divergence="stop",
-        )
+        )  # no validation_data: the frames evaluate the dev set, a dozen times a second
         self.data, self.config, self.trainer, self.dropouts = data, config, trainer, dropouts
         self.source = upload
         fill = np.mean(data.X_train, axis=0) if data.n_features >= 2 else None
