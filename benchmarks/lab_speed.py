@@ -7,7 +7,7 @@ weights every 80 ms, each frame encoded to JSON as the server sends it), repeat 
 in one process. Then, if Playwright and Chromium are here, a real ``trainwell lab`` process
 is driven in headless Chromium and the page's redraws per second are counted.
 
-Run ``python benchmarks/lab_speed.py --repeats 3``; writes results/lab_speed.json.
+Run ``python benchmarks/lab_speed.py --repeats 9``; writes results/lab_speed.json.
 """
 
 from __future__ import annotations
@@ -129,21 +129,26 @@ def page_redraws(seconds: float) -> float | None:
 
 
 def main(argv=None):
-    args = parser(__doc__.splitlines()[0], repeats=3).parse_args(argv)
-    seconds = 1.0 if args.quick else 3.0
+    args = parser(__doc__.splitlines()[0], repeats=9).parse_args(argv)
+    seconds = 1.0 if args.quick else 1.5
     rows = []
     for name, update in CONFIGS.items():
-        fits, labs, fps = [], [], []
-        for _ in range(args.repeats):  # interleaved, so a busy neighbour slows both alike
-            fits.append(fit_rate(update, seconds))
-            rate, frame_rate = lab_rate(update, seconds)
+        fits, labs, fps, ratios = [], [], [], []
+        for r in range(args.repeats):  # interleaved pairs, so a busy neighbour slows both
+            if r % 2:  # alternate which goes first
+                rate, frame_rate = lab_rate(update, seconds)
+                fits.append(fit_rate(update, seconds))
+            else:
+                fits.append(fit_rate(update, seconds))
+                rate, frame_rate = lab_rate(update, seconds)
             labs.append(rate)
             fps.append(frame_rate)
+            ratios.append(rate / fits[-1])
         rows.append({
             "config": name,
             "fit": median(fits),
             "lab": median(labs),
-            "ratio": median(labs) / median(fits),
+            "ratio": median(ratios),
             "frames": median(fps),
         })  # fmt: skip
         print(rows[-1], flush=True)
@@ -170,7 +175,8 @@ def main(argv=None):
         "notes": [
             "spiral (200 train points), [2, 8, 8, 1] tanh/sigmoid, Adam (0.03); the same "
             "network built by the lab's build_network for both",
-            f"rates are medians of {args.repeats} interleaved repeats of {seconds:g} s each; "
+            f"rates are medians of {args.repeats} interleaved pairs of {seconds:g} s runs "
+            "(alternating which runs first); lab / fit is the median of the pairs' ratios; "
             "the lab's rate is measured between frames while playing at full speed",
             "page redraws: a real `trainwell lab` process, the page in headless Chromium "
             "(software rendering), drawing each new frame once on requestAnimationFrame",

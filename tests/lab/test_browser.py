@@ -105,7 +105,7 @@ def test_spiral_trains_live_and_takes_a_new_rate_without_reset(page, tmp_path):
         f"Number(document.querySelector('[data-testid=iteration]').textContent) > {before + 50}"
     )
     assert float(_text(page, "current-lr")) == 0.01
-    assert "Reset" not in _text(page, "notice").split("(layers)")[-1]  # no new reset
+    assert "no reset: learning_rate" in _text(page, "notice")
     for testid in ("epoch", "dev-cost", "train-accuracy", "dev-accuracy"):
         float(_text(page, testid))  # plain numbers
     assert 0.5 < _number(page, "train-accuracy") <= 1
@@ -156,6 +156,7 @@ def test_out_of_range_input_shows_an_error_and_keeps_training_state(page):
     page.wait_for_function(
         "document.querySelector('[data-testid=error]').textContent.includes('learning_rate')"
     )
+    assert page.input_value("[data-testid=learning-rate]") == "0.01"  # what is in force
     page.click("[data-testid=step]")
     page.wait_for_function(f"window.trainwellLab.frame.iteration === {iteration + 1}")
 

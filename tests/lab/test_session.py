@@ -113,3 +113,26 @@ def test_build_network_follows_the_setup():
     assert kinds == ["Dense", "BatchNorm", "Dropout", "Dense"]
     assert dropouts == {0: 2} and net.layers[2].keep_prob == 0.5
     assert net.layers[0].init.get_config() == {"name": "random", "scale": 10.0}
+
+
+def test_large_data_is_drawn_and_measured_on_a_sample(monkeypatch):
+    import trainwell.lab.session as session_module
+    from trainwell.data import Dataset
+
+    monkeypatch.setattr(session_module, "MAX_SHOWN", 50)
+    rng = np.random.RandomState(0)
+    X = rng.randn(400, 3)
+    big = Dataset(X, (X[:, 0] > 0).astype(int), name="big.csv")
+    page = Page()
+    s = Session(page, upload=lambda label_column: big, config=check_config({"dataset": "upload"}))
+    s.start()
+    try:
+        state = page.until("state")
+        assert len(state["data"]["train"]) == 50 and len(state["data"]["y_dev"]) == 50
+        assert state["data"]["n_train"] == 200 and state["data"]["n_features"] == 3
+        assert "up to 50 examples" in state["data"]["note"]
+        assert "first two" in state["data"]["note"]
+        send(s, '{"type":"control","action":"step"}')
+        assert page.until("frame", lambda m: m["iteration"] == 1)["train_cost"] > 0
+    finally:
+        s.close()

@@ -64,7 +64,7 @@ LIMITS: dict[str, tuple[str, float, float, bool, bool]] = {
     "units": ("int", 1, 32, False, False),
     "keep_prob": ("real", 0.0, 1.0, True, False),
     "batch_size": ("int", 1, 10**6, False, False),
-    "steps": ("int", 1, 10**5, False, False),
+    "steps": ("int", 1, 10**4, False, False),
 }
 MAX_HIDDEN_LAYERS = 6
 

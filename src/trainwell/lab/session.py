@@ -28,9 +28,10 @@ from .datasets import LabData, make_data
 from .protocol import DEFAULT_CONFIG, LIVE_KEYS, check_config
 from .views import curves_for_page, grid_points, plane_maps, weights_for_page
 
-__all__ = ["FRAME_INTERVAL", "SPEEDS", "Session"]
+__all__ = ["FRAME_INTERVAL", "MAX_SHOWN", "SPEEDS", "Session", "build_network"]
 
 FRAME_INTERVAL = 0.08  # seconds between frames: 12.5 a second
+MAX_SHOWN = 5000  # examples of each part drawn and evaluated per frame
 CHUNK_SECONDS = 0.02
 SPEEDS = {1: 2.0, 2: 10.0, 3: 60.0, 4: 400.0, 5: math.inf}  # steps per second
 DATA_KEYS = ("dataset", "noise", "train_ratio", "seed", "standardize", "label_column")
@@ -216,9 +217,16 @@ class Session:
             what = "data" if fresh_upload or any(k in DATA_KEYS for k in changed) else "network"
             self._rebuild(new, f"Reset: the {what} changed ({', '.join(changed)}).")
         else:
+            changed = sorted(k for k in update if update[k] != self.config.get(k))
             self._apply_live(new)
             self.config = new
-            self.post({"type": "config", "config": new})
+            note = (
+                f"Applied from iteration {self.trainer.iteration + 1}, no reset: "
+                f"{', '.join(changed)}."
+                if changed
+                else ""
+            )
+            self.post({"type": "config", "config": new, "note": note})
         self._frame()
 
     def _apply_live(self, new: dict[str, Any]) -> None:
@@ -289,14 +297,22 @@ class Session:
         )  # no validation_data: the frames evaluate the dev set, a dozen times a second
         self.data, self.config, self.trainer, self.dropouts = data, config, trainer, dropouts
         self.source = upload
+        rng = np.random.RandomState(0)
+        self.shown = {  # rows drawn and evaluated per frame: all, up to MAX_SHOWN a part
+            part: np.sort(rng.permutation(n)[:MAX_SHOWN]) if n > MAX_SHOWN else slice(None)
+            for part, n in (("train", len(data.y_train)), ("dev", len(data.y_dev)))
+        }
         fill = np.mean(data.X_train, axis=0) if data.n_features >= 2 else None
         self.grid = grid_points(data.extent, fill) if fill is not None else None
         self.points, self.playing = [], False
         self._send_state(reason)
 
     def _send_state(self, reason: str) -> None:
-        d = self.data
+        d, tr, dv = self.data, self.shown["train"], self.shown["dev"]
         two = d.X_train.shape[1] >= 2
+        note = d.note
+        if isinstance(tr, np.ndarray) or isinstance(dv, np.ndarray):
+            note += f" Drawn and measured live on up to {MAX_SHOWN:,} examples of each part."
         self.post(
             {
                 "type": "state",
@@ -309,12 +325,12 @@ class Session:
                     "n_train": len(d.y_train),
                     "n_dev": len(d.y_dev),
                     "extent": d.extent,
-                    "note": d.note,
+                    "note": note.strip(),
                     "planar": two,
-                    "train": np.round(d.X_train[:, :2], 4).tolist() if two else [],
-                    "dev": np.round(d.X_dev[:, :2], 4).tolist() if two else [],
-                    "y_train": d.y_train.tolist(),
-                    "y_dev": d.y_dev.tolist(),
+                    "train": np.round(d.X_train[tr, :2], 4).tolist() if two else [],
+                    "dev": np.round(d.X_dev[dv, :2], 4).tolist() if two else [],
+                    "y_train": d.y_train[tr].tolist(),
+                    "y_dev": d.y_dev[dv].tolist(),
                 },
             }
         )
@@ -322,8 +338,9 @@ class Session:
 
     def _frame(self) -> None:
         tr, d = self.trainer, self.data
-        train_cost, train_acc = tr.evaluate(d.X_train, d.y_train)
-        dev_cost, dev_acc = tr.evaluate(d.X_dev, d.y_dev)
+        a, b = self.shown["train"], self.shown["dev"]
+        train_cost, train_acc = tr.evaluate(d.X_train[a], d.y_train[a])
+        dev_cost, dev_acc = tr.evaluate(d.X_dev[b], d.y_dev[b])
         point = (tr.iteration, train_cost, dev_cost, train_acc, dev_acc)
         if not self.points or self.points[-1][0] != tr.iteration:
             self.points.append(point)

@@ -35,9 +35,9 @@ function connect() {
   ws.onmessage = (event) => {
     const m = JSON.parse(event.data);
     if (m.type === "state") onState(m);
-    else if (m.type === "config") { config = m.config; syncControls(); writeHash(); }
+    else if (m.type === "config") { config = m.config; if (m.note) byId("notice").textContent = m.note; syncControls(); writeHash(); }
     else if (m.type === "frame") { frame = m; dirty = true; stats.frames++; }
-    else if (m.type === "error") showError(m.message);
+    else if (m.type === "error") { showError(m.message); if (config) syncControls(); }  // show what is in force
   };
   ws.onclose = () => showError("Disconnected from the lab server: is `trainwell lab` still running? Reload to reconnect.");
 }
