@@ -214,7 +214,13 @@ class Session:
         )
         if fresh_upload or _architecture(new) != _architecture(self.config):
             changed = sorted(k for k in update if update[k] != self.config.get(k))
-            what = "data" if fresh_upload or any(k in DATA_KEYS for k in changed) else "network"
+            data_changed = fresh_upload or any(k in DATA_KEYS for k in changed)
+            net_changed = any(k not in DATA_KEYS for k in changed)
+            what = (
+                "data and the network"
+                if data_changed and net_changed
+                else ("data" if data_changed else "network")
+            )
             self._rebuild(new, f"Reset: the {what} changed ({', '.join(changed)}).")
         else:
             changed = sorted(k for k in update if update[k] != self.config.get(k))

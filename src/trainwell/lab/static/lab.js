@@ -268,7 +268,7 @@ function drawChart(f) {
   ymax = ymax || 1;
   const r = window.devicePixelRatio || 1;
   ctx.fillStyle = "#999"; ctx.font = `${10 * r}px sans-serif`; ctx.textBaseline = "top";
-  ctx.textAlign = "left"; ctx.fillText(ymax.toPrecision(3), 2, 1);
+  ctx.textAlign = "right"; ctx.fillText(`loss ${ymax.toPrecision(3)}`, w - 2, 12 * r);
   ctx.textAlign = "right"; ctx.fillText(`iteration ${xmax}`, w - 2, 1);
   for (const [col, color, width] of [[2, "#aaa", 1.5], [1, "#333", 1.5]]) {
     ctx.beginPath(); ctx.strokeStyle = color; ctx.lineWidth = width * (window.devicePixelRatio || 1);
@@ -278,14 +278,17 @@ function drawChart(f) {
 }
 
 function drawNetwork(f) {
-  const canvas = document.getElementById("network"), ctx = fit(canvas), W = canvas.width, H = canvas.height;
-  ctx.clearRect(0, 0, W, H);
+  const canvas = document.getElementById("network");
   if (!config || !data) return;
-  const r = window.devicePixelRatio || 1, nIn = Math.min(data.n_features, 12);
+  const nIn = Math.min(data.n_features, 12);
   const sizes = [nIn, ...config.layers.map((l) => l.units), f.weights.length ? f.weights[f.weights.length - 1].length : 1];
-  const cols = sizes.length, colW = W / cols, box = Math.min(36 * r, colW * 0.5);
-  const gap = Math.min(box * 1.35, (H - 8 * r) / Math.max(...sizes));
-  const pos = sizes.map((n, c) => Array.from({ length: n }, (_, k) => [colW * (c + 0.5), 6 * r + gap * k + box / 2]));
+  const most = Math.max(...sizes);
+  const cssBox = Math.max(14, Math.min(36, 330 / most)), cssGap = cssBox * 1.35;  // nodes shrink for wide layers
+  canvas.style.height = `${Math.ceil(most * cssGap + 12)}px`;
+  const ctx = fit(canvas), W = canvas.width, H = canvas.height, r = window.devicePixelRatio || 1;
+  ctx.clearRect(0, 0, W, H);
+  const cols = sizes.length, colW = W / cols, box = Math.min(cssBox * r, colW * 0.5), gap = cssGap * r;
+  const pos = sizes.map((n, c) => Array.from({ length: n }, (_, k) => [colW * (c + 0.5), 6 * r + gap * (k + (most - n) / 2) + box / 2]));
   // links, by sign and size of each weight W[l][j][i] from unit i of column l to unit j of column l+1
   f.weights.forEach((Wl, l) => {
     let peak = 1e-9;
@@ -310,7 +313,6 @@ function drawNetwork(f) {
     else { ctx.fillStyle = "#eee"; ctx.fillRect(left, top, box, box); }
     ctx.strokeStyle = "#999"; ctx.lineWidth = r; ctx.strokeRect(left, top, box, box);
   }));
-  canvas.style.height = `${Math.max(...sizes) * gap / r + 14}px`;
 }
 function drawInput(ctx, k, left, top, box) {
   if (data.n_features === 2 && k < 2) {
