@@ -74,3 +74,16 @@ def test_load_upload_reads_by_suffix(tmp_path):
     bad.write_bytes(b"not a mat file at all")
     with pytest.raises(DataError):
         load_upload(bad)
+
+
+def test_a_course_style_mat_file_keeps_its_dev_part(tmp_path):
+    from scipy.io import savemat
+
+    rng = np.random.RandomState(1)
+    X, Xval = rng.randn(30, 2), rng.randn(20, 2)
+    p = tmp_path / "data.mat"
+    savemat(p, {"X": X, "y": (X[:, :1] > 0).astype(float),
+                "Xval": Xval, "yval": (Xval[:, :1] > 0).astype(float)})  # fmt: skip
+    d = make_data(check_config({"dataset": "upload", "train_ratio": 0.9}), load_upload(p))
+    assert (len(d.y_train), len(d.y_dev)) == (30, 20)
+    np.testing.assert_array_equal(d.X_dev, Xval)

@@ -249,3 +249,22 @@ def test_outbox_coalesces_frames_but_keeps_order():
         ("error", None),
         ("frame", 4),
     ]
+
+
+def test_a_command_line_file_is_the_starting_data(tmp_path):
+    from trainwell.lab.protocol import check_config
+
+    p = tmp_path / "given.csv"
+    p.write_bytes(_csv(30))
+    u = Uploads()
+    try:
+        u.use_file(p)
+        app = create_app(
+            TOKEN, port=8765, uploads=u, initial_config=check_config({"dataset": "upload"})
+        )
+        with TestClient(app, base_url=BASE) as c, _ws(c, f"/ws?token={TOKEN}") as ws:
+            state = _until(ws, "state")
+            assert state["data"]["name"] == "given.csv"
+            assert state["data"]["n_train"] + state["data"]["n_dev"] == 30
+    finally:
+        u.cleanup()
