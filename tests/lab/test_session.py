@@ -86,8 +86,15 @@ def test_data_and_architecture_changes_reset_and_say_so(session):
     assert "data changed (noise)" in page.until("state")["reason"]
     s.submit({"type": "config", "config": {"optimizer": "momentum"}})
     assert "network changed (optimizer)" in page.until("state")["reason"]
+    first = s.trainer.network.theta.copy()
     send(s, '{"type":"control","action":"reset"}')
-    assert page.until("state")["reason"].startswith("Reset: a new initialization")
+    assert page.until("state")["reason"] == "Reset: a new initialization (draw 1)."
+    assert not np.array_equal(s.trainer.network.theta, first)  # new weights
+    s.submit({"type": "config", "config": {"optimizer": "adam"}})
+    page.until("state")
+    s.submit({"type": "config", "config": {"optimizer": "momentum"}})
+    page.until("state")
+    np.testing.assert_array_equal(s.trainer.network.theta, first)  # the setup's own seed
 
 
 def test_decay_sets_the_current_rate(session):

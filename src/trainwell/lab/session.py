@@ -28,7 +28,7 @@ from .datasets import LabData, make_data
 from .protocol import DEFAULT_CONFIG, LIVE_KEYS, check_config
 from .views import curves_for_page, grid_points, plane_maps, weights_for_page
 
-__all__ = ["FRAME_INTERVAL", "MAX_SHOWN", "SPEEDS", "Session", "build_network"]
+__all__ = ["FRAME_INTERVAL", "MAX_SHOWN", "SPEEDS", "Session", "build_network", "draw_seed"]
 
 FRAME_INTERVAL = 0.08  # seconds between frames: 12.5 a second
 MAX_SHOWN = 5000  # examples of each part drawn and evaluated per frame
@@ -52,11 +52,27 @@ def _architecture(config: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def build_network(config: dict[str, Any], data: LabData) -> tuple[Network, dict[int, int]]:
+def draw_seed(seed: int, draw: int) -> int:
+    """The seed of the ``draw``-th initialization of a setup: ``seed`` itself first (so a
+    shared link gives the same weights), then independent streams, one per Reset.
+
+    Examples
+    --------
+    >>> draw_seed(7, 0), draw_seed(7, 1) != draw_seed(7, 2)
+    (7, True)
+    """
+    if draw == 0:
+        return seed
+    return int(np.random.SeedSequence([seed, draw]).generate_state(1)[0])
+
+
+def build_network(
+    config: dict[str, Any], data: LabData, draw: int = 0
+) -> tuple[Network, dict[int, int]]:
     """The network a setup describes, and the positions of its Dropout layers by hidden layer.
 
     Every hidden layer is followed by a Dropout (keep_prob 1 is the identity, no draw), so
-    keep_prob can change live.
+    keep_prob can change live. ``draw`` picks the initialization (see :func:`draw_seed`).
     """
     init: Any = config["init"]
     if init == "random":
@@ -76,7 +92,7 @@ def build_network(config: dict[str, Any], data: LabData) -> tuple[Network, dict[
         loss="binary_crossentropy" if binary else "categorical_crossentropy",
         l2=config["l2"],
         l1=config["l1"],
-        random_state=config["seed"],
+        random_state=draw_seed(config["seed"], draw),
         input_dim=data.n_features,
     )
     return net, dropouts
@@ -109,6 +125,7 @@ class Session:
         self.points: list[tuple] = []
         self.trainer: Any = None
         self.source: Dataset | None = None
+        self.draw = 0  # which initialization of this setup (Reset draws the next)
         self.thread = threading.Thread(target=self._run, name="trainwell-lab", daemon=True)
 
     # ------------------------------------------------------------ event-loop side
@@ -204,7 +221,8 @@ class Session:
             if self.trainer.stopped_reason is not None:
                 self.post({"type": "error", "message": f"Paused: {self.trainer.message}"})
         elif action == "reset":
-            self._rebuild(self.config, "Reset: a new initialization.")
+            self.draw += 1
+            self._rebuild(self.config, f"Reset: a new initialization (draw {self.draw}).")
         self._frame()
 
     def _configure(self, update: dict[str, Any]) -> None:
@@ -280,7 +298,9 @@ class Session:
             and all(config[k] == self.config[k] for k in DATA_KEYS)
         )
         data = self.data if data_same else make_data(config, upload)
-        net, dropouts = build_network(config, data)
+        if not reason.startswith("Reset: a new initialization"):
+            self.draw = 0  # a new setup starts from its own seed
+        net, dropouts = build_network(config, data, self.draw)
         decay = None
         if config["decay"] != "none":
             kw = {_DECAY_PARAM[config["decay"]]: config["decay_rate"]}
@@ -298,7 +318,7 @@ class Session:
             learning_rate=config["learning_rate"],
             batch_size=None if batch == "full" else batch,
             schedule=self._rate if decay is not None else None,
-            random_state=config["seed"],
+            random_state=draw_seed(config["seed"], self.draw),
             on_divergence="stop",
         )  # no validation_data: the frames evaluate the dev set, a dozen times a second
         self.data, self.config, self.trainer, self.dropouts = data, config, trainer, dropouts
