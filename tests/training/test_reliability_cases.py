@@ -139,6 +139,18 @@ def _converged_fit_is_quiet(tmp_path):
     return [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
 
 
+def _partial_fit_is_quiet(tmp_path):
+    from trainwell.sklearn import MLPClassifier
+
+    X, y = MOONS
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf = MLPClassifier((4,), random_state=0)
+        for _ in range(3):
+            clf.partial_fit(X, y, classes=[0, 1])
+    return [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+
+
 CASES = [
     ("bce at lr 1e6, full batch, is caught", _bce_lr_1e6(None), _sane),
     ("bce at lr 1e6, mini-batches, is caught", _bce_lr_1e6(32), _sane),
@@ -169,6 +181,7 @@ CASES = [
         ),
     ),
     ("a converged fit does not warn", _converged_fit_is_quiet, lambda msgs: msgs == []),
+    ("partial_fit (one epoch per call) does not warn", _partial_fit_is_quiet, lambda m: m == []),
 ]
 
 

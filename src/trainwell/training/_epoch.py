@@ -11,7 +11,11 @@ from ..nn.layers import INFER
 from ._guard import diverge
 from .batches import check_augmented, check_permutation, minibatch_slices
 
-__all__ = ["Epoch", "begin_epoch", "end_epoch", "evaluate", "order_data"]
+__all__ = ["COPY_BYTES", "Epoch", "begin_epoch", "end_epoch", "evaluate", "order_data"]
+
+# Shuffled data larger than this is gathered batch by batch instead of copied whole each
+# epoch (a 60,000 x 784 float32 set would otherwise double the peak memory).
+COPY_BYTES = 32 * 2**20
 
 
 def evaluate(network: Any, X: Any, Y: Any) -> tuple[float, float | None]:
@@ -73,13 +77,11 @@ def begin_epoch(tr: Any) -> Epoch:
 def order_data(tr: Any, Xe: Any, Ye: Any, perm: Any, from_callable: bool) -> tuple[Any, Any, Any]:
     """``(X, Y, order)``: the data permuted by ``perm``, or as it is with ``order=perm``
     (the batches gathered one by one: for the compiled path and for large data)."""
-    from . import loop  # its _COPY_BYTES: one setting for fit and the Trainer
-
     bk = tr.bk
     if (
         bk.is_numpy
         and not from_callable
-        and (tr.runner.kind == "numba" or Xe.nbytes > loop._COPY_BYTES)
+        and (tr.runner.kind == "numba" or Xe.nbytes > tr._copy_bytes)
     ):
         return Xe, Ye, perm
     if bk.is_numpy:

@@ -10,14 +10,13 @@ import numpy as np
 from .._random import RandomLike, check_random_state
 from ..backend import backend_of
 from ..exceptions import InvalidParameterError, TrainingDiverged
-from ..nn import _fast
 from ..optim import Constant, Optimizer, Schedule, get_optimizer
 from . import _setup
-from ._epoch import Epoch, begin_epoch, end_epoch, evaluate, order_data
+from ._epoch import COPY_BYTES, Epoch, begin_epoch, end_epoch, evaluate, order_data
 from ._guard import DivergenceGuard, diverge, kept_sentence
 from ._settings import apply_settings, check_settings
 from ._state import load_state, trainer_state
-from ._steps import make_runner
+from ._steps import make_runner, resolve_engine
 from .batches import FULL_BATCH_LIMIT, minibatch_slices, resolve_batch_size
 from .callbacks import Callback, TrainingContext
 from .history import History
@@ -126,7 +125,7 @@ optimizer_state, initial_epoch, resume_from, verbose
             track_accuracy=track_accuracy,
             on_divergence=on_divergence,
         )
-        self.engine = _fast.resolve_engine(engine)
+        self.engine = resolve_engine(engine)
         ckpt = None
         if resume_from is not None:
             ckpt = _setup.resume(network, resume_from)
@@ -197,6 +196,7 @@ optimizer_state, initial_epoch, resume_from, verbose
         self.stopped_reason: str | None = None
         self.message: str | None = None
         self._finished = False
+        self._copy_bytes = COPY_BYTES
 
     # ------------------------------------------------------------------ reading
     @property
