@@ -406,7 +406,7 @@ class BaseMLP(BaseEstimator):
             print(f"batch_size={resolve_batch_size(self.batch_size, X.shape[0])}.")
         start = self.n_iter_
         try:
-            history = fit(
+            history = (_fit_one_epoch if incremental else fit)(
                 net,
                 X,
                 Y,
@@ -468,3 +468,14 @@ class BaseMLP(BaseEstimator):
             arrays, rng_state = packed
             self.network_ = network_from_arrays(dict(arrays), "a pickled estimator")
             self.network_.rng = from_state(rng_state)
+
+
+def _fit_one_epoch(*args: Any, **kwargs: Any) -> Any:
+    """``fit`` for partial_fit: one epoch per call by design, so no ConvergenceWarning."""
+    import warnings
+
+    from .exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return fit(*args, **kwargs)

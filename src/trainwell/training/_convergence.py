@@ -5,10 +5,15 @@ A run that ends all its epochs is judged on its own epoch costs ``J``:
 - one epoch started from scratch (``initial_epoch=0``, no optimizer state): a single
   epoch cannot show convergence (the default ``fit(net, X, y)`` is one step of plain
   gradient descent on up to 2000 examples);
-- two or more: with ``k = min(10, n // 2)``, the mean cost of the last ``k`` epochs against
-  the mean of the ``k`` before. The run is still falling fast when it fell by more than
-  ``FALLING_FAST = 0.1%`` of the cost per epoch: doubling the run would lower it by
-  about ``n * 0.1%`` or more. Averages of ``k`` epochs keep mini-batch noise out.
+- two or more: with ``k = min(n // 2, max(10, n // 10))`` (at least 1), the mean cost
+  ``J_last`` of the last ``k`` epochs against the mean ``J_before`` of the ``k`` before:
+  the cost falls by ``r = (J_before - J_last) / k`` per epoch. The run is still falling
+  fast when as many epochs again would, at that rate, lower the cost by more than
+  ``FALLING_FAST = 10%`` of the run's first epoch cost ``J_0``: ``r n > 0.1 J_0``.
+  Windows of a tenth of the run keep mini-batch noise and the oscillation of a large
+  learning rate out; measuring against ``J_0`` (not against ``J_last``) keeps quiet a
+  cross-entropy that creeps towards 0 on separable data long after the predictions
+  settled.
 
 Runs stopped early (a callback, a divergence, an interrupt) are not judged.
 """
@@ -20,7 +25,7 @@ from typing import Any
 
 __all__ = ["FALLING_FAST", "convergence_warning"]
 
-FALLING_FAST = 1e-3
+FALLING_FAST = 0.1
 _RAISE = "raise epochs, the learning_rate, or use a faster optimizer (e.g. optimizer='adam')"
 
 
@@ -39,7 +44,7 @@ def convergence_warning(history: Any, n_run: int, fresh: bool) -> str | None:
     --------
     >>> from trainwell.training import History
     >>> convergence_warning(History(cost=[1.0, 0.9, 0.8, 0.7]), 4, True)[:40]
-    'fit ended with the cost still falling: 1'
+    'fit ended with the cost still falling: b'
     >>> convergence_warning(History(cost=[1.0, 0.5, 0.5, 0.5, 0.5]), 5, True) is None
     True
     """
@@ -53,15 +58,18 @@ def convergence_warning(history: Any, n_run: int, fresh: bool) -> str | None:
             "fit trained a single epoch, which cannot show convergence (the defaults, "
             "epochs=1 with plain gradient descent, take one small step): " + _RAISE + "."
         )
-    k = min(10, n_run // 2)
+    k = max(1, min(n_run // 2, max(10, n_run // 10)))
     before = math.fsum(costs[-2 * k : -k]) / k
     last = math.fsum(costs[-k:]) / k
-    if not (math.isfinite(before) and math.isfinite(last)) or last == 0:
+    scale = costs[0]
+    if not all(math.isfinite(c) for c in (before, last, scale)) or scale <= 0:
         return None
-    rate = (before - last) / (k * abs(last))
-    if rate <= FALLING_FAST:
+    rate = (before - last) / k
+    if rate * n_run <= FALLING_FAST * scale:
         return None
     return (
-        f"fit ended with the cost still falling: {100 * rate:.2g}% per epoch over the last "
-        f"{k} epochs (of {n_run}), so training looks far from converged: {_RAISE}."
+        f"fit ended with the cost still falling: by {rate:.3g} per epoch over the last "
+        f"{k} of {n_run} epochs (as many epochs again would lower it by about "
+        f"{100 * rate * n_run / scale:.2g}% of its first value {scale:.4g}), so training "
+        f"looks far from converged: {_RAISE}."
     )

@@ -14,8 +14,10 @@ reaches a thousand times its best, so neither the tests nor the course's reprodu
 near it; a genuine explosion passes it within an epoch or two and stays.
 
 Which parameters are kept: at the start of each epoch the parameters (and batch norm's
-running statistics) are copied; when the epoch's first step finds their cost sane (not
-above the bound), the copy becomes the *good* snapshot. A stop on an explosion, or on a
+running statistics) are copied; when the epoch's first step finds their cost sane,
+``J <= max(SANE_FACTOR * J_best, J_first)`` (a tighter bound than the explosion's, so
+the weights kept are near the best, not merely short of exploding), the copy becomes the
+*good* snapshot. A stop on an explosion, or on a
 non-finite cost reached through exploding costs (an epoch already exploded, or the last
 finite step cost above the bound: MSE's "last finite" weights of 1e77), restores that
 snapshot: the start of the last epoch whose first cost was sane. A non-finite cost that
@@ -25,14 +27,24 @@ comes suddenly keeps today's rule (the parameters before the update that overflo
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from ..backend import backend_of
+from ..exceptions import TrainingDiverged
 
-__all__ = ["EXPLOSION_FACTOR", "EXPLOSION_PATIENCE", "DivergenceGuard"]
+__all__ = [
+    "EXPLOSION_FACTOR",
+    "EXPLOSION_PATIENCE",
+    "SANE_FACTOR",
+    "DivergenceGuard",
+    "diverge",
+    "kept_sentence",
+]
 
 EXPLOSION_FACTOR = 1e3
 EXPLOSION_PATIENCE = 3
+SANE_FACTOR = 10.0
 
 
 class DivergenceGuard:
@@ -79,7 +91,8 @@ class DivergenceGuard:
         """The cost of an epoch's first step, computed on the parameters at its start."""
         if self.first is None:
             self.first = self.best = cost
-        if cost <= self.bound() and self._start is not None:
+        sane = self.first is not None and cost <= max(SANE_FACTOR * self.best, self.first)
+        if sane and self._start is not None:
             self._start, self._good = self._good, self._start
             self.good_epoch = epoch
 
@@ -130,3 +143,43 @@ class DivergenceGuard:
         self.last_cost, self.good_epoch = d["last_cost"], d["good_epoch"]
         good = d.get("good")
         self._good = None if good is None else {k: self.bk.asarray(v) for k, v in good.items()}
+
+
+def kept_sentence(tr: Any, start: int) -> str | None:
+    """What a device run kept after a non-finite cost (None on the other engines)."""
+    if tr.runner.kind != "device":
+        return None
+    where = f"epoch {tr._epoch}" if start == 0 else f"step {start} of epoch {tr._epoch}"
+    return (
+        f"The parameters, batch-norm statistics and optimizer state from the start of "
+        f"{where} were kept (on a device backend the costs are read once per run of steps)."
+    )
+
+
+def diverge(tr: Any, cost: float, epoch: int, lr: float, kept: Any, exploded: bool = False) -> None:
+    """Stop on a non-finite or exploded cost, keeping the last sane parameters."""
+    net, bk, guard = tr.network, tr.bk, tr.guard
+    if exploded or guard.exploding():
+        kept = guard.restore()
+    elif tr.runner.previous is not None and not bk.all_finite(net.theta):
+        bk.assign(net.theta, tr.runner.previous)
+    tr._ep = None
+    tr.history.stopped_reason = tr.ctx.stop_reason = tr.stopped_reason = "diverged"
+    what = (
+        f"the cost exploded to {cost:.6g}, above {EXPLOSION_FACTOR:g} times its best "
+        f"({guard.best:.6g}) and its first ({guard.first:.6g}), for {EXPLOSION_PATIENCE} "
+        "epochs in a row"
+        if exploded
+        else f"the cost became {cost}"
+    )
+    msg = (
+        f"Training diverged at epoch {epoch}: {what} with learning rate {lr:g}. "
+        f"{kept or 'The last finite parameters were kept.'} Try a smaller learning "
+        "rate, normalized inputs, or a smaller initialization scale."
+    )
+    tr.history.notes.append(msg)
+    tr.message = msg
+    if tr.on_divergence == "raise":
+        raise TrainingDiverged(msg, epoch=epoch, learning_rate=lr, history=tr.history)
+    if tr.on_divergence == "warn":
+        warnings.warn(msg, RuntimeWarning, stacklevel=4)

@@ -10,7 +10,9 @@ from .._random import from_state, get_state
 from ..exceptions import InvalidParameterError
 from ..nn.layers import Dropout
 from ..optim import get_optimizer
+from ._epoch import Epoch
 from ._steps import make_runner
+from .batches import minibatch_slices
 
 __all__ = ["load_state", "trainer_state"]
 
@@ -126,9 +128,6 @@ def load_state(tr: Any, d: Any) -> None:
 
 def _restore_epoch(tr: Any, ep: dict[str, Any]) -> None:
     """Rebuild the epoch in progress as it was drawn (the generators are already past it)."""
-    from .batches import minibatch_slices
-    from .trainer import _Epoch
-
     bk = tr.bk
     if ep["X"] is not None:
         Xe, Ye = (
@@ -143,5 +142,5 @@ def _restore_epoch(tr: Any, ep: dict[str, Any]) -> None:
         Xe, Ye, order = tr._apply(Xe, Ye, perm, callable(tr.shuffle))
     m = Xe.shape[0]
     slices = tr._slices if m == tr.X.shape[0] else minibatch_slices(m, tr.batch_size, tr._merge)
-    tr._ep = _Epoch(Xe, Ye, order, perm, slices, float(ep["lr"]), ep["X"] is not None,
+    tr._ep = Epoch(Xe, Ye, order, perm, slices, float(ep["lr"]), ep["X"] is not None,
                     pos=int(ep["pos"]), total=float(ep["total"]))  # fmt: skip

@@ -21,7 +21,9 @@ from ..nn import _fast
 from ..nn.layers import TRAIN
 from ._device import DeviceEpochs
 
-__all__ = ["make_runner"]
+__all__ = ["make_runner", "resolve_engine"]
+
+resolve_engine = _fast.resolve_engine
 
 
 class NumpySteps:

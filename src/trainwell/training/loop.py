@@ -17,6 +17,7 @@ from ..exceptions import ConvergenceWarning, TrainingDiverged
 from ..optim import Optimizer, Schedule
 from . import _setup
 from ._convergence import convergence_warning
+from ._epoch import COPY_BYTES
 from .callbacks import Callback, ProgressBar
 from .history import History
 from .trainer import Trainer, evaluate
@@ -25,7 +26,7 @@ __all__ = ["evaluate", "fit"]
 
 # Shuffled data larger than this is gathered batch by batch instead of copied whole each
 # epoch (a 60,000 x 784 float32 set would otherwise double the peak memory).
-_COPY_BYTES = 32 * 2**20
+_COPY_BYTES = COPY_BYTES
 
 
 def fit(
@@ -182,6 +183,7 @@ def fit(
         epochs=epochs,
         verbose=verbose,
     )
+    trainer._copy_bytes = _COPY_BYTES  # read here, so that it can be patched
     pending = None
     try:
         while trainer.epoch < epochs and trainer.stopped_reason is None:

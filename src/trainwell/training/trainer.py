@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,49 +10,18 @@ import numpy as np
 from .._random import RandomLike, check_random_state
 from ..backend import backend_of
 from ..exceptions import InvalidParameterError, TrainingDiverged
-from ..nn import _fast
-from ..nn.layers import INFER
 from ..optim import Constant, Optimizer, Schedule, get_optimizer
 from . import _setup
-from ._guard import EXPLOSION_FACTOR, EXPLOSION_PATIENCE, DivergenceGuard
+from ._epoch import COPY_BYTES, Epoch, begin_epoch, end_epoch, evaluate, order_data
+from ._guard import DivergenceGuard, diverge, kept_sentence
 from ._settings import apply_settings, check_settings
 from ._state import load_state, trainer_state
-from ._steps import make_runner
-from .batches import FULL_BATCH_LIMIT, check_augmented, minibatch_slices, resolve_batch_size
+from ._steps import make_runner, resolve_engine
+from .batches import FULL_BATCH_LIMIT, minibatch_slices, resolve_batch_size
 from .callbacks import Callback, TrainingContext
 from .history import History
 
 __all__ = ["Trainer", "evaluate"]
-
-
-def evaluate(network: Any, X: Any, Y: Any) -> tuple[float, float | None]:
-    """Cost and accuracy (None for mse) of validated, encoded (X, Y) in inference mode."""
-    engine = getattr(network, "_engine", None)
-    if engine is not None:  # a network on another array backend (trainwell.backend)
-        return engine.evaluate(X, Y, INFER)
-    A = network._forward(X, INFER)
-    m = X.shape[0]
-    cost = network.loss.cost(network.layers[-1].Z, A, Y) + network._regularization_cost(m)
-    if network.loss.name == "binary_crossentropy":
-        return cost, float(np.mean((A > 0.5) == (Y > 0.5)))
-    if network.loss.name == "categorical_crossentropy":
-        return cost, float(np.mean(A.argmax(axis=1) == Y.argmax(axis=1)))
-    return cost, None
-
-
-@dataclass
-class _Epoch:
-    """The epoch in progress: its data order, batches, position and running total."""
-
-    X: Any
-    Y: Any
-    order: Any  # a permutation applied batch by batch, or None
-    perm: Any  # the permutation drawn this epoch (None: data in order)
-    slices: list
-    lr: float
-    augmented: bool
-    pos: int = 0
-    total: float = 0.0
 
 
 class Trainer:
@@ -158,7 +125,7 @@ optimizer_state, initial_epoch, resume_from, verbose
             track_accuracy=track_accuracy,
             on_divergence=on_divergence,
         )
-        self.engine = _fast.resolve_engine(engine)
+        self.engine = resolve_engine(engine)
         ckpt = None
         if resume_from is not None:
             ckpt = _setup.resume(network, resume_from)
@@ -223,12 +190,13 @@ optimizer_state, initial_epoch, resume_from, verbose
         # augmentation functions work on NumPy arrays: on a device, on a host copy
         self._host = None if augment is None or bk.is_numpy else (bk.to_numpy(X), bk.to_numpy(Y))
         self.guard = DivergenceGuard(network)
-        self._ep: _Epoch | None = None
+        self._ep: Epoch | None = None
         self._lr_override: float | None = None
         self._last_lr = _setup.rate(schedule, initial_epoch)
         self.stopped_reason: str | None = None
         self.message: str | None = None
         self._finished = False
+        self._copy_bytes = COPY_BYTES
 
     # ------------------------------------------------------------------ reading
     @property
@@ -336,7 +304,7 @@ optimizer_state, initial_epoch, resume_from, verbose
             # the run's last update overflowed: no later step's cost was there to notice
             kept = "The parameters before the last update were kept."
             try:
-                self._diverged(float("nan"), self.history.epochs - 1, self._last_lr, kept)
+                diverge(self, float("nan"), self.history.epochs - 1, self._last_lr, kept)
             except TrainingDiverged as exc:
                 pending = exc
         for cb in self.callbacks:
@@ -363,52 +331,13 @@ optimizer_state, initial_epoch, resume_from, verbose
                 "Call resume() to train on (after set(learning_rate=...) if it diverged)."
             )
 
+    def _apply(self, Xe: Any, Ye: Any, perm: Any, from_callable: bool) -> tuple[Any, Any, Any]:
+        return order_data(self, Xe, Ye, perm, from_callable)
+
     def _rate_now(self, epoch: int) -> float:
         if self._lr_override is not None:
             return self._lr_override
         return _setup.rate(self.schedule, epoch)
-
-    def _begin_epoch(self) -> _Epoch:
-        epoch, bk, X, Y = self._epoch, self.bk, self.X, self.Y
-        self.ctx.epoch = epoch
-        lr = self._rate_now(epoch)
-        if self.augment is None:
-            Xe, Ye = X, Y
-        elif self._host is None:
-            Xe, Ye = check_augmented(*self.augment(X, Y, self.rng), X, Y)
-        else:
-            Xa, Ya = check_augmented(*self.augment(*self._host, self.rng), *self._host)
-            Xe, Ye = bk.asarray(Xa, X.dtype), bk.asarray(Ya, Y.dtype)
-        order = perm = None  # a drawn permutation applied batch by batch (no epoch-sized copy)
-        m = Xe.shape[0]
-        if self.batch_size < m and self.shuffle:
-            shuffle = self.shuffle
-            perm = (
-                _setup_permutation(shuffle, epoch, m)
-                if callable(shuffle)
-                else self.rng.permutation(m)
-            )
-            Xe, Ye, order = self._apply(Xe, Ye, perm, callable(shuffle))
-        slices = (
-            self._slices if m == X.shape[0] else minibatch_slices(m, self.batch_size, self._merge)
-        )
-        self._ep = _Epoch(Xe, Ye, order, perm, slices, lr, self.augment is not None)
-        self.guard.begin_epoch()
-        return self._ep
-
-    def _apply(self, Xe: Any, Ye: Any, perm: Any, from_callable: bool) -> tuple[Any, Any, Any]:
-        from . import loop  # its _COPY_BYTES: one setting for fit and the Trainer
-
-        bk = self.bk
-        if (
-            bk.is_numpy
-            and not from_callable
-            and (self.runner.kind == "numba" or Xe.nbytes > loop._COPY_BYTES)
-        ):
-            return Xe, Ye, perm
-        if bk.is_numpy:
-            return Xe[perm], Ye[perm], None
-        return bk.take(Xe, perm), bk.take(Ye, perm), None
 
     def _advance(self, n: int | None, to_epoch_end: bool) -> tuple[list[float], dict]:
         self._check_running()
@@ -417,7 +346,7 @@ optimizer_state, initial_epoch, resume_from, verbose
         logs: dict[str, float] = {}
         try:
             while n is None or len(done) < n:
-                ep = self._ep if self._ep is not None else self._begin_epoch()
+                ep = self._ep if self._ep is not None else begin_epoch(self)
                 end = len(ep.slices) if n is None else min(len(ep.slices), ep.pos + n - len(done))
                 chunk = (
                     ep.slices if ep.pos == 0 and end == len(ep.slices) else ep.slices[ep.pos : end]
@@ -431,10 +360,10 @@ optimizer_state, initial_epoch, resume_from, verbose
                 self._account(ep, chunk, costs)
                 done += costs
                 if bad is not None:
-                    self._diverged(bad, self._epoch, ep.lr, self._kept_sentence(start))
+                    diverge(self, bad, self._epoch, ep.lr, kept_sentence(self, start))
                     break
                 if ep.pos == len(ep.slices):
-                    logs = self._end_epoch(ep)
+                    logs = end_epoch(self, ep)
                     if self.stopped_reason is not None or to_epoch_end:
                         break
         except KeyboardInterrupt:
@@ -449,7 +378,7 @@ optimizer_state, initial_epoch, resume_from, verbose
             raise
         return done, logs
 
-    def _account(self, ep: _Epoch, chunk: list, costs: list[float]) -> None:
+    def _account(self, ep: Epoch, chunk: list, costs: list[float]) -> None:
         """Book a run's completed steps: the epoch's total, the guard, the counters."""
         if not costs:
             return
@@ -464,81 +393,3 @@ optimizer_state, initial_epoch, resume_from, verbose
         self.guard.last_cost = costs[-1]
         if self.record_iterations:
             self.history.iteration_cost.extend(costs)
-
-    def _end_epoch(self, ep: _Epoch) -> dict[str, float]:
-        history, epoch, ctx = self.history, self._epoch, self.ctx
-        logs = {"cost": ep.total / ep.X.shape[0], "learning_rate": ep.lr}
-        if self.guard.end_epoch(logs["cost"]):
-            self._diverged(logs["cost"], epoch, ep.lr, None, exploded=True)
-            return {}
-        history.cost.append(logs["cost"])
-        history.learning_rate.append(ep.lr)
-        if self.val is not None:
-            logs["val_cost"], acc = evaluate(self.network, *self.val)
-            history.val_cost.append(logs["val_cost"])
-            if acc is not None:
-                logs["val_accuracy"] = acc
-                history.val_accuracy.append(acc)
-        if self.track_accuracy:
-            _, acc = evaluate(self.network, self.X, self.Y)
-            if acc is not None:
-                logs["train_accuracy"] = acc
-                history.train_accuracy.append(acc)
-        history.epochs = epoch + 1
-        self._epoch = ctx.epoch = epoch + 1
-        self._ep = None
-        epochs = self.epochs
-        if self.verbose and (
-            epochs is None or epoch % max(1, epochs // 10) == 0 or epoch == epochs - 1
-        ):
-            print(f"epoch {epoch}: cost {logs['cost']:.6f}")
-        for cb in self.callbacks:
-            cb.on_epoch_end(epoch, logs, ctx)
-        if ctx.stop_training:
-            history.stopped_reason = ctx.stop_reason or "callback"
-            self.stopped_reason = history.stopped_reason
-            self.message = f"A callback stopped training ({self.stopped_reason})."
-        return logs
-
-    def _kept_sentence(self, start: int) -> str | None:
-        if self.runner.kind != "device":
-            return None
-        where = f"epoch {self._epoch}" if start == 0 else f"step {start} of epoch {self._epoch}"
-        return (
-            f"The parameters, batch-norm statistics and optimizer state from the start of "
-            f"{where} were kept (on a device backend the costs are read once per run of steps)."
-        )
-
-    def _diverged(self, cost, epoch, lr, kept, exploded=False) -> None:
-        """Stop on a non-finite or exploded cost, keeping the last sane parameters."""
-        net, bk, guard = self.network, self.bk, self.guard
-        if exploded or guard.exploding():
-            kept = guard.restore()
-        elif self.runner.previous is not None and not bk.all_finite(net.theta):
-            bk.assign(net.theta, self.runner.previous)
-        self._ep = None
-        self.history.stopped_reason = self.ctx.stop_reason = self.stopped_reason = "diverged"
-        what = (
-            f"the cost exploded to {cost:.6g}, above {EXPLOSION_FACTOR:g} times its best "
-            f"({guard.best:.6g}) and its first ({guard.first:.6g}), for {EXPLOSION_PATIENCE} "
-            "epochs in a row"
-            if exploded
-            else f"the cost became {cost}"
-        )
-        msg = (
-            f"Training diverged at epoch {epoch}: {what} with learning rate {lr:g}. "
-            f"{kept or 'The last finite parameters were kept.'} Try a smaller learning "
-            "rate, normalized inputs, or a smaller initialization scale."
-        )
-        self.history.notes.append(msg)
-        self.message = msg
-        if self.on_divergence == "raise":
-            raise TrainingDiverged(msg, epoch=epoch, learning_rate=lr, history=self.history)
-        if self.on_divergence == "warn":
-            warnings.warn(msg, RuntimeWarning, stacklevel=4)
-
-
-def _setup_permutation(shuffle: Any, epoch: int, m: int) -> Any:
-    from .batches import check_permutation
-
-    return check_permutation(shuffle(epoch, m), m)
