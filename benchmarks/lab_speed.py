@@ -3,7 +3,7 @@
 The same network and data (the lab's spiral, [2, 8, 8, 1] tanh, Adam at 0.03, full batch
 and mini-batches of 16) are trained by ``trainwell.training.fit`` and by a lab session (the
 worker thread, the Trainer's step chunks, a frame with metrics, boundary, unit maps and
-weights every 80 ms, each frame encoded to JSON as the server sends it), repeat by repeat
+weights every 65 ms, each frame encoded to JSON as the server sends it), repeat by repeat
 in one process. Then, if Playwright and Chromium are here, a real ``trainwell lab`` process
 is driven in headless Chromium and the page's redraws per second are counted.
 

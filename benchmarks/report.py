@@ -64,7 +64,7 @@ WHY = {
         "The lab's worker thread calls `Trainer.step(n)` with n sized so a call lasts about "
         "20 ms, so the compiled path runs many mini-batches per call (crossing epoch ends), "
         "and it draws a frame (train and dev cost and accuracy, one inference pass over a "
-        "64x64 lattice for the boundary and every unit's map, the weights) only every 80 ms: "
+        "64x64 lattice for the boundary and every unit's map, the weights) only every 65 ms: "
         "a few percent of the time whatever the step rate. Where the lab beats fit, it is "
         "fit's per-epoch Python (one kernel call and the history per epoch) that the lab's "
         "longer chunks amortize."

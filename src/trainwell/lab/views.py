@@ -3,7 +3,7 @@
 One inference pass over a ``GRID x GRID`` lattice of the plane gives both the decision
 boundary (the output) and every hidden unit's own activation map (Playground's small
 squares); maps travel as base64 of uint8 so a frame stays a few kilobytes. The pass runs
-in the session's worker thread, which owns the network, at most a dozen times a second:
+in the session's worker thread, which owns the network, at most some 15 times a second:
 never once per training step.
 """
 
