@@ -29,6 +29,7 @@ _EXPORTS = {
     "History": "trainwell.training",
     "EarlyStopping": "trainwell.training",
     "Checkpoint": "trainwell.training",
+    "Trainer": "trainwell.training",
     "load_checkpoint": "trainwell.training",
     "gradient_check": "trainwell.gradcheck",
     "gradient_check_1d": "trainwell.gradcheck",
@@ -55,6 +56,7 @@ _EXPORTS = {
     "InvalidParameterError": "trainwell.exceptions",
     "DataError": "trainwell.exceptions",
     "TrainingDiverged": "trainwell.exceptions",
+    "ConvergenceWarning": "trainwell.exceptions",
     "CheckpointError": "trainwell.exceptions",
     "NotFittedError": "trainwell.exceptions",
 }

@@ -351,7 +351,7 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
             print(f"batch_size={resolve_batch_size(self.batch_size, X.shape[0])}.")
         start = self.n_iter_
         try:
-            history = fit(
+            history = (_fit_one_epoch if incremental else fit)(
                 net,
                 X,
                 Y,
@@ -390,3 +390,14 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
             self.validation_loss_curve_ = (self.validation_loss_curve_ or []) + history.val_cost
             if self.validation_scores_:
                 self.best_validation_score_ = max(self.validation_scores_)
+
+
+def _fit_one_epoch(*args: Any, **kwargs: Any) -> Any:
+    """``fit`` for partial_fit: one epoch per call by design, so no ConvergenceWarning."""
+    import warnings
+
+    from .exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return fit(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""The ``trainwell`` command line: ``reproduce``, ``diagnose``, ``tune``.
+"""The ``trainwell`` command line: ``reproduce``, ``diagnose``, ``tune``, ``lab``.
 
 The parser lives here; each command's work lives with its subject and is imported only
 when that command runs, so ``trainwell --help`` stays instant.
@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     tun.add_argument(
         "--backend", default="numpy", help="array backend the trials train on (as reproduce's)"
     )
+    lab = sub.add_parser("lab", help="train a network live in the browser")
+    lab.add_argument("--data", default=None, help="a CSV, NPZ or MAT file to start with")
+    lab.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    lab.add_argument("--port", type=int, default=0, help="port (default: 0, a free one)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    lab.add_argument("--upload-limit-mb", type=float, default=50.0, help="largest upload (MiB)")
     return parser
 
 
@@ -144,6 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .tuning.cli import run_tune
 
             return run_tune(args)
+        if args.command == "lab":
+            from .lab.runner import cli_lab
+
+            return cli_lab(args)
     except (ValueError, TypeError, OSError, BackendUnavailableError) as exc:
         print(f"trainwell {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "BackendUnavailableError",
     "CheckpointError",
+    "ConvergenceWarning",
     "DataError",
     "InvalidParameterError",
     "NotFittedError",
@@ -30,6 +31,12 @@ class NotFittedError(ValueError, AttributeError):
 
 class CheckpointError(ValueError):
     """A saved network or checkpoint file is truncated, corrupted or foreign."""
+
+
+class ConvergenceWarning(UserWarning):
+    """A run ended far from converged (e.g. the cost still falling fast); the message
+    names the arguments to raise. Silence it with
+    ``warnings.filterwarnings("ignore", category=ConvergenceWarning)``."""
 
 
 class BackendUnavailableError(ImportError):

@@ -25,6 +25,7 @@ from .datasets import (
     load_wine,
 )
 from .io import load_csv, load_mat, load_npz
+from .playground import load_gaussians, load_xor
 from .preprocessing import Standardizer
 from .split import (
     DistributionReport,
@@ -56,6 +57,7 @@ __all__ = [
     "load_csv",
     "load_digits",
     "load_flower",
+    "load_gaussians",
     "load_iris",
     "load_mat",
     "load_moons",
@@ -63,5 +65,6 @@ __all__ = [
     "load_npz",
     "load_spirals",
     "load_wine",
+    "load_xor",
     "train_dev_test_split",
 ]

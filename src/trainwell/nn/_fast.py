@@ -278,7 +278,8 @@ class EpochRunner:
             None (the batches are ``X[sl], Y[sl]``) or a permutation of ``range(m)`` as
             ``rng.permutation`` draws it (the kernel trusts its indices).
         slices : list of slice
-            The epoch's batches, as the loop made them.
+            The epoch's batches, as the loop made them, or a run of consecutive ones (a
+            Trainer's steps): the dropout draws are those of the run's rows only.
         state : dict
             The optimizer state (updated in place, ``"t"`` included).
         lr : float
@@ -305,7 +306,8 @@ class EpochRunner:
         U, rng_state = _EMPTY, None
         if self.drop_units:
             rng_state = _get_rng_state(net.rng)
-            U = rand(net.rng, (X.shape[0] * self.drop_units,), np.float64)
+            rows = int(self._bounds[-1] - self._bounds[0])  # X.shape[0] for a whole epoch
+            U = rand(net.rng, (rows * self.drop_units,), np.float64)
         empty = _EMPTY
         total, n_done, t = self._kernel(
             net.theta,
@@ -331,7 +333,8 @@ class EpochRunner:
             return total, None
         if rng_state is not None:  # draw only the masks the NumPy path would have drawn
             _set_rng_state(net.rng, rng_state)
-            rand(net.rng, (int(self._bounds[n_done + 1]) * self.drop_units,), np.float64)
+            rows = int(self._bounds[n_done + 1] - self._bounds[0])
+            rand(net.rng, (rows * self.drop_units,), np.float64)
         return total, float(self._costs[n_done])
 
 

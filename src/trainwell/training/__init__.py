@@ -12,6 +12,7 @@ from .callbacks import (
 )
 from .history import History
 from .loop import evaluate, fit
+from .trainer import Trainer
 
 __all__ = [
     "Callback",
@@ -20,6 +21,7 @@ __all__ = [
     "EarlyStopping",
     "History",
     "ProgressBar",
+    "Trainer",
     "TrainingContext",
     "auto_batch_size",
     "evaluate",

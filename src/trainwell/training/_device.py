@@ -33,6 +33,7 @@ class DeviceEpochs:
         self.bk = backend_of(network.theta)
         self.snapshot = self.bk.empty_like(network.theta)
         self.total, self.updating = 0.0, False
+        self.costs: list[float] = []
         self._kept: dict[str, Any] = {}
         # A built-in optimizer's step compiled into one kernel is one call: an interrupt
         # lands before or after it, never inside, so no copy of theta is needed to undo
@@ -44,15 +45,23 @@ class DeviceEpochs:
             and self.bk.elementwise(opt.name, *opt._kernel) is not None
         )
 
-    def run_epoch(self, Xe, Ye, slices, update, state, lr, history) -> float | None:
-        """Train one epoch; the first non-finite cost (or None when all are finite)."""
+    def run_epoch(self, Xe, Ye, slices, update, state, lr, history=None, reseed=True):
+        """Train over ``slices`` (an epoch, or a run of its steps); the first non-finite
+        cost, or None when all are finite. :attr:`costs` receives the completed steps'
+        costs (also after an interrupt), :attr:`total` their sum weighted by batch size.
+
+        ``reseed`` (at an epoch's first step) seeds the device generator for the epoch's
+        dropout masks; ``history``, when given, receives the steps' costs (if recorded).
+        """
         net, bk, xp = self.network, self.bk, self.bk.xp
         theta, grad = net.theta, net.grad
         step = net._engine.device_loss_and_gradient
-        net._engine.reseed()  # dropout masks that a checkpoint's resume draws again
+        if reseed:
+            net._engine.reseed()  # dropout masks that a checkpoint's resume draws again
         bk.assign(self.snapshot, theta)
         kept = self._keep({**net.buffers(), **state})
         costs, completed = [], 0
+        self.costs = []
         try:
             for sl in slices:
                 costs.append(step(Xe[sl, ...], Ye[sl, ...], TRAIN))
@@ -65,16 +74,19 @@ class DeviceEpochs:
                     self.updating = False
                 completed += 1
         except KeyboardInterrupt:
-            if self.record and completed:  # the completed steps, as the NumPy path records
+            if completed:  # the completed steps, as the NumPy path records
                 done = bk.to_numpy(xp.stack(costs[:completed]))
-                history.iteration_cost.extend(float(c) for c in done)
+                self.costs = [float(c) for c in done]
+                if self.record and history is not None:
+                    history.iteration_cost.extend(self.costs)
             raise
         ok = xp.astype(xp.all(xp.isfinite(theta)), theta.dtype)
-        host = bk.to_numpy(xp.stack([*costs, ok]))  # the epoch's one wait for the device
+        host = bk.to_numpy(xp.stack([*costs, ok]))  # the run's one wait for the device
         costs, theta_ok = [float(c) for c in host[:-1]], bool(host[-1])
         first_bad = next((i for i, c in enumerate(costs) if not math.isfinite(c)), None)
-        if self.record:
-            history.iteration_cost.extend(costs if first_bad is None else costs[:first_bad])
+        self.costs = costs if first_bad is None else costs[:first_bad]
+        if self.record and history is not None:
+            history.iteration_cost.extend(self.costs)
         if first_bad is not None or not theta_ok:
             bk.assign(theta, self.snapshot)
             buffers = net.buffers()

@@ -32,11 +32,14 @@ class History:
         Epochs completed (counting from 0, so a run continued from ``initial_epoch`` k
         counts the first k too).
     initial_epoch : int
-        The epoch this run started at (0, or where a resumed run continued).
+        The epoch the lists start at: 0, or where a run continued with ``initial_epoch``
+        and ``optimizer_state``. A run resumed with ``resume_from`` holds the whole
+        history (the checkpoint's epochs, then its own), from the checkpoint's start.
     batch_size : int
         The mini-batch size used (resolved from ``"auto"`` when asked).
     stopped_reason : str or None
-        None (ran all epochs), "early_stopping", "diverged", "interrupted", "callback".
+        None (ran all epochs), "early_stopping", "diverged" (a non-finite or exploded
+        cost), "interrupted", "callback".
     best_epoch : int or None
         Epoch whose parameters were restored by early stopping.
     optimizer_state : dict or None

@@ -1,0 +1,128 @@
+"""Step runners: a run of mini-batch steps on one engine, for :class:`~.trainer.Trainer`.
+
+Each runner trains over a list of slices of one epoch's (shuffled) data and returns the
+completed steps' costs and the first non-finite cost (None when all were finite). Which
+parameters a runner holds after a non-finite cost is the engine's own rule (NumPy and the
+compiled path: those after the last completed update, with :attr:`previous` the ones
+before it; a device: the ones at the start of the run, see
+:class:`~trainwell.training._device.DeviceEpochs`). The Trainer does the bookkeeping
+(totals, history, divergence), the same for every engine.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..backend import backend_of
+from ..nn import _fast
+from ..nn.layers import TRAIN
+from ._device import DeviceEpochs
+
+__all__ = ["make_runner", "resolve_engine"]
+
+resolve_engine = _fast.resolve_engine
+
+
+class NumpySteps:
+    """Step by step through ``network.loss_and_gradient`` and an optimizer update."""
+
+    kind = "numpy"
+
+    def __init__(self, network: Any, update: Any) -> None:
+        self.network, self.update = network, update
+        bk = backend_of(network.theta)
+        self.previous = (
+            np.empty_like(network.theta) if bk.is_numpy else bk.empty_like(network.theta)
+        )
+        self.copyto = np.copyto if bk.is_numpy else bk.assign
+        self.updating = False
+        self.costs: list[float] = []
+
+    def run(self, Xe, Ye, order, slices, state, lr, first_of_epoch):
+        net, theta, grad, update, copyto = (
+            self.network,
+            self.network.theta,
+            self.network.grad,
+            self.update,
+            self.copyto,
+        )
+        previous = self.previous
+        self.costs = costs = []  # read after an interrupt: the completed steps
+        for sl in slices:
+            rows = sl if order is None else order[sl]
+            cost = net.loss_and_gradient(Xe[rows], Ye[rows], TRAIN)
+            if not math.isfinite(cost):
+                return costs, cost
+            copyto(previous, theta)
+            self.updating = True
+            update(theta, grad, state, lr)
+            self.updating = False
+            costs.append(cost)
+        return costs, None
+
+    def undo_partial_update(self) -> None:
+        """After an interrupt: undo an update that was cut short."""
+        if self.updating:
+            self.copyto(self.network.theta, self.previous)
+            self.updating = False
+
+
+class FastSteps:
+    """A run of steps in one call of the compiled kernel (:mod:`trainwell.nn._fast`)."""
+
+    kind = "numba"
+
+    def __init__(self, runner: Any) -> None:
+        self.runner = runner
+        self.previous = runner.previous
+        self.costs: list[float] = []
+
+    def run(self, Xe, Ye, order, slices, state, lr, first_of_epoch):
+        self.costs = costs = []
+        _, bad = self.runner.run_epoch(Xe, Ye, order, slices, state, lr, costs)
+        return costs, bad
+
+    def undo_partial_update(self) -> None:
+        """A compiled call cannot be interrupted halfway."""
+
+
+class DeviceSteps:
+    """Steps on another array backend, the costs read back once per run."""
+
+    kind = "device"
+
+    def __init__(self, network: Any, update: Any, record: bool) -> None:
+        bk = backend_of(network.theta)
+        self.update = update
+        self.epochs = DeviceEpochs(network, bk.empty_like(network.theta), record, update)
+        self.previous = None  # a device run restores its own snapshot
+        self.costs: list[float] = []
+
+    def run(self, Xe, Ye, order, slices, state, lr, first_of_epoch):
+        dev = self.epochs
+        try:
+            bad = dev.run_epoch(Xe, Ye, slices, self.update, state, lr, reseed=first_of_epoch)
+        finally:
+            self.costs = dev.costs
+        return dev.costs, bad
+
+    def undo_partial_update(self) -> None:
+        dev = self.epochs
+        if dev.updating:
+            dev.bk.assign(dev.network.theta, dev.previous)
+            dev.updating = False
+
+
+def make_runner(network: Any, optimizer: Any, batch_size: int, engine: str, record: bool, notes):
+    """The runner for this configuration: compiled, device or NumPy (``notes`` receives
+    why an explicit ``engine="numba"`` fell back to NumPy; None to say nothing)."""
+    fast = _fast.plan(network, optimizer, batch_size, engine, notes=notes)
+    if fast is not None:
+        return FastSteps(fast)
+    update = _fast.update_function(optimizer, network.theta, engine)  # "numba": one fused pass
+    if not backend_of(network.theta).is_numpy:
+        return DeviceSteps(network, update, record)
+    return NumpySteps(network, update)
