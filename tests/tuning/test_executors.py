@@ -24,7 +24,7 @@ OBJECTIVE = SyntheticObjective(
 
 
 def records(result):
-    return [{**t.to_dict(), "time_s": None} for t in result.trials]
+    return [{**t.to_dict(), "time_s": None, "worker": None} for t in result.trials]
 
 
 def blas_threads(config, *, random_state):

@@ -31,7 +31,7 @@ class Counting:
 
 
 def records(result):
-    return [{**t.to_dict(), "time_s": None} for t in result.trials]
+    return [{**t.to_dict(), "time_s": None, "worker": None} for t in result.trials]
 
 
 def test_every_finished_trial_is_a_flushed_line(tmp_path):

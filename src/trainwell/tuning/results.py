@@ -13,7 +13,7 @@ from .space import SearchSpace
 
 __all__ = ["Round", "SearchResult", "Trial"]
 
-STATUSES = ("ok", "failed", "diverged")
+STATUSES = ("ok", "failed", "diverged", "pruned")
 
 
 @dataclass
@@ -30,9 +30,11 @@ class Trial:
         The hyperparameters tried.
     seed : int
         The ``random_state`` the objective received.
-    status : {"ok", "failed", "diverged"}
-        "failed": the objective raised (see ``error``); "diverged": it raised
-        :class:`~trainwell.exceptions.TrainingDiverged` or returned a NaN/inf score.
+    status : {"ok", "failed", "diverged", "pruned"}
+        "failed": the objective raised, its worker died, or it ran past its timeout,
+        after its retries (see ``error``); "diverged": it raised
+        :class:`~trainwell.exceptions.TrainingDiverged` or returned a NaN/inf score;
+        "pruned": the pruner stopped it after ``metrics["epochs"]`` epochs.
     dev_score, train_score : float or None
         None unless ``status == "ok"``.
     time_s : float
@@ -43,6 +45,13 @@ class Trial:
         The learning curve the objective returned (cost per epoch), possibly empty.
     metrics : dict
         Any other scalar results the objective returned (``dev_cost``, ...).
+    worker, host : str or None
+        Where it ran: ``"main"`` (the search's process), ``"pid N"`` (a local worker)
+        or the Dask worker's address; the machine's host name.
+    attempts : int
+        How many times it was started (more than 1 after a retry).
+    intermediate : list of [epoch, value]
+        The dev scores it reported while training (with a pruner or a timeout).
     """
 
     index: int
@@ -56,6 +65,10 @@ class Trial:
     error: str | None = None
     curve: list[float | None] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
+    worker: str | None = None
+    host: str | None = None
+    attempts: int = 1
+    intermediate: list[list[float | None]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -80,6 +93,7 @@ class Round:
     index: int
     space: SearchSpace
     trials: list[int]
+    zoom_from: list[int] | None = None
 
     @property
     def box(self) -> dict[str, list[Any]]:
@@ -93,6 +107,7 @@ class Round:
             "space": self.space.to_dict(),
             "box": self.box,
             "trials": list(self.trials),
+            **({} if self.zoom_from is None else {"zoom_from": list(self.zoom_from)}),
         }
 
 
@@ -228,7 +243,8 @@ class SearchResult:
     def from_dict(cls, data: dict[str, Any]) -> SearchResult:
         """Read what :meth:`to_dict` wrote."""
         rounds = [
-            Round(r["index"], SearchSpace(r["space"]), list(r["trials"])) for r in data["rounds"]
+            Round(r["index"], SearchSpace(r["space"]), list(r["trials"]), r.get("zoom_from"))
+            for r in data["rounds"]
         ]
         return cls(
             [Trial.from_dict(t) for t in data["trials"]],
