@@ -147,7 +147,7 @@ class Journal:
             return
         first = data.split(b"\n", 1)[0]
         if b"\n" not in data:  # a header torn by a kill during the very first write
-            ours = first.startswith(HEADER_START) or HEADER_START.startswith(first)
+            ours = first.startswith(HEADER_START)  # anything shorter is not surely ours
         else:
             try:
                 record = json.loads(first)
