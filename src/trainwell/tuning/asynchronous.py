@@ -109,8 +109,9 @@ def drive(
     quorum: float = 1.0,
     retry_failed: bool = False,
     progress: Any = False,
-) -> tuple[list[Trial], list[Round]]:
-    """Run the search; returns its trials (index order) and rounds."""
+) -> tuple[list[Trial], list[Round], int]:
+    """Run the search; returns its trials (index order), rounds, and how many trials
+    were read back from the journal rather than run."""
     from .search import _best, _from_journal, _zoom, trial_seed
 
     rng = check_random_state(seed)
@@ -126,7 +127,7 @@ def drive(
     state: list[dict[str, Any]] = []  # per round: space, specs, results, zoom_from
     queue: deque = deque()
     finished: list[Trial] = []
-    counts = {"done": 0, "failed": 0, "pruned": 0}
+    counts = {"done": 0, "failed": 0, "pruned": 0, "reused": 0}
     attempts: dict[int, int] = {}
     innocent: dict[int, int] = {}  # requeues that were not the trial's fault
     free_retry: set[int] = set()  # indices whose next submit is not a new attempt
@@ -141,6 +142,7 @@ def drive(
         counts["done"] += 1
         counts["failed"] += trial.status == "failed"
         counts["pruned"] += trial.status == "pruned"
+        counts["reused"] += not fresh
         best = _best([t for t in (best, trial) if t is not None], direction)
         if fresh and log is not None:
             extra = {} if st["zoom_from"] is None else {"zoom_from": st["zoom_from"]}
@@ -267,7 +269,7 @@ def drive(
         Round(r, st["space"], sorted(st["results"]), zoom_from=st["zoom_from"])
         for r, st in enumerate(state)
     ]
-    return trials, round_log
+    return trials, round_log, counts["reused"]
 
 
 def _journal_zoom_from(log: Any, r: int) -> list[int] | None:

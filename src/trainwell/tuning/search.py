@@ -327,7 +327,7 @@ def _search(
             log.check_header(header)
         executor = make_executor(n_jobs, scheduler)
         mode = "bar" if progress is True else (progress or False)
-        trials, round_log = drive(
+        trials, round_log, reused = drive(
             objective, space, executor=executor, log=log, header=header, seed=seed,
             n_trials=n_trials, n_points=n_points, rounds=rounds, keep=keep, margin=margin,
             direction=direction, pruner=pruner, retries=retries, timeout=timeout,
@@ -338,7 +338,9 @@ def _search(
             executor.close()
         if log is not None:
             log.close()
-    return SearchResult(trials, round_log, space, direction=direction, seed=seed, method=method)
+    result = SearchResult(trials, round_log, space, direction=direction, seed=seed, method=method)
+    result.reused, result.dashboard_link = reused, executor.dashboard_link
+    return result
 
 
 def trial_seed(seed: int, index: int) -> int:
