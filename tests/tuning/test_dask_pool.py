@@ -133,7 +133,7 @@ def test_a_trial_that_kills_its_worker_is_failed_and_the_search_goes_on(cluster)
 @pytest.mark.timeout(180)
 def test_a_worker_sigkilled_mid_search_costs_only_its_trials(cluster, tmp_path):
     psutil = require("psutil")
-    address, workers = cluster
+    address, _ = cluster
     import distributed
 
     with distributed.Client(address, set_as_default=False, timeout="20s") as client:
@@ -143,22 +143,25 @@ def test_a_worker_sigkilled_mid_search_costs_only_its_trials(cluster, tmp_path):
     out = {}
     search = threading.Thread(
         target=lambda: out.update(
-            result=random_search(slow, SPACE, 12, random_state=2, scheduler=address,
-                                 journal=journal, retries=1)  # fmt: skip
+            result=random_search(
+                slow, SPACE, 12, random_state=2, scheduler=address, journal=journal, retries=1
+            )
         )
     )
     search.start()
     try:
         _wait_for(
             lambda: journal.exists() and len(journal.read_text().splitlines()) >= 3,
-            60, "two trials",
-        )  # fmt: skip
-        # the nanny's child is the worker process itself
-        victim = psutil.Process(workers[0].pid).children(recursive=True)[0]
+            60,
+            "two trials",
+        )
+        time.sleep(0.4)  # half way through the next trials (each takes 0.8 s)
+        victim = psutil.Process(sorted(pids.values())[0])
+        assert victim.is_running()
         os.kill(victim.pid, signal.SIGKILL)
     finally:
         search.join(timeout=150)
     assert not search.is_alive()
     result = out["result"]
     assert len(result.trials) == 12 and all(t.ok for t in result.trials)
-    assert any(t.attempts == 2 for t in result.trials), [(t.worker, t.attempts, t.time_s) for t in result.trials]
+    assert any(t.attempts == 2 for t in result.trials)  # the trial that was on it

@@ -154,7 +154,7 @@ def describe_schema(width: int = 100) -> str:
             lines.extend(
                 textwrap.wrap(
                     meaning, width, initial_indent=head, subsequent_indent=" " * len(head)
-                )  # fmt: skip
+                )
             )
     return "\n".join(lines)
 
