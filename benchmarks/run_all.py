@@ -20,6 +20,7 @@ SCRIPTS = {
     "w2": "w2_course_adam.py",
     "w3": "w3_wide.py",
     "w4": "w4_tuning.py",
+    "w5": "w5_asha.py",
 }
 
 
