@@ -34,9 +34,9 @@ from .space import DISTRIBUTIONS, SearchSpace, distribution_from_dict
 from .synthetic import SyntheticObjective
 
 __all__ = [
-    "ASHAPruner",
     "COURSE_PRIORITY",
     "DISTRIBUTIONS",
+    "ASHAPruner",
     "Choice",
     "Distribution",
     "ImportanceReport",

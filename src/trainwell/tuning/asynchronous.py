@@ -34,6 +34,7 @@ from .._random import check_random_state
 from ..exceptions import InvalidParameterError
 from .executors import WorkerLost
 from .results import Round, Trial
+from .space import SearchSpace
 
 __all__ = ["drive", "reports_progress"]
 
@@ -112,7 +113,7 @@ def drive(
 ) -> tuple[list[Trial], list[Round], int]:
     """Run the search; returns its trials (index order), rounds, and how many trials
     were read back from the journal rather than run."""
-    from .search import _best, _from_journal, _zoom, trial_seed
+    from .search import trial_seed
 
     rng = check_random_state(seed)
     reports = reports_progress(objective)
@@ -280,3 +281,38 @@ def _journal_zoom_from(log: Any, r: int) -> list[int] | None:
         if record.get("round") == r and isinstance(record.get("zoom_from"), list):
             return [int(i) for i in record["zoom_from"]]
     return None
+
+
+def _from_journal(log: Any, spec: tuple) -> Trial | None:
+    index, _, config, seed = spec
+    record = log.records.get(index)
+    if record is None:
+        return None
+    if record.get("config") != config or record.get("seed") != seed:
+        raise InvalidParameterError(
+            f"Journal {log.path} holds a different trial {index}: {record.get('config')!r} "
+            f"(seed {record.get('seed')}) instead of {config!r} (seed {seed}). Was the "
+            "objective non-deterministic across a coarse-to-fine round? Use a new journal."
+        )
+    return Trial.from_dict(record)
+
+
+def _best(trials: list[Trial], direction: str) -> Trial | None:
+    ok = [t for t in trials if t.ok]
+    if not ok:
+        return None
+    pick = max if direction == "maximize" else min
+    return pick(ok, key=lambda t: t.dev_score)
+
+
+def _zoom(
+    space: SearchSpace, trials: list[Trial], keep: float, margin: float, direction: str
+) -> SearchSpace:
+    """The next round's space: the box around the best ``keep`` of ``trials``."""
+    ok = [t for t in trials if t.ok]
+    if not ok:  # nothing to zoom on: sample the same box again
+        return space
+    sign = -1.0 if direction == "maximize" else 1.0
+    ok.sort(key=lambda t: (sign * t.dev_score, t.index))
+    kept = ok[: max(1, math.ceil(keep * len(ok)))]
+    return space.narrow([t.config for t in kept], margin)

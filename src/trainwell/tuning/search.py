@@ -36,7 +36,6 @@ grid of the same size.
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 from collections.abc import Callable, Mapping
@@ -51,7 +50,7 @@ from .asynchronous import drive
 from .executors import make_executor
 from .journal import JOURNAL_VERSION, Journal, json_ready
 from .pruners import make_pruner
-from .results import SearchResult, Trial
+from .results import SearchResult
 from .space import SearchSpace
 
 __all__ = ["grid_search", "random_search"]
@@ -366,38 +365,3 @@ def _root_seed(random_state: RandomLike, log: Journal | None) -> int:
     if isinstance(random_state, (numbers.Integral, np.integer)):
         return int(random_state)
     return int(rand(rng, (1,))[0] * 2**32)
-
-
-def _from_journal(log: Journal, spec: tuple) -> Trial | None:
-    index, _, config, seed = spec
-    record = log.records.get(index)
-    if record is None:
-        return None
-    if record.get("config") != config or record.get("seed") != seed:
-        raise InvalidParameterError(
-            f"Journal {log.path} holds a different trial {index}: {record.get('config')!r} "
-            f"(seed {record.get('seed')}) instead of {config!r} (seed {seed}). Was the "
-            "objective non-deterministic across a coarse-to-fine round? Use a new journal."
-        )
-    return Trial.from_dict(record)
-
-
-def _best(trials: list[Trial], direction: str) -> Trial | None:
-    ok = [t for t in trials if t.ok]
-    if not ok:
-        return None
-    pick = max if direction == "maximize" else min
-    return pick(ok, key=lambda t: t.dev_score)
-
-
-def _zoom(
-    space: SearchSpace, trials: list[Trial], keep: float, margin: float, direction: str
-) -> SearchSpace:
-    """The next round's space: the box around the best ``keep`` of ``trials``."""
-    ok = [t for t in trials if t.ok]
-    if not ok:  # nothing to zoom on: sample the same box again
-        return space
-    sign = -1.0 if direction == "maximize" else 1.0
-    ok.sort(key=lambda t: (sign * t.dev_score, t.index))
-    kept = ok[: max(1, math.ceil(keep * len(ok)))]
-    return space.narrow([t.config for t in kept], margin)
