@@ -154,3 +154,18 @@ def test_sigkill_of_the_search_leaves_no_worker_running(tmp_path):
         for p in workers:  # the killed search's workers, if any were left
             if p.is_running():
                 p.kill()
+
+
+def test_import_trainwell_and_its_tuning_import_no_dask():
+    import subprocess
+
+    code = (
+        "import sys, trainwell, trainwell.tuning, trainwell.cli; "
+        "trainwell.cli.build_parser(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', "
+        "'optuna')))"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
