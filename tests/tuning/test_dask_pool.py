@@ -165,3 +165,28 @@ def test_a_worker_sigkilled_mid_search_costs_only_its_trials(cluster, tmp_path):
     result = out["result"]
     assert len(result.trials) == 12 and all(t.ok for t in result.trials)
     assert any(t.attempts == 2 for t in result.trials)  # the trial that was on it
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_the_cli_uses_the_toml_scheduler_and_prints_the_dashboard(cluster, tmp_path, capsys):
+    import numpy as np
+    from sklearn.datasets import make_moons
+
+    from trainwell.cli import main
+
+    address, _ = cluster
+    X, y = make_moons(120, noise=0.2, random_state=0)
+    np.savez(tmp_path / "moons.npz", X=X, y=y)
+    (tmp_path / "t.toml").write_text(
+        "[dataset]\npath = 'moons.npz'\n[fixed]\nepochs = 3\n"
+        f"[search]\nn_trials = 3\nscheduler = '{address}'\n"
+        "[space]\nlearning_rate = { dist = 'log_uniform', low = 1e-3, high = 0.3 }\n"
+    )
+    out = tmp_path / "r.json"
+    assert main(["tune", str(tmp_path / "t.toml"), "--json", str(out), "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert f"the Dask cluster at {address} (from [search] scheduler)" in text
+    assert "Dask dashboard:" in text
+    trials = json.loads(out.read_text())["result"]["trials"]
+    assert all(t["worker"].startswith("tcp://127.0.0.1:") and t["host"] for t in trials)

@@ -200,6 +200,8 @@ def drive(
         return trial
 
     bar = _Progress(progress, total, initial=0)
+    if progress and executor.dashboard_link:
+        print(f"Dask dashboard: {executor.dashboard_link}", flush=True)
     executor.start(objective)
     try:
         if log is not None and log.header is None:

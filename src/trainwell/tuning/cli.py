@@ -318,7 +318,7 @@ def _report(result: Any, config: dict[str, Any], args: Any) -> None:
             f"Reused {result.reused} trials from the journal {args.journal}; ran "
             f"{len(result.trials) - result.reused}."
         )
-    if result.dashboard_link:
+    if result.dashboard_link and not _progress_mode(args):  # else printed at the start
         print(f"Dask dashboard: {result.dashboard_link}")
     print(result.format_table(top=MAX_ROWS))
     if len(result.trials) > MAX_ROWS:
