@@ -205,20 +205,14 @@ class SerialExecutor:
         """Nothing to release."""
 
 
-def _watch_parent(parent: int, blas_threads: int) -> None:
+def _watch_parent(parent: int, blas_threads: int) -> None:  # noqa: ARG001 (a cache key)
     """In a loky worker: exit as soon as the search process is gone (even by SIGKILL)."""
     os.environ["TRAINWELL_TUNE_WORKER"] = "loky"
 
     def watch() -> None:
-        while True:
-            if os.getppid() != parent:
-                try:
-                    os.kill(parent, 0)
-                except ProcessLookupError:
-                    os._exit(0)
-                except PermissionError:
-                    pass
+        while os.getppid() == parent:  # an orphan is adopted by init (or a subreaper)
             time.sleep(0.5)
+        os._exit(0)
 
     threading.Thread(target=watch, name="trainwell-parent-watch", daemon=True).start()
 
