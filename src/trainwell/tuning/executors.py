@@ -205,7 +205,7 @@ class SerialExecutor:
         """Nothing to release."""
 
 
-def _watch_parent(parent: int, blas_threads: int) -> None:  # noqa: ARG001 (a cache key)
+def _watch_parent(parent: int, blas_threads: int) -> None:
     """In a loky worker: exit as soon as the search process is gone (even by SIGKILL)."""
     os.environ["TRAINWELL_TUNE_WORKER"] = "loky"
 
