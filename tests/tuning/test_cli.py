@@ -478,3 +478,15 @@ def test_asha_from_the_toml_prunes_trials(workdir, capsys):
     trials = json.loads((workdir / "r.json").read_text())["result"]["trials"]
     assert any(t["status"] == "pruned" for t in trials)
     assert all(t["host"] and t["worker"] == "main" for t in trials)
+
+
+def test_a_journal_held_by_another_search_is_one_clear_error(workdir, capsys):
+    from trainwell.tuning import Journal
+
+    holder = Journal(workdir / "j.jsonl").lock()  # as another search would hold it
+    try:
+        assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--no-progress"]) == 2
+    finally:
+        holder.unlock()
+    captured = capsys.readouterr()
+    assert "is in use by another search" in captured.err and "Tuning on" not in captured.out

@@ -32,6 +32,9 @@ A ``path`` dataset is a ``.npz`` holding ``X_train, y_train`` (and optionally
 relative paths are read from the TOML file's folder. The dev set always comes out of the
 training data (never the test set), as the course insists.
 
+Every key with its default: ``trainwell tune --help``, docs/tuning.md, and
+:data:`trainwell.tuning.config.SCHEMA` (where both come from).
+
 ``task`` says what the labels are. ``"auto"`` (the default) takes whole numbers (and
 strings) for class labels, split stratified, and other numbers for regression targets;
 it refuses whole numbers with a class of fewer than 2 examples, which are more likely
@@ -233,7 +236,7 @@ def _progress_mode(args: Any) -> Any:
 
 def run_tune(args: Any) -> int:
     """Body of ``trainwell tune``; returns the exit status (0 when a trial succeeded)."""
-    from .journal import Journal
+    from .journal import Journal, JournalLockedError
     from .objective import NetworkObjective, encode_labels
     from .search import grid_search, random_search
 
@@ -246,8 +249,12 @@ def run_tune(args: Any) -> int:
     check_output(out, "--out", folder=True)  # before any trial: a path it cannot write
     check_output(args.json, "--json", folder=False)
     check_output(args.journal, "--journal", folder=False)
-    if args.journal is not None:
-        Journal(args.journal)  # refuses a file that is not a journal, before any work
+    if args.journal is not None:  # before any work: a file that is not a journal, or one
+        try:  # that another search holds, is refused
+            Journal(args.journal).lock().unlock()
+        except JournalLockedError as exc:
+            print(f"trainwell tune: error: {exc}", file=sys.stderr)
+            return 2
     X_tr, y_tr, X_dev, y_dev = load_dataset(config["dataset"])
     task = config["dataset"].get("task", "auto")
     if task == "classification":
@@ -302,7 +309,7 @@ def run_tune(args: Any) -> int:
                 quorum=search["quorum"],
                 **common,
             )
-    except (ImportError, OSError) as exc:  # no dask installed, or no scheduler there
+    except (ImportError, OSError, JournalLockedError) as exc:  # no dask, no scheduler there
         print(f"trainwell tune: error: {exc}", file=sys.stderr)
         return 2
     _report(result, config, args)
