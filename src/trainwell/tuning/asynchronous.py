@@ -30,13 +30,15 @@ import time
 from collections import deque
 from typing import Any
 
+import numpy as np
+
 from .._random import check_random_state
 from ..exceptions import InvalidParameterError
-from .executors import WorkerLost
 from .results import Round, Trial
 from .space import SearchSpace
+from .trial import WorkerLost
 
-__all__ = ["drive", "reports_progress"]
+__all__ = ["drive", "reports_progress", "trial_seed"]
 
 #: A local or Dask trial that ignores its ``timeout`` is cancelled after this much more.
 HARD_TIMEOUT_GRACE = 0.5
@@ -113,8 +115,6 @@ def drive(
 ) -> tuple[list[Trial], list[Round], int]:
     """Run the search; returns its trials (index order), rounds, and how many trials
     were read back from the journal rather than run."""
-    from .search import trial_seed
-
     rng = check_random_state(seed)
     reports = reports_progress(objective)
     if pruner is not None and not reports:
@@ -273,6 +273,20 @@ def drive(
         for r, st in enumerate(state)
     ]
     return trials, round_log, counts["reused"]
+
+
+def trial_seed(seed: int, index: int) -> int:
+    """The ``random_state`` of trial ``index`` in a search seeded with ``seed``.
+
+    Derived from both through :class:`numpy.random.SeedSequence`, so it depends on
+    nothing else (not on ``n_jobs``, the backend, or which trials a journal skipped).
+
+    Examples
+    --------
+    >>> trial_seed(0, 3) == trial_seed(0, 3) != trial_seed(0, 4)
+    True
+    """
+    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0] >> 1)
 
 
 def _journal_zoom_from(log: Any, r: int) -> list[int] | None:

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..exceptions import InvalidParameterError
-from .executors import WorkerLost, run_trial
+from .trial import WorkerLost, run_trial
 
 __all__ = ["DaskPool", "check_address"]
 

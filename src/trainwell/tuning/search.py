@@ -46,14 +46,14 @@ import numpy as np
 from .._random import RandomLike, check_random_state, rand
 from .._validation import Interval, Options, validate_params
 from ..exceptions import InvalidParameterError
-from .asynchronous import drive
+from .asynchronous import drive, trial_seed
 from .executors import make_executor
 from .journal import JOURNAL_VERSION, Journal, json_ready
 from .pruners import make_pruner
 from .results import SearchResult
 from .space import SearchSpace
 
-__all__ = ["grid_search", "random_search"]
+__all__ = ["grid_search", "random_search", "trial_seed"]
 
 Objective = Callable[..., Mapping[str, Any]]
 
@@ -340,20 +340,6 @@ def _search(
     result = SearchResult(trials, round_log, space, direction=direction, seed=seed, method=method)
     result.reused, result.dashboard_link = reused, executor.dashboard_link
     return result
-
-
-def trial_seed(seed: int, index: int) -> int:
-    """The ``random_state`` of trial ``index`` in a search seeded with ``seed``.
-
-    Derived from both through :class:`numpy.random.SeedSequence`, so it depends on
-    nothing else (not on ``n_jobs``, the backend, or which trials a journal skipped).
-
-    Examples
-    --------
-    >>> trial_seed(0, 3) == trial_seed(0, 3) != trial_seed(0, 4)
-    True
-    """
-    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0] >> 1)
 
 
 def _root_seed(random_state: RandomLike, log: Journal | None) -> int:
