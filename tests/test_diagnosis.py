@@ -179,3 +179,12 @@ def test_learning_curve_names_are_reachable_from_diagnosis():
     assert diagnosis.plot_learning_curve is lc.plot_learning_curve
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         diagnosis.nope
+
+
+def test_notebook_views_are_short_and_never_minus_zero():
+    d = diagnose(0.08, 0.0799999)
+    assert repr(d) == (
+        "Diagnosis(verdict='high bias', avoidable_bias=8.00%, variance=0.00%, focus='bias')"
+    )
+    html = d._repr_html_()
+    assert "-0.00%" not in html and "Verdict: high bias" in html and "<table>" in html

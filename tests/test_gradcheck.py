@@ -130,3 +130,20 @@ def test_a_network_with_input_dropout_is_checked():
     y = (X[:, 0] > 0).astype(int)
     net = Network([Dropout(0.8), Dense(4, "tanh"), Dense(1, "sigmoid")], random_state=1)
     assert gradient_check(net, X, y, keep_dropout=True).verdict == "correct"
+
+
+def test_report_repr_is_one_line_and_html_lists_parameters():
+    import numpy as np
+
+    from trainwell.gradcheck import gradient_check
+    from trainwell.nn import Dense, Network
+
+    X = np.random.RandomState(0).randn(20, 3)
+    y = (X[:, 0] > 0).astype(int)
+    report = gradient_check(
+        Network([Dense(4, "tanh"), Dense(1, "sigmoid")], random_state=0, input_dim=3), X, y
+    )
+    assert repr(report).startswith("GradientCheckReport(difference=") and "\n" not in repr(report)
+    html = report._repr_html_()
+    assert all(f"<td>{name}</td>" in html for name in report.per_parameter)
+    assert report.verdict in html

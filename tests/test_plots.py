@@ -76,3 +76,14 @@ def test_the_callers_backend_is_left_alone():
     before = matplotlib.get_backend()
     plots.to_png(plots.cost_curves({"a": [1.0, 0.5]}))
     assert matplotlib.get_backend() == before
+
+
+def test_every_figure_displays_inline_as_png_without_pyplot():
+    """A cell ending in a figure shows one PNG (IPython calls _repr_png_), not its text."""
+    import sys
+
+    from trainwell.plots import cost_curves, to_png
+
+    fig = cost_curves({"gd": [0.7, 0.5, 0.4]})
+    assert fig._repr_png_() == to_png(fig)
+    assert "matplotlib.pyplot" not in sys.modules or fig.canvas.manager is None

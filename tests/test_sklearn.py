@@ -57,14 +57,20 @@ CHECKED = [
 
 def expected_failed_checks(estimator):
     """The checks that cannot pass, with the reason (none for float64 estimators)."""
+    failed = {}
+    if estimator.dtype == "float32":
+        # OpenBLAS's sgemm rounds a row by where it falls in its blocks on some CPUs
+        # (seen: 6e-8 apart on one row), so a permuted batch can differ in the last bit
+        failed["check_methods_sample_order_invariance"] = (
+            "float32 matrix products are exact to rounding only, and the rounding of a row "
+            "can depend on its position in the batch"
+        )
     if isinstance(estimator, MLPRegressor) and estimator.dtype == "float32":
-        return {
-            "check_regressor_multioutput": (
-                "dtype='float32' keeps predictions in float32 by design; the check "
-                "demands float64 multi-output predictions"
-            )
-        }
-    return {}
+        failed["check_regressor_multioutput"] = (
+            "dtype='float32' keeps predictions in float32 by design; the check "
+            "demands float64 multi-output predictions"
+        )
+    return failed
 
 
 # early stopping on the checks' tiny data can leave 1 validation sample: R^2 undefined
@@ -89,7 +95,10 @@ def test_init_only_stores_and_errors_come_from_fit():
 @pytest.mark.parametrize(
     ("params", "match"),
     [
-        ({"learning_rate": 0.0}, r"'learning_rate' .* must be a float in \(0, inf\). Got 0.0"),
+        (
+            {"learning_rate": 0.0},
+            r"'learning_rate' .* must be a float in \(0, inf\) or one of .*Got 0.0",
+        ),
         ({"keep_prob": 1.5}, r"'keep_prob' .* must be a float in \(0, 1\] or a list"),
         ({"hidden_layer_sizes": (10, 0)}, r"'hidden_layer_sizes' .* a tuple of ints >= 1"),
         ({"beta2": 1.0}, r"'beta2' .* must be a float in \[0, 1\)"),

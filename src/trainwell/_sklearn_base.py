@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -19,94 +18,33 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._random import check_random_state, from_state, get_state
-from ._validation import InstanceOf, Interval, Options, validate_params
+from ._random import check_random_state
+from ._sklearn_params import (
+    PARAMETER_CONSTRAINTS,
+    FittedAttributes,
+    InvScaling,
+    SklearnStopping,
+    ValidationScores,
+    check_params,
+)
+from ._sklearn_state import PackedNetwork
 from .data.preprocessing import Standardizer
 from .exceptions import DataError, InvalidParameterError, TrainingDiverged
 from .nn import BatchNorm, Dense, Dropout, Network
-from .nn.io import network_arrays, network_from_arrays
 from .optim import get_optimizer, get_schedule
-from .optim.schedules import SCHEDULES
 from .training import Callback, EarlyStopping, fit
 from .training.batches import resolve_batch_size
 
 __all__ = ["BaseMLP"]
 
 
-class _Sequence:
-    """A list or tuple of ``length`` items (any length when None) that all satisfy
-    ``item`` (any item when None)."""
-
-    def __init__(self, description: str, item: Any = None, length: int | None = None) -> None:
-        self.description, self.item, self.length = description, item, length
-
-    def is_satisfied_by(self, value: Any) -> bool:
-        return (
-            isinstance(value, (list, tuple))
-            and (self.length is None or len(value) == self.length)
-            and (self.item is None or all(self.item.is_satisfied_by(v) for v in value))
-        )
-
-    def __str__(self) -> str:
-        return self.description
-
-
-_BOOL = InstanceOf((bool, np.bool_), "a bool")
-_UNIT = Interval("real", 0, 1, "right")
-_BETA = [Interval("real", 0, 1, "left")]
 _FIXED = ("activation", "backend", "batch_norm", "dtype", "normalize_inputs", "optimizer")
 
 
-class _ValidationScores(Callback):
-    """Append ``score(network)`` on the validation set after every epoch."""
-
-    def __init__(self, score: Any) -> None:
-        self.score, self.scores = score, []
-
-    def on_epoch_end(self, epoch, logs, ctx):
-        self.scores.append(float(self.score(ctx.network)))
-
-
-class BaseMLP(BaseEstimator):
+class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
     """Shared fit / partial_fit / pickling logic; subclasses encode targets and predict."""
 
-    _parameter_constraints: dict[str, list] = {
-        "hidden_layer_sizes": [
-            Interval("int", 1, None),
-            _Sequence("a tuple of ints >= 1", Interval("int", 1, None)),
-        ],
-        "activation": [Options({"relu", "leaky_relu", "tanh", "sigmoid", "linear"})],
-        "init": [Options({"auto", "zeros", "random", "he", "xavier", "glorot", "glorot_uniform"})],
-        "l2": [Interval("real", 0, None)],
-        "l1": [Interval("real", 0, None)],
-        "keep_prob": [_UNIT, _Sequence("a list of floats in (0, 1]", _UNIT)],
-        "batch_norm": [_BOOL],
-        "optimizer": [Options({"gd", "momentum", "rmsprop", "adam"})],
-        "learning_rate": [Interval("real", 0, None, "neither")],
-        "beta": _BETA,
-        "beta1": _BETA,
-        "beta2": _BETA,
-        "epsilon": [Interval("real", 0, None, "neither")],
-        "lr_schedule": [None, Options(SCHEDULES)],
-        "lr_schedule_params": [None, InstanceOf((dict,), "a dict")],
-        "batch_size": [Interval("int", 1, None), Options({"auto"}), None],
-        "max_epochs": [Interval("int", 1, None)],
-        "early_stopping": [_BOOL],
-        "validation_fraction": [Interval("real", 0, 1, "neither")],
-        "validation_data": [None, _Sequence("a pair (X_val, y_val)", length=2)],
-        "patience": [Interval("int", 1, None)],
-        "tol": [Interval("real", 0, None)],
-        "normalize_inputs": [_BOOL],
-        "dtype": [Options({"float64", "float32"})],
-        "warm_start": [_BOOL],
-        "random_state": [
-            None,
-            Interval("int", 0, 2**32 - 1),
-            InstanceOf((np.random.RandomState, np.random.Generator), "a RandomState or Generator"),
-        ],
-        "verbose": [Interval("int", 0, None), _BOOL],
-        "backend": [InstanceOf((str,), "a backend name such as 'numpy' or 'cupy'")],
-    }
+    _parameter_constraints: dict[str, list] = PARAMETER_CONSTRAINTS
 
     def __init__(
         self,
@@ -119,7 +57,7 @@ class BaseMLP(BaseEstimator):
         keep_prob: float | tuple[float, ...] = 1.0,
         batch_norm: bool = False,
         optimizer: str = "adam",
-        learning_rate: float = 0.001,
+        learning_rate: float | str = 0.001,
         beta: float = 0.9,
         beta1: float = 0.9,
         beta2: float = 0.999,
@@ -139,6 +77,18 @@ class BaseMLP(BaseEstimator):
         random_state: Any = None,
         verbose: int = 0,
         backend: str = "numpy",
+        solver: str | None = None,
+        alpha: float | None = None,
+        learning_rate_init: float | None = None,
+        power_t: float = 0.5,
+        max_iter: int | None = None,
+        shuffle: bool = True,
+        momentum: float | None = None,
+        nesterovs_momentum: bool = True,
+        beta_1: float | None = None,
+        beta_2: float | None = None,
+        n_iter_no_change: int | None = None,
+        max_fun: int = 15000,
     ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -168,6 +118,18 @@ class BaseMLP(BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.backend = backend
+        self.solver = solver
+        self.alpha = alpha
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
 
     # Subclasses define _encode_targets(y, reset, classes) -> Y (setting classes_ and
     # n_outputs_ when reset), _output_layer() -> (n_outputs, activation, loss) and
@@ -176,37 +138,12 @@ class BaseMLP(BaseEstimator):
 
     # ------------------------------------------------------------------ checks
     def _validate_params(self) -> None:
-        validate_params(
-            self._parameter_constraints, self.get_params(deep=False), type(self).__name__
-        )
-        name, sizes, keep = type(self).__name__, self._hidden_sizes(), self.keep_prob
-        if isinstance(keep, (list, tuple)) and len(keep) != len(sizes):
-            raise InvalidParameterError(
-                f"The 'keep_prob' parameter of {name} must have one value per hidden layer "
-                f"({len(sizes)} for hidden_layer_sizes={self.hidden_layer_sizes!r}). Got "
-                f"{keep!r} instead."
-            )
-        schedule = self.lr_schedule or "constant"
-        allowed = {f.name for f in fields(SCHEDULES[schedule])} - {"initial"}
-        unknown = sorted(set(self.lr_schedule_params or {}) - allowed)
-        if unknown:
-            raise InvalidParameterError(
-                f"The 'lr_schedule_params' parameter of {name} may only hold "
-                f"{sorted(allowed) or 'nothing'} for lr_schedule={schedule!r} (the initial rate "
-                f"is learning_rate). Got unknown keys {unknown} instead."
-            )
-        try:
-            self._schedule()
-        except InvalidParameterError as exc:
-            raise InvalidParameterError(
-                f"The 'lr_schedule_params' parameter of {name} is invalid for "
-                f"lr_schedule={schedule!r}: {exc}"
-            ) from exc
+        self._resolved = check_params(self)
 
     def _schedule(self) -> Any:
         return get_schedule(
             self.lr_schedule or "constant",
-            initial=float(self.learning_rate),
+            initial=self._resolved.learning_rate,
             **(self.lr_schedule_params or {}),
         )
 
@@ -245,12 +182,12 @@ class BaseMLP(BaseEstimator):
         sizes = self._hidden_sizes()
         keep = self.keep_prob
         keeps = list(keep) if isinstance(keep, (list, tuple)) else [keep] * len(sizes)
-        init = self.init
+        init, activation = self.init, self._resolved.activation
         if init == "auto":  # the course's advice: He for ReLU, Xavier for tanh
-            init = "he" if self.activation in ("relu", "leaky_relu") else "xavier"
+            init = "he" if activation in ("relu", "leaky_relu") else "xavier"
         layers: list = []
         for units, kp in zip(sizes, keeps):
-            layers.append(Dense(units, self.activation, init))
+            layers.append(Dense(units, activation, init))
             if self.batch_norm:
                 layers.append(BatchNorm())
             if kp < 1:
@@ -268,7 +205,7 @@ class BaseMLP(BaseEstimator):
         self.network_ = Network(
             layers,
             loss=loss,
-            l2=self.l2,
+            l2=self._resolved.l2,
             l1=self.l1,
             random_state=rng,
             dtype=self.dtype,
@@ -389,19 +326,27 @@ class BaseMLP(BaseEstimator):
         return X, Y, val
 
     def _train(self, X: np.ndarray, Y: np.ndarray, val: list | None, incremental: bool) -> None:
-        net = self.network_
-        net.l2, net.l1 = float(self.l2), float(self.l1)
+        net, r = self.network_, self._resolved
+        net.l2, net.l1 = float(r.l2), float(self.l1)
         hyper = {
             "gd": {},
-            "momentum": {"beta": self.beta},
-            "rmsprop": {"beta2": self.beta2, "epsilon": self.epsilon},
-            "adam": {"beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon},
-        }[self.optimizer]
+            "momentum": {"beta": r.beta},
+            "rmsprop": {"beta2": r.beta2, "epsilon": self.epsilon},
+            "adam": {"beta1": r.beta1, "beta2": r.beta2, "epsilon": self.epsilon},
+        }[r.optimizer]
+        self._n_train_ = X.shape[0]
+        schedule = self._schedule()
+        if r.sklearn_schedule == "invscaling":
+            schedule = InvScaling(r.learning_rate, self.power_t, X.shape[0])
         callbacks: list[Callback] = []
+        if self.solver is not None and not self.early_stopping and not incremental:
+            adaptive = r.sklearn_schedule == "adaptive"
+            schedule = SklearnStopping(schedule, self.tol, r.patience, adaptive)
+            callbacks.append(schedule)
         if val is not None:
-            callbacks.append(_ValidationScores(lambda n: self._score_network(n, *val)))
+            callbacks.append(ValidationScores(lambda n: self._score_network(n, *val)))
         if self.early_stopping and not incremental:
-            callbacks.append(EarlyStopping("val_cost", patience=self.patience, min_delta=self.tol))
+            callbacks.append(EarlyStopping("val_cost", patience=r.patience, min_delta=self.tol))
         if self.verbose and self.batch_size != "auto":  # fit itself reports "auto"
             print(f"batch_size={resolve_batch_size(self.batch_size, X.shape[0])}.")
         start = self.n_iter_
@@ -410,10 +355,11 @@ class BaseMLP(BaseEstimator):
                 net,
                 X,
                 Y,
-                optimizer=get_optimizer(self.optimizer, **hyper),
-                epochs=start + (1 if incremental else self.max_epochs),
+                optimizer=get_optimizer(r.optimizer, **hyper),
+                epochs=start + (1 if incremental else r.max_epochs),
                 batch_size=self.batch_size,
-                schedule=self._schedule(),
+                schedule=schedule,
+                shuffle=bool(self.shuffle),
                 validation_data=None if val is None else tuple(val),
                 callbacks=callbacks,
                 random_state=self._shuffle_rng_,
@@ -429,6 +375,8 @@ class BaseMLP(BaseEstimator):
 
     def _record(self, history: Any, callbacks: list[Callback]) -> None:
         self.history_ = history
+        history.notes.extend(self._resolved.notes)
+        history.notes.extend(cb.message for cb in callbacks if getattr(cb, "message", None))
         self.batch_size_ = history.batch_size
         self._optimizer_state_ = history.optimizer_state
         if self._optimizer_state_ is not None:  # scratch space, reallocated when needed
@@ -436,35 +384,9 @@ class BaseMLP(BaseEstimator):
         self.n_iter_ += len(history.cost)
         self.loss_curve_.extend(history.cost)
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
-        scores = [cb.scores for cb in callbacks if isinstance(cb, _ValidationScores)]
+        scores = [cb.scores for cb in callbacks if isinstance(cb, ValidationScores)]
         if scores:
             self.validation_scores_ = (self.validation_scores_ or []) + scores[0]
             self.validation_loss_curve_ = (self.validation_loss_curve_ or []) + history.val_cost
             if self.validation_scores_:
                 self.best_validation_score_ = max(self.validation_scores_)
-
-    # ------------------------------------------------------------------ pickling
-    def __getstate__(self) -> dict[str, Any]:
-        # Store the network as its file arrays (config, theta, running statistics) and its
-        # generator's state: no per-batch work arrays or cached activations of the last
-        # batch travel, and a copy loaded read-only (joblib's mmap_mode) gets fresh,
-        # writeable buffers in __setstate__, so it can predict and keep training.
-        state = dict(super().__getstate__())
-        net = state.pop("network_", None)
-        if net is not None:
-            state["_packed_network"] = (network_arrays(net), get_state(net.rng))
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state = dict(state)
-        packed = state.pop("_packed_network", None)
-        opt = state.get("_optimizer_state_")
-        if opt is not None:  # updated in place by the optimizer: own writeable copies
-            state["_optimizer_state_"] = {
-                k: np.array(v) if isinstance(v, np.ndarray) else v for k, v in opt.items()
-            }
-        super().__setstate__(state)
-        if packed is not None:
-            arrays, rng_state = packed
-            self.network_ = network_from_arrays(dict(arrays), "a pickled estimator")
-            self.network_.rng = from_state(rng_state)

@@ -2,6 +2,11 @@
 
 The parser lives here; each command's work lives with its subject and is imported only
 when that command runs, so ``trainwell --help`` stays instant.
+
+JSON, the same in every command: ``--json`` (a flag) prints the machine-readable result on
+stdout instead of the text (progress and notes go to stderr), and ``--json-out PATH`` also
+writes it to a file. ``--json PATH``, the old spelling of ``--json-out PATH``, still works
+for one release and says so on stderr.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .exceptions import BackendUnavailableError
 
@@ -25,9 +31,14 @@ class _TuneParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="trainwell",
         description="A lab for the practical craft of training neural networks well.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"trainwell {__version__}", help="print the version"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -42,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="a .mat file (X, y, Xval, yval) for the regularization experiment",
     )
-    rep.add_argument("--json", default=None, help="also write results.json to this path")
+    _json_options(rep, "results.json's contents")
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
     rep.add_argument(
         "--backend",
@@ -52,10 +63,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     dia = sub.add_parser("diagnose", help="bias/variance verdict from train and dev errors")
-    dia.add_argument("--train-error", type=float, required=True)
-    dia.add_argument("--dev-error", type=float, required=True)
-    dia.add_argument("--bayes-error", type=float, default=0.0)
-    dia.add_argument("--json", action="store_true", help="print JSON instead of text")
+    dia.add_argument(
+        "--train-error",
+        type=float,
+        required=True,
+        metavar="FRACTION",
+        help="error rate on the training set, a fraction in [0, 1] (0.08 for 8%%)",
+    )
+    dia.add_argument(
+        "--dev-error",
+        type=float,
+        required=True,
+        metavar="FRACTION",
+        help="error rate on the dev set, a fraction in [0, 1]",
+    )
+    dia.add_argument(
+        "--bayes-error",
+        type=float,
+        default=0.0,
+        metavar="FRACTION",
+        help="lowest achievable error, e.g. human-level error (default: 0)",
+    )
+    _json_options(dia, "the verdict")
 
     tun = sub.add_parser(
         "tune",
@@ -103,6 +132,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_STDOUT = True  # what a bare ``--json`` stores
+
+
+def _json_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--json`` (print JSON on stdout) and ``--json-out PATH``: one meaning everywhere."""
+    parser.add_argument(
+        "--json",
+        nargs="?",
+        const=_STDOUT,
+        default=False,
+        metavar="PATH",
+        help=f"print {what} as JSON on stdout instead of text (the old form --json PATH "
+        "still writes a file, as --json-out PATH does; it goes away in the next release)",
+    )
+    parser.add_argument(
+        "--json-out", default=None, metavar="PATH", help=f"also write {what} as JSON to PATH"
+    )
+
+
+def _normalize_json(args: Any) -> None:
+    """Turn the deprecated ``--json PATH`` into ``--json-out PATH`` (with a note)."""
+    if not hasattr(args, "json_out") or args.json in (False, _STDOUT):
+        return
+    print(
+        f"trainwell {args.command}: --json PATH is deprecated; write --json-out {args.json} "
+        "(--json alone now prints JSON on stdout).",
+        file=sys.stderr,
+    )
+    if args.json_out is None:
+        args.json_out = args.json
+    args.json = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``trainwell`` script; returns the exit status."""
     parser = build_parser()
@@ -110,6 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    _normalize_json(args)
     try:
         if args.command == "reproduce":
             from .course.runner import run_reproduce

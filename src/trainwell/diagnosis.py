@@ -112,8 +112,44 @@ class Diagnosis:
         out["remedies"], out["notes"] = list(self.remedies), list(self.notes)
         return out
 
+    def __repr__(self) -> str:
+        return (
+            f"Diagnosis(verdict={self.verdict!r}, avoidable_bias={_pct(self.avoidable_bias)}, "
+            f"variance={_pct(self.variance)}, focus={self.focus!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A small table for Jupyter: the errors, both gaps, the verdict and remedies."""
+        from html import escape
+
+        high = lambda flag: " <b>(high)</b>" if flag else ""  # noqa: E731
+        rows = [
+            ("Bayes error", _pct(self.bayes_error), ""),
+            (
+                "train error",
+                _pct(self.train_error),
+                f"avoidable bias {_pct(self.avoidable_bias)}{high(self.high_bias)}",
+            ),
+            (
+                "dev error",
+                _pct(self.dev_error),
+                f"variance {_pct(self.variance)}{high(self.high_variance)}",
+            ),
+        ]
+        body = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+        extra = [f"Work on {self.focus} first." if self.focus else "No remedy needed."]
+        for problem, flag in (("bias", self.high_bias), ("variance", self.high_variance)):
+            if flag:
+                extra += [f"{problem}: {r}" for r in REMEDIES[problem]]
+        extra += [f"Note: {n}" for n in self.notes]
+        items = "".join(f"<li>{escape(e)}</li>" for e in extra)
+        return (
+            f"<div><b>Verdict: {escape(self.verdict)}</b><table>{body}</table>"
+            f"<ul>{items}</ul></div>"
+        )
+
     def __str__(self) -> str:
-        pct = lambda x: f"{100 * x:.2f}%"  # noqa: E731
+        pct = _pct
         high = lambda flag: "  (high)" if flag else ""  # noqa: E731
         lines = [
             f"Verdict: {self.verdict}",
@@ -139,6 +175,11 @@ class Diagnosis:
             lines.append("No remedy needed: both gaps are small.")
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+
+def _pct(x: float) -> str:
+    """``x`` as a percentage with two decimals, never "-0.00%"."""
+    return f"{round(100 * x, 2) + 0.0:.2f}%"
 
 
 def _fraction(name: str, value: Any) -> float:
@@ -321,13 +362,18 @@ def diagnose_model(
 def cli_diagnose(args: Any) -> int:
     """Body of ``trainwell diagnose``: print the verdict and remedies (or JSON); return 0.
 
-    ``args`` has ``train_error``, ``dev_error``, ``bayes_error`` and ``json``.
+    ``args`` has ``train_error``, ``dev_error``, ``bayes_error``, ``json`` (print JSON
+    instead of text) and ``json_out`` (also write the JSON to this path).
     """
+    from ._files import check_output, write_atomic
+
+    json_out = getattr(args, "json_out", None)
+    check_output(json_out, "--json-out", folder=False)
     result = diagnose(args.train_error, args.dev_error, args.bayes_error)
-    if getattr(args, "json", False):
-        print(json.dumps(result.to_dict(), indent=2, allow_nan=False))
-    else:
-        print(result)
+    text = json.dumps(result.to_dict(), indent=2, allow_nan=False)
+    print(text if getattr(args, "json", False) else result)
+    if json_out is not None:
+        write_atomic(json_out, text + "\n")
     return 0
 
 

@@ -86,6 +86,29 @@ class GradientCheckReport:
     approximation: dict[str, np.ndarray] = field(repr=False)
     notes: list[str] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        return (
+            f"GradientCheckReport(difference={self.difference:.3e}, verdict={self.verdict!r}, "
+            f"worst={self.worst!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A table for Jupyter: the verdict, then each parameter's relative difference."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td>{escape(name)}</td><td>{d:.3e}</td><td>{verdict(d)}</td></tr>"
+            for name, d in self.per_parameter.items()
+        )
+        notes = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
+        return (
+            f"<div><b>Gradient check: {self.difference:.3e} ({escape(self.verdict)}), "
+            f"worst {escape(self.worst)}</b><table><tr><th>parameter</th><th>difference</th>"
+            f"<th>verdict</th></tr>{rows}</table>"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
     def __str__(self) -> str:
         lines = [f"gradient check: difference = {self.difference:.3e} -> {self.verdict}"]
         for name, d in self.per_parameter.items():

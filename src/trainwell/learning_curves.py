@@ -242,9 +242,9 @@ def plot_learning_curve(
             f"LearningCurve. Got {type(curve).__name__} instead."
         )
     if ax is None:
-        from matplotlib.figure import Figure
+        from ._figures import new_figure
 
-        fig = Figure(figsize=(6, 4), layout="constrained")
+        fig = new_figure(6, 4)
         ax = fig.add_subplot()
     else:
         fig = ax.figure

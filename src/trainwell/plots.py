@@ -10,7 +10,6 @@ Every function returns a :class:`matplotlib.figure.Figure` built directly (never
 from __future__ import annotations
 
 import contextlib
-import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -62,18 +61,18 @@ def _style() -> Iterator[None]:
 
 
 def _figure(ncols: int = 1, nrows: int = 1, width: float = 7.0, height: float = 4.2, **kw: Any):
-    from matplotlib.figure import Figure
+    from ._figures import new_figure
 
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = new_figure(width, height)
     axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
     return fig, axes
 
 
 def to_png(fig: Any) -> bytes:
     """The figure as PNG bytes (Agg, 110 dpi, no timestamp: same figure, same bytes)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-    return buf.getvalue()
+    from ._figures import to_png as png
+
+    return png(fig)
 
 
 def save_png(fig: Any, path: str | Path) -> Path:

@@ -46,7 +46,16 @@ def test_list_and_bad_names(capsys):
 
 def test_writes_the_report(tmp_path, capsys):
     out, extra = tmp_path / "report", tmp_path / "elsewhere" / "r.json"
-    args = ["reproduce", "--only", FAST, "--out", str(out), "--json", str(extra), "--no-progress"]
+    args = [
+        "reproduce",
+        "--only",
+        FAST,
+        "--out",
+        str(out),
+        "--json-out",
+        str(extra),
+        "--no-progress",
+    ]
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert "experiment" in printed and "n_dimensional_buggy: wrong" in printed
@@ -132,6 +141,6 @@ def test_output_paths_are_checked_before_any_experiment_runs(tmp_path, capsys, m
     base = ["reproduce", "--only", "gradient_checking", "--no-progress"]
     assert main([*base, "--out", str(a_file)]) == 2
     assert "--out" in capsys.readouterr().err and a_file.read_text() == "x"
-    assert main([*base, "--out", str(tmp_path / "r"), "--json", str(tmp_path)]) == 2
+    assert main([*base, "--out", str(tmp_path / "r"), "--json-out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "--json" in err and "is a folder" in err

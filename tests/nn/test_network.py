@@ -98,7 +98,7 @@ def test_input_validation_names_the_problem():
         Dense(3, activation="rleu")
     with pytest.raises(InvalidParameterError, match="'mse'"):
         Network([Dense(1)], loss="hinge")
-    with pytest.raises(InvalidParameterError, match="needs a sigmoid output"):
+    with pytest.raises(InvalidParameterError, match="cannot infer the loss from a .relu. output"):
         Network([Dense(1, "relu")])
     with pytest.raises(InvalidParameterError, match="keep_prob"):
         Dropout(0.0)
@@ -309,3 +309,39 @@ def test_input_dropout_trains_on_every_engine(engine):
     href = fit(ref, X, y, epochs=3, engine="numba", random_state=0, progress=False)
     np.testing.assert_allclose(h.cost, href.cost, rtol=1e-12)
     assert np.isfinite(h.cost).all() and h.cost[0] != h.cost[1]
+
+
+@pytest.mark.parametrize(
+    ("output", "loss"),
+    [
+        (Dense(1, "sigmoid"), "binary_crossentropy"),
+        (Dense(3, "softmax"), "categorical_crossentropy"),
+        (Dense(2, "linear"), "mse"),
+    ],
+)
+def test_loss_is_inferred_from_the_output_activation(output, loss):
+    net = Network([Dense(4, "relu"), output], random_state=0, input_dim=2)
+    assert net.loss.name == loss
+
+
+def test_softmax_with_integer_labels_needs_no_loss_argument():
+    X = np.random.RandomState(0).randn(30, 2)
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    net = Network([Dense(4, "relu"), Dense(3, "softmax")], random_state=0, input_dim=2)
+    Y = net.encode_targets(y, 30)
+    assert Y.shape == (30, 3) and np.isfinite(net.loss_and_gradient(X, Y))
+
+
+def test_uninferable_or_mismatched_loss_says_the_exact_fix():
+    with pytest.raises(InvalidParameterError, match="pass loss='mse'"):
+        Network([Dense(4, "relu"), Dense(1, "relu")])
+    with pytest.raises(InvalidParameterError, match="pass loss='categorical_crossentropy'"):
+        Network([Dense(3, "softmax")], loss="binary_crossentropy")
+
+
+def test_html_view_lists_layers_and_parameter_counts():
+    net = Network([Dense(4, "relu"), BatchNorm(), Dropout(0.8), Dense(1, "sigmoid")], input_dim=3)
+    html = net._repr_html_()
+    assert "<td>Dense [1]</td>" in html and "keep_prob=0.8" in html
+    assert f"{net.theta.size} parameters" in html
+    assert "not built yet" in Network([Dense(1, "sigmoid")])._repr_html_()

@@ -259,19 +259,19 @@ def map_variants(
     counts finished variants. Each :class:`Run` among ``specs`` trains on
     ``settings.backend``.
     """
-    from tqdm.auto import tqdm
+    from .._progress import progress_bar
 
     specs = {
         name: replace(spec, backend=settings.backend) if isinstance(spec, Run) else spec
         for name, spec in specs.items()
     }
     names = list(specs)
-    bar = tqdm(
+    bar = progress_bar(
         total=len(names),
         desc=desc,
         unit="run",
         leave=False,
-        disable=None if settings.progress else True,
+        show=None if settings.progress else False,
     )
     out: dict[str, Any] = {}
     try:

@@ -79,10 +79,10 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
         [
             "beta",
             "days averaged",
-            "first value",
-            "corrected",
-            "start-up error",
-            "corrected",
+            "first value (uncorrected)",
+            "first value (corrected)",
+            "start-up error (uncorrected)",
+            "start-up error (corrected)",
             "after day 100",
         ],
         [

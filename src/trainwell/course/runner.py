@@ -38,11 +38,11 @@ def format_table(columns: list[str], rows: list[list[Any]]) -> str:
 
 def reproduce(names: list[str], settings: Settings, *, log: Any = None) -> list[ExperimentResult]:
     """Run ``names`` in order, timing each; ``log(line)`` reports each as it finishes."""
-    from tqdm.auto import tqdm
+    from .._progress import progress_bar
 
     results = []
-    bar = tqdm(
-        names, desc="reproduce", unit="experiment", disable=None if settings.progress else True
+    bar = progress_bar(
+        names, desc="reproduce", unit="experiment", show=None if settings.progress else False
     )
     for k, name in enumerate(bar, start=1):
         bar.set_postfix_str(name)
@@ -63,8 +63,9 @@ def reproduce(names: list[str], settings: Settings, *, log: Any = None) -> list[
 def run_reproduce(args: Any) -> int:
     """The body of ``trainwell reproduce``; returns the exit status.
 
-    ``args`` carries ``only``, ``list``, ``out``, ``data``, ``json``, ``no_progress`` and
-    ``backend`` (see :mod:`trainwell.cli`).
+    ``args`` carries ``only``, ``list``, ``out``, ``data``, ``json`` (print results.json
+    on stdout, the text on stderr), ``json_out`` (also write it there), ``no_progress``
+    and ``backend`` (see :mod:`trainwell.cli`).
     """
     if getattr(args, "list", False):
         width = max(map(len, EXPERIMENTS))
@@ -75,7 +76,9 @@ def run_reproduce(args: Any) -> int:
     backend = getattr(args, "backend", "numpy") or "numpy"
     get_backend(backend)  # an unknown name, or CuPy without a GPU, fails before any work
     check_output(args.out, "--out", folder=True)  # and so does a path it cannot write
-    check_output(args.json, "--json", folder=False)
+    json_out = getattr(args, "json_out", None)
+    as_json = getattr(args, "json", False) is True  # --json: JSON on stdout, text on stderr
+    check_output(json_out, "--json-out", folder=False)
     if args.data is not None:
         if "regularization" not in names:
             raise InvalidParameterError(
@@ -91,7 +94,8 @@ def run_reproduce(args: Any) -> int:
         backend=backend,
     )
     start = time.perf_counter()
-    results = reproduce(names, settings, log=print)
+    say = (lambda *a: print(*a, file=sys.stderr)) if as_json else print
+    results = reproduce(names, settings, log=say)
     total = time.perf_counter() - start
 
     import numpy
@@ -113,15 +117,17 @@ def run_reproduce(args: Any) -> int:
         "versions": f"Python {platform.python_version()}, NumPy {numpy.__version__}, "
         f"{os.cpu_count()} CPUs",
     }
-    paths = write_report(results, args.out, json_path=args.json, meta=meta)
-    print()
-    print(format_table(*summary_table(results)))
-    print(
+    paths = write_report(results, args.out, json_path=json_out, meta=meta)
+    if as_json:
+        print(paths["results"].read_text(encoding="utf-8"))
+    say()
+    say(format_table(*summary_table(results)))
+    say(
         f"\n{len(results)} experiments in {total:.1f} s. Report: {paths['index']} "
         f"(also {paths['markdown'].name}, {paths['results'].name} and the PNG figures in "
         f"{Path(args.out)})."
     )
     if "json" in paths:
-        print(f"results.json also written to {paths['json']}.")
+        say(f"results.json also written to {paths['json']}.")
     sys.stdout.flush()
     return 0

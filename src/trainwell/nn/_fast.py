@@ -120,6 +120,8 @@ def unsupported_reason(network: Any, optimizer: Any) -> str | None:
             return f"layer {type(layer).__name__}"
         if type(layer) is Dropout and type(previous) is Dropout:
             return "two consecutive Dropout layers"
+        if type(layer) is Dropout and layer.mask_layout != "examples":
+            return "Dropout(mask_layout='course') (the compiled engine draws (examples, units))"
         if type(layer) is Dense:
             act = layer.activation
             if ACTIVATIONS.get(act.name) is not act:

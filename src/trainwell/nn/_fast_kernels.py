@@ -20,6 +20,10 @@ import math
 import numba
 import numpy as np
 
+from ._numba_cache import ensure_cache_dir
+
+ensure_cache_dir()  # a writable cache folder before the @njit(cache=True) below look for one
+
 _FASTMATH = {"reassoc", "contract"}  # never nnan/ninf: the divergence check needs NaN
 
 

@@ -98,7 +98,12 @@ def _dropout_forward(eng, layer, A_prev, mode):
         return A_prev
     mask, shape = getattr(layer, "mask", None), tuple(A_prev.shape)  # none after unpickling
     if not (mode.freeze_masks and mask is not None and tuple(mask.shape) == shape):
-        U = eng.bk.rand(eng.device_rng(), shape, A_prev.dtype)
+        if getattr(layer, "mask_layout", "examples") == "course":  # (units, examples)
+            U = eng.xp.permute_dims(
+                eng.bk.rand(eng.device_rng(), shape[::-1], A_prev.dtype), (1, 0)
+            )
+        else:
+            U = eng.bk.rand(eng.device_rng(), shape, A_prev.dtype)
         mask = eng.xp.astype(U < layer.keep_prob, A_prev.dtype) * (1.0 / layer.keep_prob)
         layer.mask = mask
     return A_prev * mask

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._random import rand
-from .._validation import Interval, validate_params
+from .._validation import Interval, check_option, validate_params
 from ..backend import backend_of
 from ..exceptions import InvalidParameterError
 from ..optim.averages import ewa_step
@@ -73,28 +73,8 @@ class Layer:
 
     # Caches of the last pass and work arrays: not part of a saved or copied layer.
     _TRANSIENT = frozenset(
-        {
-            "A_prev",
-            "Z",
-            "A",
-            "_work",
-            "Z_norm",
-            "Z_tilde",
-            "inv_std",
-            "mask",
-            "params",
-            "grads",
-            "W",
-            "dW",
-            "b",
-            "db",
-            "gamma",
-            "beta",
-            "dgamma",
-            "dbeta",
-            "_network",
-            "_softmax_stats",
-        }
+        "A_prev Z A _work Z_norm Z_tilde inv_std mask params grads W dW b db gamma beta "
+        "dgamma dbeta _network _softmax_stats".split()
     )
 
     def __getstate__(self) -> dict[str, Any]:
@@ -220,6 +200,10 @@ class Dropout(Layer):
     ----------
     keep_prob : float, default=0.5
         Probability of keeping a unit, in (0, 1]; 1 makes the layer the identity.
+    mask_layout : {"examples", "course"}, default="examples"
+        U is ``rand(m, n)`` (the layout of A), or with "course" the transpose of the
+        course's ``np.random.rand(n, m)``: the course's own masks from its generator.
+        Both are correct dropout; "course" trains on the NumPy (not compiled) engine.
 
     Notes
     -----
@@ -229,11 +213,13 @@ class Dropout(Layer):
     expected activation unchanged, so no rescaling is needed at test time.
     """
 
-    def __init__(self, keep_prob: float = 0.5) -> None:
+    def __init__(self, keep_prob: float = 0.5, mask_layout: str = "examples") -> None:
         validate_params(
             {"keep_prob": [Interval("real", 0, 1, "right")]}, {"keep_prob": keep_prob}, "Dropout"
         )
+        check_option("mask_layout", mask_layout, ("examples", "course"), "Dropout")
         self.keep_prob = float(keep_prob)
+        self.mask_layout = mask_layout
         self.mask: np.ndarray | None = None
         self._active = False
 
@@ -242,8 +228,13 @@ class Dropout(Layer):
         if not self._active:
             return A_prev
         if not (mode.freeze_masks and self.mask is not None and self.mask.shape == A_prev.shape):
-            U = rand(rng, A_prev.shape, A_prev.dtype)
-            self.mask = (U < self.keep_prob).astype(A_prev.dtype)
+            course = self.mask_layout == "course"  # np.random.rand(n, m), then (m, n)
+            U = (
+                rand(rng, A_prev.shape[::-1], A_prev.dtype).T
+                if course
+                else rand(rng, A_prev.shape, A_prev.dtype)
+            )
+            self.mask = (U < self.keep_prob).astype(A_prev.dtype, order="C")
             self.mask *= 1.0 / self.keep_prob
         return A_prev * self.mask
 
@@ -253,10 +244,12 @@ class Dropout(Layer):
         return np.multiply(dA, self.mask, out=dA)
 
     def get_config(self):
-        return {"type": "Dropout", "keep_prob": self.keep_prob}
+        course = {"mask_layout": "course"} if self.mask_layout == "course" else {}
+        return {"type": "Dropout", "keep_prob": self.keep_prob, **course}
 
     def __repr__(self) -> str:
-        return f"Dropout(keep_prob={self.keep_prob!r})"
+        layout = "" if self.mask_layout == "examples" else f", mask_layout={self.mask_layout!r}"
+        return f"Dropout(keep_prob={self.keep_prob!r}{layout})"
 
 
 class BatchNorm(Layer):

@@ -162,3 +162,41 @@ def get_loss(spec: str | Loss) -> Loss:
             f"Got {spec!r} instead."
         )
     return LOSSES[spec]()
+
+
+_NATURAL_LOSS = {
+    "sigmoid": "binary_crossentropy",
+    "softmax": "categorical_crossentropy",
+    "linear": "mse",
+}
+
+
+def natural_loss(activation: str | None) -> str:
+    """The loss a ``Network`` without ``loss=`` gets for the output activation g[L].
+
+    sigmoid -> binary cross-entropy, softmax -> categorical cross-entropy, linear -> mse
+    (the course's pairs); any other g[L] raises an error that says the exact fix.
+
+    Examples
+    --------
+    >>> natural_loss("softmax")
+    'categorical_crossentropy'
+    """
+    if activation in _NATURAL_LOSS:
+        return _NATURAL_LOSS[activation]
+    raise InvalidParameterError(
+        f"Network cannot infer the loss from a {activation!r} output layer. Fix: pass "
+        "loss='mse' for real-valued targets, or end with Dense(1, 'sigmoid') for binary "
+        "labels (loss='binary_crossentropy') or Dense(n_classes, 'softmax') for classes "
+        "(loss='categorical_crossentropy')."
+    )
+
+
+def loss_fix(activation: str) -> str:
+    """The fix named by the error for a loss that does not fit the output ``activation``."""
+    fix = (
+        f"pass loss={_NATURAL_LOSS[activation]!r}"
+        if activation in _NATURAL_LOSS
+        else "use a sigmoid, softmax or linear output layer"
+    )
+    return fix + " (or leave loss= out: it is inferred from the output activation)."

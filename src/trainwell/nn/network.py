@@ -19,9 +19,10 @@ from .._random import RandomLike, check_random_state
 from .._validation import Interval, check_X, validate_params
 from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
+from ._display import network_html
 from .activations import get_activation
 from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
-from .losses import Loss, get_loss
+from .losses import Loss, get_loss, loss_fix, natural_loss
 
 __all__ = ["Network"]
 
@@ -35,7 +36,11 @@ class Network:
         E.g. ``[Dense(20, "relu"), Dropout(0.86), Dense(3, "relu"), Dense(1, "sigmoid")]``.
         A :class:`BatchNorm` written after a Dense layer normalizes that layer's Z before
         its activation.
-    loss : {"binary_crossentropy", "categorical_crossentropy", "mse"} or Loss
+    loss : {"binary_crossentropy", "categorical_crossentropy", "mse"}, Loss or None, \
+default=None
+        None infers it from the output activation g[L]: sigmoid -> binary cross-entropy,
+        softmax -> categorical cross-entropy, linear -> mse. Another g[L] (relu, tanh, ...)
+        needs it spelled out, and the error says how.
     l2 : float, default=0.0
         lambda of L2 (Frobenius) regularization: adds ``lambda/(2m) sum ||W[l]||_F^2`` to the
         cost and ``lambda/m W[l]`` to each dW[l]; biases and batch-norm parameters exempt.
@@ -72,7 +77,7 @@ class Network:
         self,
         layers: Sequence[Layer],
         *,
-        loss: str | Loss = "binary_crossentropy",
+        loss: str | Loss | None = None,
         l2: float = 0.0,
         l1: float = 0.0,
         random_state: RandomLike = None,
@@ -105,7 +110,7 @@ class Network:
                     "own layers (build the list again, or copy.deepcopy it)."
                 )
         self.layers = list(layers)
-        self.loss = get_loss(loss)
+        self.loss = get_loss(_infer_loss(self.layers) if loss is None else loss)
         self.l2, self.l1 = float(l2), float(l1)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float64, np.float32):
@@ -149,7 +154,8 @@ class Network:
         if out_act not in self.loss.allowed_activations:
             raise InvalidParameterError(
                 f"The {self.loss.name!r} loss needs a {' or '.join(self.loss.allowed_activations)}"
-                f" output layer; the last layer's activation is {out_act!r}."
+                f" output layer; the last layer's activation is {out_act!r}. Fix: "
+                + loss_fix(out_act)
             )
         self._fused = out_act == self.loss.natural_activation
 
@@ -546,9 +552,22 @@ class Network:
 
         return load_network(path, backend=backend)
 
+    _repr_html_ = network_html  # Jupyter's table of the layers
+
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}], loss={self.loss.name!r}, l2={self.l2}, l1={self.l1})"
+
+
+def _infer_loss(layers: Sequence[Layer]) -> str:
+    """The loss that goes with the output activation g[L] (see ``losses.natural_loss``)."""
+    act = None
+    for layer in layers:  # the last Dense's activation, or the BatchNorm's that took it
+        if isinstance(layer, Dense):
+            act = layer.activation.name
+        elif isinstance(layer, BatchNorm) and getattr(layer, "activation", None) is not None:
+            act = act if layer.activation.name == "linear" else layer.activation.name
+    return natural_loss(act)
 
 
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:

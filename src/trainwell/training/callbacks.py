@@ -164,20 +164,21 @@ class EarlyStopping(Callback):
 
 
 class ProgressBar(Callback):
-    """A tqdm bar over epochs showing the cost; off when stderr is not a terminal."""
+    """A tqdm bar over epochs showing the cost: on a terminal, or in Jupyter (a widget
+    with ipywidgets installed, else a text bar); off when stderr is a file or pipe."""
 
     def __init__(self, desc: str = "training", force: bool = False) -> None:
         self.desc, self.force = desc, force
 
     def on_train_begin(self, ctx):
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar
 
-        self.bar = tqdm(
+        self.bar = progress_bar(
             total=ctx.epochs,
             initial=ctx.epoch,
             desc=self.desc,
             unit="epoch",
-            disable=False if self.force else None,
+            show=True if self.force else None,
             leave=False,
         )
 

@@ -70,3 +70,77 @@ class History:
         d = asdict(self)
         d.pop("optimizer_state")
         return d
+
+    def _facts(self) -> list[tuple[str, str]]:
+        """(name, value) pairs summarizing the run, for the reprs."""
+        facts = [("epochs", str(self.epochs)), ("batch_size", str(self.batch_size))]
+        for name in ("cost", "val_cost", "train_accuracy", "val_accuracy"):
+            values = getattr(self, name)
+            if values:
+                facts.append((name, f"{values[0]:.4g} -> {values[-1]:.4g}"))
+        if self.learning_rate and min(self.learning_rate) != max(self.learning_rate):
+            lr = self.learning_rate
+            facts.append(("learning_rate", f"{lr[0]:.3g} -> {lr[-1]:.3g}"))
+        elif self.learning_rate:
+            facts.append(("learning_rate", f"{self.learning_rate[0]:.3g}"))
+        if self.stopped_reason is not None:
+            facts.append(("stopped_reason", self.stopped_reason))
+        if self.best_epoch is not None:
+            facts.append(("best_epoch", str(self.best_epoch)))
+        return facts
+
+    def __repr__(self) -> str:
+        """One line: epochs, first and last costs and accuracies (not every value)."""
+        inner = ", ".join(f"{k}={v}" for k, v in self._facts())
+        return f"History({inner})"
+
+    def _repr_html_(self) -> str:
+        """A summary table for Jupyter (``history.plot()`` draws the curves)."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{k}</th><td>{escape(v)}</td></tr>"
+            for k, v in self._facts()
+        )
+        notes = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
+        return (
+            f"<div><b>History</b><table>{rows}</table>"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+    def plot(self) -> Any:
+        """Cost per epoch (training, and validation when recorded); accuracy and the
+        learning rate beside it when they were recorded or changed.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            It displays inline in Jupyter (once); ``trainwell.plots.save_png`` writes it.
+
+        Examples
+        --------
+        >>> h = History(cost=[0.7, 0.5, 0.4], learning_rate=[0.1, 0.1, 0.05], epochs=3)
+        >>> [ax.get_title() for ax in h.plot().axes]
+        ['Cost J', 'Learning rate']
+        """
+        from .._figures import new_figure
+
+        panels = [("Cost J", {"train": self.cost, "validation": self.val_cost})]
+        accuracy = {"train": self.train_accuracy, "validation": self.val_accuracy}
+        if any(accuracy.values()):
+            panels.append(("Accuracy", accuracy))
+        if self.learning_rate and min(self.learning_rate) != max(self.learning_rate):
+            panels.append(("Learning rate", {"alpha": self.learning_rate}))
+        fig = new_figure(4.2 * len(panels), 3.4)
+        axes = fig.subplots(1, len(panels), squeeze=False)[0]
+        for ax, (title, curves) in zip(axes, panels):
+            for label, values in curves.items():
+                if values:
+                    x = range(self.initial_epoch, self.initial_epoch + len(values))
+                    ax.plot(list(x), values, label=label, linewidth=1.6)
+            ax.set(title=title, xlabel="epoch")
+            ax.grid(alpha=0.3)
+            if sum(bool(v) for v in curves.values()) > 1:
+                ax.legend(frameon=False)
+        return fig

@@ -19,9 +19,9 @@ PathLike = str | os.PathLike[str] | None
 
 
 def _figure(width: float, height: float) -> Any:
-    from matplotlib.figure import Figure
+    from .._figures import new_figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    return new_figure(width, height)
 
 
 def _save(fig: Any, path: PathLike) -> Any:
