@@ -107,7 +107,7 @@ def random_search(
         Local worker processes (None or 1: run in this process; -1: one per core).
     scheduler : str or distributed.Client, optional
         Run the trials on a Dask cluster instead (``"tcp://host:8786"``); see
-        :mod:`trainwell.tuning.executors`. Needs ``pip install trainwell[dask]``.
+        :mod:`trainwell.tuning.dask_pool`. Needs ``pip install trainwell[dask]``.
     journal : str or Path, optional
         A JSON-lines file each finished trial is appended to. If it already holds
         trials of this same search (same settings, and the same ``objective.describe()``
