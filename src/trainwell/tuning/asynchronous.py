@@ -132,6 +132,8 @@ def drive(
     attempts: dict[int, int] = {}
     innocent: dict[int, int] = {}  # requeues that were not the trial's fault
     free_retry: set[int] = set()  # indices whose next submit is not a new attempt
+    suspects: set[int] = set()  # were running when a whole pool broke: rerun each alone
+    isolated: list[int] = []  # the suspect running alone now, if any
     in_flight: dict[int, tuple] = {}  # id(handle) -> (handle, spec, submitted at)
     best: Trial | None = None
 
@@ -210,7 +212,11 @@ def drive(
         while True:
             while len(state) < rounds and ready(len(state) - 1):
                 next_round()
-            while queue and len(in_flight) < executor.n_workers:
+            while queue and len(in_flight) < executor.n_workers and not isolated:
+                if queue[0][0] in suspects:
+                    if in_flight:  # a suspect runs alone: let the others finish first
+                        break
+                    isolated.append(queue[0][0])
                 spec = queue.popleft()
                 if spec[0] in free_retry:
                     free_retry.discard(spec[0])
@@ -225,8 +231,16 @@ def drive(
             handles = [entry[0] for entry in in_flight.values()]
             for handle, outcome in executor.poll(handles, 1.0):
                 _, spec, _ = in_flight.pop(id(handle))
+                alone = spec[0] in isolated
+                if alone:
+                    isolated.clear()
                 trial: Trial | None
                 if isinstance(outcome, WorkerLost):
+                    if outcome.suspect and not alone and not outcome.innocent:
+                        suspects.add(spec[0])  # not blamed until it breaks a pool alone
+                        free_retry.add(spec[0])
+                        queue.appendleft(spec)
+                        continue
                     if outcome.innocent and innocent.get(spec[0], 0) < 5:
                         innocent[spec[0]] = innocent.get(spec[0], 0) + 1
                         free_retry.add(spec[0])
@@ -242,6 +256,7 @@ def drive(
                 else:
                     trial = outcome
                 if trial is not None:
+                    suspects.discard(spec[0])
                     trial.attempts = attempts[spec[0]]
                     record(trial, spec[1], fresh=True)
                     bar.update(counts, best, len(in_flight), force=True)
@@ -251,6 +266,8 @@ def drive(
                 for key, (handle, spec, since) in list(in_flight.items()):
                     if now - since > limit:
                         in_flight.pop(key)
+                        if spec[0] in isolated:
+                            isolated.clear()
                         executor.cancel(handle)
                         trial = failed_attempt(
                             spec, f"TrialTimeout: cancelled after {now - since:.0f} s "

@@ -14,8 +14,9 @@ Local processes (``n_jobs > 1``)
     the BLAS thread pool of each limited to ``cpu_count // n_jobs`` threads so that n
     workers don't oversubscribe the machine. Each worker watches its parent and exits
     when the parent dies (even by SIGKILL), so no worker outlives a killed search. A
-    worker that dies (``os._exit``, a segfault, the OOM killer) breaks the pool: the
-    trials that were running are run again (they count an attempt) on a fresh pool.
+    worker that dies (``os._exit``, a segfault, the OOM killer) breaks the whole pool:
+    the trials that were running are run again on a fresh pool, each alone, so that only
+    the one that kills its worker again is blamed (and counts an attempt).
 
 A Dask cluster (``scheduler="tcp://host:8786"`` or a ``distributed.Client``)
     See :mod:`trainwell.tuning.dask_pool`.
@@ -142,7 +143,8 @@ class LocalExecutor:
                 out.append((handle, future.result()))
             except Exception as exc:  # the worker died: TerminatedWorkerError, BrokenProcessPool
                 innocent = handle[0] <= self._killed_before
-                out.append((handle, WorkerLost(f"{type(exc).__name__}: {exc}", innocent)))
+                reason = f"{type(exc).__name__}: {exc}"
+                out.append((handle, WorkerLost(reason, innocent, suspect=True)))
         return out
 
     def cancel(self, handle: Any) -> None:

@@ -140,10 +140,13 @@ class WorkerLost:
 
     ``innocent`` is True when the trial itself is not to blame (its data was lost, or
     the pool was restarted to stop another trial), so the retry is not counted.
+    ``suspect`` is True when the pool cannot tell which of its running trials killed it
+    (a loky pool breaks as a whole): the search then runs the trial again alone, not
+    counting an attempt, and blames it only if it kills its worker there too.
     """
 
-    def __init__(self, reason: str, innocent: bool = False) -> None:
-        self.reason, self.innocent = reason, innocent
+    def __init__(self, reason: str, innocent: bool = False, suspect: bool = False) -> None:
+        self.reason, self.innocent, self.suspect = reason, innocent, suspect
 
     def __repr__(self) -> str:
         return f"WorkerLost({self.reason!r}, innocent={self.innocent})"
