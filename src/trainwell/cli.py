@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="on resume, run again the trials the journal records as failed",
     )
-    tun.add_argument("--json", default=None, metavar="PATH", help="write the results as JSON here")
+    _json_options(tun, "the results (config, trials, importance)")
     tun.add_argument("--out", default=None, help="folder for the plots (default CONFIG-tune/)")
     tun.add_argument(
         "--no-progress",

@@ -55,7 +55,7 @@ def write(workdir, text):
 
 def test_a_tune_run_prints_a_table_writes_plots_and_json(workdir, capsys, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # as on a terminal: a bar
-    status = main(["tune", "tune.toml", "--json", "out.json", "--out", "plots"])
+    status = main(["tune", "tune.toml", "--json-out", "out.json", "--out", "plots"])
     captured = capsys.readouterr()
     assert status == 0
     assert "150 training / 50 dev examples" in captured.out
@@ -84,17 +84,20 @@ def test_no_progress_bar_when_stderr_is_a_file(workdir, capsys, monkeypatch):
 
 
 def test_the_journal_makes_a_second_run_reuse_every_trial(workdir, capsys):
-    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json", "a.json"]) == 0
+    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json-out", "a.json"]) == 0
     assert len((workdir / "j.jsonl").read_text().splitlines()) == 9
-    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json", "b.json"]) == 0
+    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json-out", "b.json"]) == 0
     assert len((workdir / "j.jsonl").read_text().splitlines()) == 9
     a, b = (json.loads((workdir / n).read_text())["result"] for n in ("a.json", "b.json"))
     assert a["trials"] == b["trials"]
 
 
 def test_two_workers_give_the_same_trials(workdir):
-    assert main(["tune", "tune.toml", "--json", "one.json", "--no-progress"]) == 0
-    assert main(["tune", "tune.toml", "--workers", "2", "--json", "two.json", "--no-progress"]) == 0
+    assert main(["tune", "tune.toml", "--json-out", "one.json", "--no-progress"]) == 0
+    assert (
+        main(["tune", "tune.toml", "--workers", "2", "--json-out", "two.json", "--no-progress"])
+        == 0
+    )
     one, two = (
         json.loads((workdir / n).read_text())["result"]["trials"] for n in ("one.json", "two.json")
     )
@@ -235,7 +238,7 @@ def test_backend_trains_the_trials_there_and_is_checked_first(workdir, capsys, m
     require("array_api_strict")
     from trainwell import backend as backend_module
 
-    args = ["tune", "tune.toml", "--no-progress", "--json"]
+    args = ["tune", "tune.toml", "--no-progress", "--json-out"]
     assert main([*args, "numpy.json"]) == 0
     assert main([*args, "strict.json", "--backend", "array_api_strict"]) == 0
     a, b = (
@@ -287,7 +290,7 @@ def test_whole_number_regression_targets_need_task_regression(workdir, capsys):
     err = capsys.readouterr().err
     assert "whole numbers" in err and "task = 'regression'" in err, err
     text = f"[dataset]\npath='reg.csv'\ntask='regression'\n[fixed]\nepochs=3\n{space}"
-    assert main(["tune", write(workdir, text), "--no-progress", "--json", "r.json"]) == 0
+    assert main(["tune", write(workdir, text), "--no-progress", "--json-out", "r.json"]) == 0
     trials = json.loads((workdir / "r.json").read_text())["result"]["trials"]
     assert all(t["status"] == "ok" for t in trials)
     X_tr, y_tr, X_dev, y_dev = load_dataset(
@@ -309,7 +312,7 @@ def test_task_classification_encodes_any_labels(workdir, capsys):
         ("shifted", "classification"),
     ]:
         text = f"[dataset]\npath='{name}.npz'\ntask='{task}'\n[fixed]\nepochs=3\n{space}"
-        assert main(["tune", write(workdir, text), "--no-progress", "--json", "c.json"]) == 0
+        assert main(["tune", write(workdir, text), "--no-progress", "--json-out", "c.json"]) == 0
         result = json.loads((workdir / "c.json").read_text())["result"]
         assert all(t["status"] == "ok" and 0 <= t["dev_score"] <= 1 for t in result["trials"])
     text = f"[dataset]\npath='named.npz'\ntask='regresion'\n{space}"
@@ -325,8 +328,8 @@ def test_output_paths_are_checked_before_any_trial(workdir, capsys):
     assert main(["tune", "tune.toml", "--no-progress", "--out", "afile"]) == 2
     captured = capsys.readouterr()
     assert "--out 'afile' is a file" in captured.err and "Tuning on" not in captured.out
-    assert main(["tune", "tune.toml", "--no-progress", "--json", str(workdir)]) == 2
-    assert "--json" in capsys.readouterr().err
+    assert main(["tune", "tune.toml", "--no-progress", "--json-out", str(workdir)]) == 2
+    assert "--json-out" in capsys.readouterr().err
 
 
 def test_dataset_files_get_errors_that_name_them(workdir):
@@ -474,7 +477,7 @@ def test_asha_from_the_toml_prunes_trials(workdir, capsys):
         "[search]\n", "[search]\npruner = 'asha'\nmin_epochs = 1\nreduction_factor = 2\n"
     ).replace("n_trials = 4", "n_trials = 8")
     path = write(workdir, text)
-    assert main(["tune", path, "--no-progress", "--json", "r.json"]) == 0
+    assert main(["tune", path, "--no-progress", "--json-out", "r.json"]) == 0
     trials = json.loads((workdir / "r.json").read_text())["result"]["trials"]
     assert any(t["status"] == "pruned" for t in trials)
     assert all(t["host"] and t["worker"] == "main" for t in trials)
@@ -490,3 +493,17 @@ def test_a_journal_held_by_another_search_is_one_clear_error(workdir, capsys):
         holder.unlock()
     captured = capsys.readouterr()
     assert "is in use by another search" in captured.err and "Tuning on" not in captured.out
+
+
+def test_json_prints_the_results_on_stdout_and_the_text_on_stderr(workdir, capsys):
+    assert main(["tune", "tune.toml", "--no-progress", "--json"]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)  # stdout holds the JSON alone
+    assert data["config"] == str((workdir / "tune.toml").resolve())
+    assert data["result"]["trials"] and "Best dev score" in err
+
+
+def test_the_old_json_path_spelling_still_writes_the_file_with_a_note(workdir, capsys):
+    assert main(["tune", "tune.toml", "--no-progress", "--json", "old.json"]) == 0
+    assert "--json PATH is deprecated" in capsys.readouterr().err
+    assert json.loads((workdir / "old.json").read_text())["result"]["trials"]

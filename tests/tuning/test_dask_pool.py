@@ -184,7 +184,10 @@ def test_the_cli_uses_the_toml_scheduler_and_prints_the_dashboard(cluster, tmp_p
         "[space]\nlearning_rate = { dist = 'log_uniform', low = 1e-3, high = 0.3 }\n"
     )
     out = tmp_path / "r.json"
-    assert main(["tune", str(tmp_path / "t.toml"), "--json", str(out), "--out", str(tmp_path)]) == 0
+    assert (
+        main(["tune", str(tmp_path / "t.toml"), "--json-out", str(out), "--out", str(tmp_path)])
+        == 0
+    )
     text = capsys.readouterr().out
     assert f"the Dask cluster at {address} (from [search] scheduler)" in text
     assert "Dask dashboard:" in text

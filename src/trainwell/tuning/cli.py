@@ -235,7 +235,21 @@ def _progress_mode(args: Any) -> Any:
 
 
 def run_tune(args: Any) -> int:
-    """Body of ``trainwell tune``; returns the exit status (0 when a trial succeeded)."""
+    """Body of ``trainwell tune``; returns the exit status (0 when a trial succeeded).
+
+    With ``args.json`` true (``--json``) the results go to stdout as JSON and everything
+    else (table, notes, progress lines) to stderr; ``args.json_out`` also writes them.
+    """
+    if getattr(args, "json", False) is True:
+        import contextlib
+
+        stdout = sys.stdout
+        with contextlib.redirect_stdout(sys.stderr):
+            return _run_tune(args, stdout)
+    return _run_tune(args, None)
+
+
+def _run_tune(args: Any, json_stream: Any) -> int:
     from .journal import Journal, JournalLockedError
     from .objective import NetworkObjective, encode_labels
     from .search import grid_search, random_search
@@ -247,7 +261,7 @@ def run_tune(args: Any) -> int:
     n_jobs = None if scheduler is not None else workers
     out = Path(args.out or f"{Path(args.config).stem}-tune")
     check_output(out, "--out", folder=True)  # before any trial: a path it cannot write
-    check_output(args.json, "--json", folder=False)
+    check_output(args.json_out, "--json-out", folder=False)
     check_output(args.journal, "--journal", folder=False)
     if args.journal is not None:  # before any work: a file that is not a journal, or one
         try:  # that another search holds, is refused
@@ -312,11 +326,11 @@ def run_tune(args: Any) -> int:
     except (ImportError, OSError, JournalLockedError) as exc:  # no dask, no scheduler there
         print(f"trainwell tune: error: {exc}", file=sys.stderr)
         return 2
-    _report(result, config, args)
+    _report(result, config, args, json_stream)
     return 0 if result.best_trial is not None else 1
 
 
-def _report(result: Any, config: dict[str, Any], args: Any) -> None:
+def _report(result: Any, config: dict[str, Any], args: Any, json_stream: Any = None) -> None:
     from .plots import plot_curves, plot_importance, plot_search, plot_zoom
 
     print()
@@ -330,7 +344,10 @@ def _report(result: Any, config: dict[str, Any], args: Any) -> None:
     print(result.format_table(top=MAX_ROWS))
     if len(result.trials) > MAX_ROWS:
         more = len(result.trials) - MAX_ROWS
-        print(f"... {more} more trials" + (f" (all of them in {args.json})." if args.json else "."))
+        print(
+            f"... {more} more trials"
+            + (f" (all of them in {args.json_out})." if args.json_out else ".")
+        )
     print()
     if result.best_trial is None:
         print("Every trial failed; see the errors above.")
@@ -355,11 +372,15 @@ def _report(result: Any, config: dict[str, Any], args: Any) -> None:
         written.append(out / "zoom.png")
         plot_zoom(result, numeric[0], numeric[1], written[-1])
     print(f"\nPlots: {', '.join(str(p) for p in written)}")
-    if args.json:
+    if args.json_out or json_stream is not None:
         data = {
             "config": str(Path(args.config).resolve()),
             "result": result.to_dict(),
             "importance": None if report is None else report.to_dict(),
         }
-        write_atomic(args.json, json.dumps(data, indent=1, allow_nan=False))
-        print(f"Results: {args.json}")
+        text = json.dumps(data, indent=1, allow_nan=False)
+        if args.json_out:
+            write_atomic(args.json_out, text)
+            print(f"Results: {args.json_out}")
+        if json_stream is not None:
+            print(text, file=json_stream)
