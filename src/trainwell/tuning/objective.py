@@ -10,6 +10,7 @@ untouched until the end.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from .._random import RandomLike, check_random_state
 from .._validation import InstanceOf, Interval, Options, check_X_y, validate_params
-from ..exceptions import DataError, InvalidParameterError
+from ..exceptions import ConvergenceWarning, DataError, InvalidParameterError
 
 __all__ = ["NetworkObjective", "SyntheticObjective", "encode_labels"]
 
@@ -336,7 +337,11 @@ class NetworkObjective:
             callbacks.append(_Report(self._dev_score, X_dev, self.y_dev, report))
         if callbacks:
             fit_kwargs["callbacks"] = callbacks
-        history = fit(net, X_train, self.y_train, random_state=rng, progress=False, **fit_kwargs)
+        with warnings.catch_warnings():  # a trial's epoch budget is a setting under test
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            history = fit(
+                net, X_train, self.y_train, random_state=rng, progress=False, **fit_kwargs
+            )
         dev_cost = net.cost(X_dev, self.y_dev)
         dev = self._dev_score(net, X_dev, self.y_dev)
         train = self._dev_score(net, X_train, self.y_train)
