@@ -33,7 +33,7 @@ def evaluate(network: Any, X: Any, Y: Any) -> tuple[float, float | None]:
     return cost, None
 
 
-@dataclass
+@dataclass(slots=True)
 class Epoch:
     """The epoch in progress: its data order, batches, position and running total."""
 
