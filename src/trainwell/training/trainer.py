@@ -12,7 +12,15 @@ from ..backend import backend_of
 from ..exceptions import InvalidParameterError, TrainingDiverged
 from ..optim import Constant, Optimizer, Schedule, get_optimizer
 from . import _setup
-from ._epoch import COPY_BYTES, Epoch, begin_epoch, end_epoch, evaluate, order_data
+from ._epoch import (
+    COPY_BYTES,
+    Epoch,
+    begin_epoch,
+    end_epoch,
+    evaluate,
+    order_data,
+    run_epochs,
+)
 from ._guard import DivergenceGuard, diverge, kept_sentence
 from ._settings import apply_settings, check_settings
 from ._state import load_state, trainer_state
@@ -174,6 +182,7 @@ optimizer_state, initial_epoch, resume_from, verbose
         self.record_iterations, self.on_divergence = record_iterations, on_divergence
         self.epochs, self.verbose, self.history, self.bk = epochs, verbose, history, bk
         self._merge = any(type(layer).__name__ == "BatchNorm" for layer in network.layers)
+        self._m = m
         self._slices = minibatch_slices(m, bs, merge_small_remainder=self._merge)
         if self._merge and len(self._slices) < -(-m // bs):
             history.notes.append(
@@ -249,6 +258,8 @@ optimizer_state, initial_epoch, resume_from, verbose
     def run_epoch(self) -> dict[str, float]:
         """Finish the current epoch (or run a whole one); its logs (``cost``,
         ``learning_rate`` and the tracked numbers), or {} when it stopped inside."""
+        if self._ep is None and self.stopped_reason is None:
+            return run_epochs(self, self._epoch + 1)
         return self._advance(None, to_epoch_end=True)[1]
 
     def resume(self) -> None:
@@ -374,17 +385,21 @@ optimizer_state, initial_epoch, resume_from, verbose
                     if to_epoch_end or self.stopped_reason is not None:
                         break
         except KeyboardInterrupt:
-            if self._in_run:
-                self._in_run = False
-                self.runner.undo_partial_update()
-                ep = self._ep
-                if ep is not None and len(self.runner.costs):
-                    self._account(ep, ep.slices[ep.pos :], self.runner.costs)
-            self.history.stopped_reason = self.ctx.stop_reason = "interrupted"
-            self.stopped_reason, self.message = "interrupted", "Training was interrupted."
-            self.ctx.extra["partial_epoch"] = self._ep is not None  # no epoch's end
+            self._interrupted()
             raise
         return done, logs
+
+    def _interrupted(self) -> None:
+        """After a KeyboardInterrupt: keep the completed steps, record the stop."""
+        if self._in_run:
+            self._in_run = False
+            self.runner.undo_partial_update()
+            ep = self._ep
+            if ep is not None and len(self.runner.costs):
+                self._account(ep, ep.slices[ep.pos :], self.runner.costs)
+        self.history.stopped_reason = self.ctx.stop_reason = "interrupted"
+        self.stopped_reason, self.message = "interrupted", "Training was interrupted."
+        self.ctx.extra["partial_epoch"] = self._ep is not None  # no epoch's end
 
     def _account(self, ep: Epoch, chunk: list, costs: Any) -> None:
         """Book a run's completed steps: the epoch's total, the guard, the counters."""
