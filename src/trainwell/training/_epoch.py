@@ -144,16 +144,16 @@ def run_epochs(tr: Any, until: int) -> dict[str, float]:
             tr._in_run = False
             k = len(costs)
             if k:  # Trainer._account
-                guard.first_step(float(costs[0]), epoch)
                 if runner.kind == "numba":  # summed in the kernel
-                    total = runner.total
+                    total, first, last = runner.total, costs.item(0), costs.item(-1)
                 else:
-                    total = 0.0
+                    total, first, last = 0.0, float(costs[0]), float(costs[-1])
                     for sl, c in zip(slices, costs):
                         total += c * (sl.stop - sl.start)
+                guard.first_step(first, epoch)
                 ep.total, ep.pos = total, k
                 tr.iteration += k
-                guard.last_cost = float(costs[-1])
+                guard.last_cost = last
                 if record:
                     history.iteration_cost.extend(costs if type(costs) is list else costs.tolist())
             if bad is not None:  # a host engine keeps the parameters of its last finite step
