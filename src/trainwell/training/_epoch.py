@@ -116,24 +116,26 @@ def run_epochs(tr: Any, until: int) -> dict[str, float]:
         costs_log, rates_log, callbacks = history.cost, history.learning_rate, tr.callbacks
         rate, Const = _setup.rate, Constant
         record = tr.record_iterations
+        if tr._ep is not None and tr._epoch < until and tr.stopped_reason is None:
+            logs = tr._advance(None, to_epoch_end=True)[1]  # finish an epoch begun by steps
+        if tr.stopped_reason is not None or tr._epoch >= until:
+            return logs
+        tr._finished = False
         ep = Epoch(X, Y, None, None, slices, 0.0, False)  # one object, reset each epoch
-        while tr._epoch < until and tr.stopped_reason is None:
-            if tr._ep is not None:  # finish an epoch begun by steps
-                logs = tr._advance(None, to_epoch_end=True)[1]
-                continue
-            tr._finished = False
+        for epoch in range(tr._epoch, until):
             # begin_epoch
-            epoch = ctx.epoch = tr._epoch
+            ctx.epoch = epoch
             lr = tr._lr_override
             if lr is None:
                 schedule = tr.schedule
                 # a Constant's rate was checked when the Trainer was built
                 lr = float(schedule.initial) if type(schedule) is Const else rate(schedule, epoch)
-            Xe, Ye, order, perm = X, Y, None, None
             if shuffle:
                 perm = check_permutation(shuffle(epoch, m), m) if drawn else tr.rng.permutation(m)
-                Xe, Ye, order = order_data(tr, X, Y, perm, drawn)
-            ep.X, ep.Y, ep.order, ep.perm, ep.lr, ep.pos, ep.total = Xe, Ye, order, perm, lr, 0, 0.0
+                ep.X, ep.Y, ep.order = order_data(tr, X, Y, perm, drawn)
+                ep.perm = perm
+            Xe, Ye, order = ep.X, ep.Y, ep.order
+            ep.lr, ep.pos, ep.total = lr, 0, 0.0
             tr._ep = ep
             guard._start["theta"][...] = tr.network.theta  # guard.begin_epoch()
             # the steps
@@ -150,18 +152,21 @@ def run_epochs(tr: Any, until: int) -> dict[str, float]:
                     total, first, last = 0.0, float(costs[0]), float(costs[-1])
                     for sl, c in zip(slices, costs):
                         total += c * (sl.stop - sl.start)
-                guard.first_step(first, epoch)
+                if bad is None:  # the guard's first_step, last_cost and end_epoch in one
+                    exploded = guard.whole_epoch(first, last, total / m, epoch)
+                else:
+                    guard.first_step(first, epoch)
+                    guard.last_cost = last
                 ep.total, ep.pos = total, k
                 tr.iteration += k
-                guard.last_cost = last
                 if record:
                     history.iteration_cost.extend(costs if type(costs) is list else costs.tolist())
             if bad is not None:  # a host engine keeps the parameters of its last finite step
                 diverge(tr, bad, epoch, lr, None)
                 return {}
-            # end_epoch
-            cost = ep.total / m
-            if guard.end_epoch(cost):
+            # end_epoch (the guard counted the cost above)
+            cost = total / m
+            if exploded:
                 diverge(tr, cost, epoch, lr, None, exploded=True)
                 return {}
             costs_log.append(cost)
@@ -174,6 +179,7 @@ def run_epochs(tr: Any, until: int) -> dict[str, float]:
                 cb.on_epoch_end(epoch, logs, ctx)
             if ctx.stop_training:
                 stop_by_callback(tr)
+                break
     except KeyboardInterrupt:
         if tr.stopped_reason != "interrupted":  # not yet recorded by the general loop
             tr._interrupted()

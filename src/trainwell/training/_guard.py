@@ -114,6 +114,28 @@ class DivergenceGuard:
             self._set_best(cost)
         return False
 
+    def whole_epoch(self, first: float, last: float, cost: float, epoch: int) -> bool:
+        """``first_step(first, epoch)``, ``last_cost = last`` and ``end_epoch(cost)`` of an
+        epoch run whole, in one call (the same rules, written out: a whole epoch of one
+        tiny step is dominated by the Python around it)."""
+        self.last_cost = last
+        if self.first is None or first > self._sane or self._good is None:
+            self.first_step(first, epoch)
+        else:  # sane: the start's copy is the last sane snapshot now
+            self._start, self._good = self._good, self._start
+            self.good_epoch = epoch
+        if cost > self._bound:
+            self.streak += 1
+            return self.streak >= EXPLOSION_PATIENCE
+        self.streak = 0
+        if cost < self.best:
+            self.best, first = cost, self.first  # _set_best(cost)
+            b = EXPLOSION_FACTOR * cost
+            self._bound = first if first > b else b
+            b = SANE_FACTOR * cost
+            self._sane = first if first > b else b
+        return False
+
     def exploding(self) -> bool:
         """Whether a non-finite cost was reached through exploding costs."""
         return self._good is not None and (
