@@ -19,6 +19,7 @@ __all__ = [
     "begin_epoch",
     "end_epoch",
     "evaluate",
+    "interrupted",
     "order_data",
     "run_epochs",
 ]
@@ -182,7 +183,7 @@ def run_epochs(tr: Any, until: int) -> dict[str, float]:
                 break
     except KeyboardInterrupt:
         if tr.stopped_reason != "interrupted":  # not yet recorded by the general loop
-            tr._interrupted()
+            interrupted(tr)
         raise
     return logs
 
@@ -236,6 +237,19 @@ def end_epoch(tr: Any, ep: Epoch) -> dict[str, float]:
     if ctx.stop_training:
         stop_by_callback(tr)
     return logs
+
+
+def interrupted(tr: Any) -> None:
+    """After a KeyboardInterrupt: keep the completed steps, record the stop."""
+    if tr._in_run:
+        tr._in_run = False
+        tr.runner.undo_partial_update()
+        ep = tr._ep
+        if ep is not None and len(tr.runner.costs):
+            tr._account(ep, ep.slices[ep.pos :], tr.runner.costs)
+    tr.history.stopped_reason = tr.ctx.stop_reason = "interrupted"
+    tr.stopped_reason, tr.message = "interrupted", "Training was interrupted."
+    tr.ctx.extra["partial_epoch"] = tr._ep is not None  # no epoch's end
 
 
 def stop_by_callback(tr: Any) -> None:

@@ -12,15 +12,7 @@ from ..backend import backend_of
 from ..exceptions import InvalidParameterError, TrainingDiverged
 from ..optim import Constant, Optimizer, Schedule, get_optimizer
 from . import _setup
-from ._epoch import (
-    COPY_BYTES,
-    Epoch,
-    begin_epoch,
-    end_epoch,
-    evaluate,
-    order_data,
-    run_epochs,
-)
+from ._epoch import COPY_BYTES, Epoch, begin_epoch, end_epoch, evaluate, interrupted, run_epochs
 from ._guard import DivergenceGuard, diverge, kept_sentence
 from ._settings import apply_settings, check_settings
 from ._state import load_state, trainer_state
@@ -343,9 +335,6 @@ optimizer_state, initial_epoch, resume_from, verbose
                 "Call resume() to train on (after set(learning_rate=...) if it diverged)."
             )
 
-    def _apply(self, Xe: Any, Ye: Any, perm: Any, from_callable: bool) -> tuple[Any, Any, Any]:
-        return order_data(self, Xe, Ye, perm, from_callable)
-
     def _rate_now(self, epoch: int) -> float:
         if self._lr_override is not None:
             return self._lr_override
@@ -385,21 +374,9 @@ optimizer_state, initial_epoch, resume_from, verbose
                     if to_epoch_end or self.stopped_reason is not None:
                         break
         except KeyboardInterrupt:
-            self._interrupted()
+            interrupted(self)
             raise
         return done, logs
-
-    def _interrupted(self) -> None:
-        """After a KeyboardInterrupt: keep the completed steps, record the stop."""
-        if self._in_run:
-            self._in_run = False
-            self.runner.undo_partial_update()
-            ep = self._ep
-            if ep is not None and len(self.runner.costs):
-                self._account(ep, ep.slices[ep.pos :], self.runner.costs)
-        self.history.stopped_reason = self.ctx.stop_reason = "interrupted"
-        self.stopped_reason, self.message = "interrupted", "Training was interrupted."
-        self.ctx.extra["partial_epoch"] = self._ep is not None  # no epoch's end
 
     def _account(self, ep: Epoch, chunk: list, costs: Any) -> None:
         """Book a run's completed steps: the epoch's total, the guard, the counters."""
