@@ -87,14 +87,19 @@ def resolve_engine(engine: str) -> str:
     return engine
 
 
-def unsupported_reason(network: Any, optimizer: Any) -> str | None:
+def unsupported_reason(network: Any, optimizer: Any, copies: bool = False) -> str | None:
     """Why the compiled path cannot train this network with this optimizer.
 
     Parameters
     ----------
     network : Network
         Built.
-    optimizer : Optimizer
+    optimizer : Optimizer or None
+        None asks about the passes alone (forward, cost, backward), as
+        :meth:`Network.loss_and_gradient` with ``engine="numba"`` runs them.
+    copies : bool, default=False
+        Take an equal copy of a registered activation (a deep-copied network's) for the
+        registered one; fit's choice of path keeps asking for the registered object itself.
 
     Returns
     -------
@@ -112,7 +117,7 @@ def unsupported_reason(network: Any, optimizer: Any) -> str | None:
         return f"dtype {network.dtype} (the compiled path is float64 only)"
     if type(network.loss) is not LOSSES.get(network.loss.name):
         return f"custom loss {type(network.loss).__name__}"
-    if type(optimizer) is not OPTIMIZERS.get(optimizer.name):
+    if optimizer is not None and type(optimizer) is not OPTIMIZERS.get(optimizer.name):
         return f"custom optimizer {type(optimizer).__name__}"
     previous = None
     for layer in network.layers:
@@ -124,7 +129,8 @@ def unsupported_reason(network: Any, optimizer: Any) -> str | None:
             return "Dropout(mask_layout='course') (the compiled engine draws (examples, units))"
         if type(layer) is Dense:
             act = layer.activation
-            if ACTIVATIONS.get(act.name) is not act:
+            registered = ACTIVATIONS.get(act.name)
+            if registered is not act and not (copies and registered == act):
                 return f"custom activation {act.name!r}"
             if act.name == "softmax" and layer is not network.layers[-1]:
                 return "softmax in a hidden layer"
@@ -204,6 +210,33 @@ def _kernels() -> tuple[Any, Any]:
     return _KERNELS
 
 
+def layout(network: Any, optimizer_code: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's description of a supported network: ``(ints, keep)``.
+
+    ``ints`` = [L, loss, optimizer, n_weights, sizes (L+1), W offsets (L), b offsets (L,
+    -1: none), activations (L)]; ``keep[q]`` the keep probability of the dropout on A[q],
+    the input of Dense layer q + 1.
+    """
+    from .layers import Dense
+
+    dense = [layer for layer in network.layers if type(layer) is Dense]
+    L = len(dense)
+    keep = np.ones(L)
+    l = 0
+    for layer in network.layers:
+        if type(layer) is Dense:
+            l += 1
+        elif l < L:
+            keep[l] = layer.keep_prob
+    sizes = [dense[0].n_in] + [layer.n_out for layer in dense]
+    sl = network._slices
+    woff = [sl[f"W{layer.index}"].start for layer in dense]
+    boff = [sl[f"b{layer.index}"].start if layer.b is not None else -1 for layer in dense]
+    acts = [_ACT[layer.activation.name] for layer in dense]
+    head = [L, _LOSS[network.loss.name], optimizer_code, network.n_weights]
+    return np.array([*head, *sizes, *woff, *boff, *acts], dtype=np.int64), keep
+
+
 class EpochRunner:
     """Runs fit's epochs through the compiled kernel (see :func:`plan`).
 
@@ -221,26 +254,10 @@ class EpochRunner:
     """
 
     def __init__(self, network: Any, optimizer: Any) -> None:
-        from .layers import Dense
-
         self.network, self.optimizer = network, optimizer
-        dense = [layer for layer in network.layers if type(layer) is Dense]
-        L = len(dense)
-        keep = np.ones(L)  # keep[q]: dropout on A[q], the input of Dense layer q + 1
-        l = 0
-        for layer in network.layers:
-            if type(layer) is Dense:
-                l += 1
-            elif l < L:
-                keep[l] = layer.keep_prob
-        sizes = [dense[0].n_in] + [layer.n_out for layer in dense]
-        sl = network._slices
-        woff = [sl[f"W{layer.index}"].start for layer in dense]
-        boff = [sl[f"b{layer.index}"].start if layer.b is not None else -1 for layer in dense]
-        acts = [_ACT[layer.activation.name] for layer in dense]
-        head = [L, _LOSS[network.loss.name], _OPT[optimizer.name], network.n_weights]
-        self.ints = np.array([*head, *sizes, *woff, *boff, *acts], dtype=np.int64)
-        self.keep = keep
+        self.ints, self.keep = layout(network, _OPT[optimizer.name])
+        sizes = self.ints[4 : 5 + int(self.ints[0])]
+        keep = self.keep
         self.drop_units = int(sum(n for n, k in zip(sizes, keep) if k < 1.0))
         self.previous = np.empty_like(network.theta)
         self._bounds_key: Any = None

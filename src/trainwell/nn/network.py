@@ -296,7 +296,16 @@ default=None
         return {f"{k}{layer.index}": v for layer in self.layers for k, v in layer.buffers().items()}
 
     # ------------------------------------------------------------------ passes
-    def _forward(self, X: np.ndarray, mode: Mode) -> np.ndarray:
+    def forward_pass(self, X: Any, mode: Mode = INFER) -> Any:
+        """One forward pass of validated ``X`` in ``mode``; returns A[L] itself.
+
+        The engine's own call, for callers that validated X with :meth:`check_input`:
+        no copy, and on a backend other than NumPy the result stays on the device. Layers
+        keep what backward needs (``Z``, ``A``, dropout masks), so a
+        ``Mode(training=True, dropout=True, update_stats=False)`` pass draws the masks that
+        a later pass with ``freeze_masks=True`` reuses. See :meth:`forward` for the
+        validating, copying form.
+        """
         if self._engine is not None:
             return self._engine.forward(X, mode)
         A = X
@@ -304,7 +313,14 @@ default=None
             A = layer.forward(A, mode, self.rng)
         return A
 
-    def _regularization_cost(self, m: int) -> float:
+    _forward = forward_pass  # the name the training loop has always called
+
+    def regularization_cost(self, m: int) -> float:
+        """The penalty term of J for a batch of ``m`` examples.
+
+        ``lambda2/(2m) sum_l ||W[l]||_F^2 + lambda1/m sum_l |W[l]|``, over the weight block
+        ``theta[:n_weights]`` (biases and batch-norm parameters exempt); 0.0 without L2/L1.
+        """
         if self._engine is not None:
             return self._engine.regularization_cost(m)
         w = self.theta[: self.n_weights]
@@ -314,6 +330,8 @@ default=None
         if self.l1:
             cost += self.l1 / m * float(np.abs(w).sum())
         return cost
+
+    _regularization_cost = regularization_cost
 
     def _backward(self, Y: np.ndarray) -> None:
         """Backpropagate from the output of the last forward pass into ``grad``."""
@@ -342,16 +360,48 @@ default=None
             self._reg_scratch *= self.l1 / m
             gw += self._reg_scratch
 
-    def loss_and_gradient(self, X: np.ndarray, Y: np.ndarray, mode: Mode = TRAIN) -> float:
+    def loss_and_gradient(
+        self, X: Any, Y: Any, mode: Mode = TRAIN, engine: str | None = None
+    ) -> float:
         """One forward pass in ``mode`` and one backward pass; fills ``grad``, returns J.
 
+        ``J = (1/m) sum_i L(a[L](i), y(i)) + regularization_cost(m)`` and
+        ``grad = dJ/dtheta`` (dW[l], db[l], dgamma[l], dbeta[l] in their views).
+
         ``X`` (m, n[0]) and ``Y`` (m, n[L]) must already be validated and encoded (see
-        :meth:`encode_targets`); this is the training loop's inner call.
+        :meth:`check_input` and :meth:`encode_targets`); this is the training loop's
+        inner call.
+
+        Parameters
+        ----------
+        X, Y : arrays on the network's backend
+        mode : Mode, default=TRAIN
+        engine : {None, "numpy", "numba"}, default=None
+            Which passes compute it: None, the network's own (its layers' NumPy methods,
+            or the array-API passes on another backend; "numpy" says the same for a NumPy
+            network); "numba", the compiled kernel fit's ``engine="numba"`` trains with,
+            with a learning rate of 0 (``theta`` is left as it was). The compiled kernel
+            takes float64 networks of Dense and Dropout layers with the fused output/loss
+            pairs; anything else raises InvalidParameterError saying why.
         """
+        if engine is not None and engine != "numpy":
+            if engine != "numba":
+                raise InvalidParameterError(
+                    "The 'engine' parameter of Network.loss_and_gradient must be None, "
+                    f"'numpy' or 'numba'. Got {engine!r} instead."
+                )
+            from ._fast_pass import compiled_loss_and_gradient
+
+            return compiled_loss_and_gradient(self, X, Y, mode)
         if self._engine is not None:
+            if engine == "numpy":
+                raise InvalidParameterError(
+                    f"engine='numpy' cannot run a network on the {self.backend.name!r} "
+                    "backend; pass engine=None for its own passes."
+                )
             return self._engine.loss_and_gradient(X, Y, mode)
-        A = self._forward(X, mode)
-        cost = self.loss.cost(self.layers[-1].Z, A, Y) + self._regularization_cost(Y.shape[0])
+        A = self.forward_pass(X, mode)
+        cost = self.loss.cost(self.layers[-1].Z, A, Y) + self.regularization_cost(Y.shape[0])
         self._backward(Y)
         return cost
 
