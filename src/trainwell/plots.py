@@ -224,6 +224,8 @@ def decision_boundaries(
     """
     from matplotlib.colors import ListedColormap
 
+    from .nn.decision import decide
+
     X, y = np.asarray(X), np.asarray(y).ravel()
     n = len(panels)
     ncols = min(ncols, n)
@@ -232,10 +234,9 @@ def decision_boundaries(
     with _style():
         fig, axes = _figure(ncols, nrows, width=3.3 * ncols, height=3.2 * nrows + 0.3)
         for ax, (label, (xx, yy, zz)) in zip(axes.ravel(), panels.items()):
-            ax.contourf(xx, yy, (zz > 0.5).astype(float), levels=[-0.5, 0.5, 1.5], cmap=fills)
-            ax.contour(
-                xx, yy, (zz > 0.5).astype(float), levels=[0.5], colors="#444444", linewidths=0.8
-            )
+            regions = decide(zz, multiclass=False).astype(float)
+            ax.contourf(xx, yy, regions, levels=[-0.5, 0.5, 1.5], cmap=fills)
+            ax.contour(xx, yy, regions, levels=[0.5], colors="#444444", linewidths=0.8)
             for k, color in enumerate(CLASS_COLORS):
                 ax.scatter(*X[y == k].T, s=12, c=color, edgecolors="white", linewidths=0.4)
             ax.set_title(label)

@@ -21,7 +21,9 @@ from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from ._display import network_html
 from .activations import get_activation
+from .decision import decide
 from .inputs import InputTransform
+from .io import load_network, register_network_class, save_network
 from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
 from .losses import Loss, get_loss, loss_fix, natural_loss
 from .memory import allocate_flat
@@ -405,6 +407,24 @@ default=None
         self._backward(Y)
         return cost
 
+    def evaluate(self, X: Any, Y: Any, mode: Mode = INFER) -> tuple[float, float | None]:
+        """J and the accuracy of validated, encoded ``(X, Y)``; the training loop's check.
+
+        ``J`` as :meth:`loss_and_gradient` computes it (data loss plus
+        :meth:`regularization_cost`), without a backward pass; the accuracy is the
+        fraction of examples whose :func:`~trainwell.nn.decision.decide` label equals the
+        target's (unit by unit for sigmoid outputs), None for mse. On a backend other than
+        NumPy the pass runs on the device.
+        """
+        if self._engine is not None:
+            return self._engine.evaluate(X, Y, mode)
+        A = self.forward_pass(X, mode)
+        cost = self.loss.cost(self.layers[-1].Z, A, Y) + self.regularization_cost(X.shape[0])
+        if self.loss.name == "mse":
+            return cost, None
+        multiclass = self.loss.name == "categorical_crossentropy"
+        return cost, float(np.mean(decide(A, multiclass) == decide(Y, multiclass)))
+
     # ------------------------------------------------------------------ public boundary
     def check_input(self, X: Any, name: str = "X") -> np.ndarray:
         """Validate X (2-D, finite, numeric) and build the network on first use.
@@ -502,8 +522,8 @@ default=None
         if self.loss.name == "mse":
             return A[:, 0] if A.shape[1] == 1 else A
         if self.loss.name == "categorical_crossentropy":
-            return A.argmax(axis=1)
-        labels = (A > 0.5).astype(np.int64)
+            return decide(A, multiclass=True)
+        labels = decide(A, multiclass=False).astype(np.int64)
         return labels[:, 0] if labels.shape[1] == 1 else labels
 
     def score(self, X: Any, y: Any) -> float:
@@ -573,8 +593,6 @@ default=None
         ``loaded.predict(X)`` equals ``net.predict(standardizer.transform(X))``. This
         network itself is not changed. A network that already carries preprocessing (it
         was loaded so) saves it again and refuses a second one."""
-        from .io import save_network
-
         pre = getattr(self, "preprocessing", None)
         if standardizer is not None:
             if pre is not None:
@@ -598,8 +616,6 @@ default=None
 
         The network comes back on the backend it was saved from unless ``backend`` names
         another (files always hold NumPy arrays)."""
-        from .io import load_network
-
         return load_network(path, backend=backend)
 
     _repr_html_ = network_html  # Jupyter's table of the layers
@@ -623,3 +639,6 @@ def _infer_loss(layers: Sequence[Layer]) -> str:
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
     """``shape`` without its 1s: (n, 1), (1, n) and (n,) hold the same values in order."""
     return tuple(d for d in shape if d != 1)
+
+
+register_network_class(Network)
