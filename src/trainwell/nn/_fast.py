@@ -36,6 +36,8 @@ import numpy as np
 
 from .._random import rand
 from ..exceptions import InvalidParameterError
+from ._fast_codes import _ACT, _LOSS, _OPT, _f64, _kernels
+from ._fast_update import fused_update, update_function
 
 __all__ = [
     "ENGINES",
@@ -57,11 +59,6 @@ ENGINES = ("auto", "numpy", "numba")
 #: resumption from a checkpoint, say) always take the same path, bit for bit.
 AUTO_MAX_STEP_COST = 200_000
 TRANSCENDENTAL_MACS = 40
-
-_ACT = {"linear": 0, "relu": 1, "leaky_relu": 2, "tanh": 3, "sigmoid": 4, "softmax": 5}
-_LOSS = {"binary_crossentropy": 0, "categorical_crossentropy": 1, "mse": 2}
-_OPT = {"gd": 0, "momentum": 1, "rmsprop": 2, "adam": 3}
-_KERNELS: Any = None  # (epoch kernel, update kernel) once compiled
 
 
 def resolve_engine(engine: str) -> str:
@@ -198,16 +195,6 @@ def _step_cost(network: Any, batch_size: int) -> int:
         layer.n_out for layer in dense if layer.activation.name in ("tanh", "sigmoid", "softmax")
     )
     return batch_size * (macs + TRANSCENDENTAL_MACS * slow)
-
-
-def _kernels() -> tuple[Any, Any]:
-    """(train_epoch, update): numba and the kernels, imported once per process."""
-    global _KERNELS
-    if _KERNELS is None:
-        from . import _fast_kernels
-
-        _KERNELS = (_fast_kernels.train_epoch, _fast_kernels.update)
-    return _KERNELS
 
 
 def layout(network: Any, optimizer_code: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -355,90 +342,8 @@ class EpochRunner:
         return total, float(self._costs[n_done])
 
 
-def update_function(optimizer: Any, theta: Any, engine: str) -> Any:
-    """``optimizer.update``, or with ``engine="numba"`` :func:`fused_update` bound to it.
-
-    The fused update gives the same bits in one pass instead of about a dozen (W3's Adam
-    step: 0.2-0.4 ms instead of 0.8 ms), but importing numba costs about 100 MiB of
-    resident memory, so ``"auto"`` leaves the update to NumPy.
-
-    Parameters
-    ----------
-    optimizer : Optimizer
-    theta : array
-        The parameter buffer (NumPy float32 or float64 for the fused update).
-    engine : {"auto", "numpy", "numba"}
-        As resolved by :func:`resolve_engine`.
-
-    Returns
-    -------
-    callable
-        ``update(theta, grad, state, learning_rate)``.
-    """
-    from ..optim.optimizers import OPTIMIZERS
-
-    if (
-        engine != "numba"
-        or type(theta) is not np.ndarray
-        or theta.dtype not in (np.float32, np.float64)
-        or type(optimizer) is not OPTIMIZERS.get(optimizer.name)
-    ):
-        return optimizer.update
-    try:
-        _kernels()
-    except ImportError:
-        return optimizer.update
-
-    def update(theta, grad, state, learning_rate):
-        return fused_update(optimizer, theta, grad, state, learning_rate)
-
-    return update
-
-
-def fused_update(
-    optimizer: Any, theta: np.ndarray, grad: np.ndarray, state: dict, lr: float
-) -> tuple[np.ndarray, dict]:
-    """``optimizer.update`` in one compiled pass: the same operations in the same order and
-    dtype, so the same bits, without the dozen whole-buffer NumPy passes.
-
-    Parameters
-    ----------
-    optimizer : GradientDescent, Momentum, RMSprop or Adam
-    theta, grad : ndarray
-        float32 or float64, of one shape; ``theta`` is updated in place.
-    state : dict
-        ``optimizer.init(theta)`` or a later state; updated in place.
-    lr : float
-        The learning rate.
-
-    Returns
-    -------
-    (theta, state)
-    """
-    _, update = _kernels()
-    t = state["t"] = state["t"] + 1
-    name = optimizer.name
-    b1 = getattr(optimizer, "beta1", getattr(optimizer, "beta", 0.0))
-    b2, eps = getattr(optimizer, "beta2", 0.0), getattr(optimizer, "epsilon", 0.0)
-    # the scalars the Python optimizers compute, rounded to the buffer's dtype as NumPy does
-    corrected = name == "adam" or getattr(optimizer, "bias_correction", False)
-    step = lr / (1.0 - b1**t) if corrected else lr
-    c2 = 1.0 / (1.0 - b2**t) if name == "adam" else 0.0
-    c = [theta.dtype.type(x) for x in (1.0 - b1, b1, step, 1.0 - b2, b2, eps, c2)]
-    empty = np.empty(0, dtype=theta.dtype)
-    update(_OPT[name], theta, grad, state.get("v", empty), state.get("s", empty), *c)
-    return theta, state
-
-
 _EMPTY = np.empty(0)
 _EMPTY_INT = np.empty(0, dtype=np.int64)
-
-
-def _f64(a: Any) -> np.ndarray:
-    """``a`` as a C-contiguous float64 array (no copy when it already is one)."""
-    if type(a) is np.ndarray and a.dtype == np.float64 and a.flags.c_contiguous:
-        return a
-    return np.ascontiguousarray(a, dtype=np.float64)
 
 
 def _get_rng_state(rng: Any) -> Any:

@@ -22,7 +22,8 @@ import numpy as np
 
 from .._random import rand
 from ..exceptions import InvalidParameterError
-from ._fast import _f64, _kernels, layout, unsupported_reason
+from ._fast import layout, unsupported_reason
+from ._fast_codes import _f64, _kernels
 
 __all__ = ["compiled_loss_and_gradient", "compiled_path_unavailable"]
 
