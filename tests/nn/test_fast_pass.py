@@ -79,3 +79,42 @@ def test_what_the_compiled_pass_cannot_run_is_named():
         net.loss_and_gradient(X, net.encode_targets([0, 1]), NO_DROPOUT, engine="cuda")
     f32 = _net([Dense(5, "relu"), Dense(1, "sigmoid")], dtype="float32")
     assert compiled_path_unavailable(f32).startswith("dtype float32")
+
+
+def test_the_compiled_pass_equals_the_numpy_pass_on_drawn_networks():
+    """A property over shapes, activations, outputs, regularization and batch sizes."""
+    require("numba")
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    outputs = [("sigmoid", 1), ("sigmoid", 2), ("softmax", 3), ("linear", 2)]
+
+    @settings(max_examples=25, deadline=None, derandomize=True)
+    @given(
+        widths=st.lists(st.integers(1, 6), min_size=1, max_size=3),
+        hidden=st.sampled_from(["relu", "leaky_relu", "tanh", "sigmoid", "linear"]),
+        output=st.sampled_from(outputs),
+        l2=st.sampled_from([0.0, 0.5]),
+        l1=st.sampled_from([0.0, 0.1]),
+        m=st.integers(1, 19),
+        seed=st.integers(0, 2**16),
+    )
+    def check(widths, hidden, output, l2, l1, m, seed):
+        act, n_out = output
+        net = Network(
+            [Dense(w, hidden) for w in widths] + [Dense(n_out, act)],
+            l2=l2,
+            l1=l1,
+            random_state=seed,
+            input_dim=3,
+        )
+        r = np.random.RandomState(seed)
+        X = net.check_input(r.randn(m, 3))
+        y = r.randint(0, 3, m) if act == "softmax" else r.randint(0, 2, (m, n_out))
+        Y = net.encode_targets(r.randn(m, n_out) if act == "linear" else y)
+        J = net.loss_and_gradient(X, Y, NO_DROPOUT, engine="numba")
+        g = net.grad.copy()
+        assert J == pytest.approx(net.loss_and_gradient(X, Y, NO_DROPOUT), rel=1e-10)
+        np.testing.assert_allclose(g, net.grad, rtol=1e-9, atol=1e-12)
+
+    check()

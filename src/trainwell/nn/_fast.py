@@ -10,7 +10,7 @@ and keeps its callbacks, validation, history, schedule and shuffling.
 
 Results equal the NumPy path's to about 1e-12 (relative, float64): the same operations in
 the same order, except the summation order inside matrix products and sums, and ulp-level
-differences of libm's tanh/exp against NumPy's SIMD versions (tests/test_fast.py; after
+differences of libm's tanh/exp against NumPy's SIMD versions (tests/nn/test_fast.py; after
 W1's 30,000 steps the parameters differ by about 1e-13). The optimizer update does exactly
 the NumPy path's operations in its order, bit for bit; :func:`fused_update` offers it on
 its own, for the wide networks that stay on the NumPy path (``engine="numba"``).
