@@ -234,6 +234,8 @@ def test_the_device_passes_of_batch_norm_dropout_and_unfused_outputs_are_checked
     report = gradient_check(net, X, y, keep_dropout=keep_dropout)
     _assert_checked(report, f"{backend} backend's passes")
     assert set(report.per_parameter) >= {"gamma1", "beta1", "gamma2", "beta2"}
+    # masks come from a copy of the network's generator: the same check, the same numbers
+    assert gradient_check(net, X, y, keep_dropout=keep_dropout).difference == report.difference
 
 
 def test_a_nan_gradient_is_wrong_and_named_never_correct():

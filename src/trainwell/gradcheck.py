@@ -300,7 +300,9 @@ def _float64_copy(target: Any, engine: str | None, notes: list[str]) -> Any:
             net.build(target.input_dim)
     else:
         on = "numpy" if engine == "numpy" else bk
-        net = Network.from_config({**target.get_config(), "dtype": "float64"}, backend=on)
+        config = {**target.get_config(), "dtype": "float64"}
+        # the target's generator (copied): dropout masks drawn as the target would draw them
+        net = Network.from_config(config, random_state=copy.deepcopy(target.rng), backend=on)
         if engine == "numpy":
             notes.append(f"checked on a NumPy float64 copy of the {bk.name} network")
         else:
