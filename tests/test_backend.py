@@ -348,7 +348,7 @@ def test_pickle_and_deepcopy_keep_training_on_the_backend():
         assert float(xps.sum(again.theta[:12] ** 2)) == 0.0
 
 
-def test_gradient_norms_of_a_device_network_are_measured_on_a_numpy_copy():
+def test_gradient_norms_of_a_device_network_are_measured_on_its_own_passes():
     from trainwell._gradient_norms import gradient_norms
 
     X, y = _data("binary", m=40)

@@ -89,7 +89,7 @@ def test_errors_name_the_problem():
         gradient_check("net", np.ones((2, 2)), [0, 1])
 
 
-def test_network_on_another_backend_is_checked_on_a_numpy_copy():
+def test_network_on_another_backend_is_checked_on_its_own_passes_or_a_numpy_copy():
     require("array_api_strict")
     from trainwell.nn import Dense, Network
 
@@ -102,7 +102,140 @@ def test_network_on_another_backend_is_checked_on_a_numpy_copy():
         input_dim=3,
     )
     report = gradient_check(net, X, y)
+    assert report.verdict == "correct" and "array_api_strict backend's passes" in report.notes[0]
+    report = gradient_check(net, X, y, engine="numpy")
     assert report.verdict == "correct" and "NumPy float64 copy" in report.notes[0]
+    with pytest.raises(InvalidParameterError, match="compiles NumPy networks only"):
+        gradient_check(net, X, y, engine="numba")
+
+
+# ---------------------------------------------------------------- the engines' own passes
+HIDDEN = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
+# (output activation, loss, labels): the compiled kernel fuses exactly these pairs
+OUTPUTS = (
+    ("sigmoid", "binary_crossentropy", "binary"),
+    ("softmax", "categorical_crossentropy", "classes"),
+    ("linear", "mse", "real"),
+)
+
+
+def _xy(kind, m=12, n=3):
+    r = np.random.RandomState(7)
+    X = r.randn(m, n)
+    if kind == "binary":
+        return X, r.randint(0, 2, m), 1
+    if kind == "classes":
+        return X, np.arange(m) % 3, 3
+    return X, r.randn(m, 2), 2
+
+
+def _assert_checked(report, where):
+    assert where in " ".join(report.notes), report.notes
+    # kinks of relu/leaky_relu may cost a few digits; a wrong backward is off by > 1e-3
+    assert report.difference < 1e-6, str(report)
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("output", OUTPUTS, ids=[o[1] for o in OUTPUTS])
+def test_the_compiled_backward_pass_is_gradient_checked(hidden, output):
+    require("numba")
+    out_act, loss, kind = output
+    X, y, n_out = _xy(kind)
+    net = Network(
+        [Dense(5, hidden), Dense(4, hidden), Dense(n_out, out_act)],
+        loss=loss,
+        l2=0.4,
+        l1=0.05,
+        random_state=3,
+        input_dim=3,
+    )
+    _assert_checked(gradient_check(net, X, y, engine="numba"), "compiled (numba)")
+
+
+@pytest.mark.parametrize("keep_dropout", [False, True])
+def test_the_compiled_backward_pass_with_dropout_and_no_bias_is_gradient_checked(keep_dropout):
+    require("numba")
+    X, y, _ = _xy("binary")
+    net = Network(
+        [Dropout(0.8), Dense(6, "relu"), Dropout(0.6), Dense(4, "tanh", use_bias=False)]
+        + [Dense(1, "sigmoid")],
+        l2=0.2,
+        random_state=2,
+        input_dim=3,
+    )
+    report = gradient_check(net, X, y, engine="numba", keep_dropout=keep_dropout)
+    _assert_checked(report, "compiled (numba)")
+    assert ("masks drawn once" in str(report)) is keep_dropout
+
+
+def test_a_float32_network_is_checked_on_the_compiled_path_in_float64():
+    require("numba")
+    X, y, _ = _xy("binary")
+    net = Network([Dense(4, "tanh"), Dense(1, "sigmoid")], dtype="float32", random_state=0)
+    net.build(3)
+    _assert_checked(gradient_check(net, X, y, engine="numba"), "compiled (numba)")
+    assert net.dtype == np.float32  # the network itself is untouched
+
+
+def test_auto_checks_the_compiled_path_where_it_runs_and_says_when_it_cannot():
+    from trainwell.nn import BatchNorm
+
+    X, y, _ = _xy("binary")
+    net = Network([Dense(4, "relu"), BatchNorm(), Dense(1, "sigmoid")], random_state=0)
+    report = gradient_check(net, X, y, engine="auto")
+    assert report.verdict == "correct" and "cannot run layer BatchNorm" in report.notes[0]
+    with pytest.raises(InvalidParameterError, match="engine='numba' cannot compile layer Batch"):
+        gradient_check(net, X, y, engine="numba")
+    with pytest.raises(InvalidParameterError, match="'engine' parameter of gradient_check"):
+        gradient_check(net, X, y, engine="gpu")
+
+
+DEVICES = ("array_api_strict", "torch:cpu")
+
+
+@pytest.mark.parametrize("backend", DEVICES)
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("output", OUTPUTS, ids=[o[1] for o in OUTPUTS])
+def test_the_device_backward_pass_is_gradient_checked(backend, hidden, output):
+    require(backend.split(":")[0])
+    out_act, loss, kind = output
+    X, y, n_out = _xy(kind)
+    net = Network(
+        [Dense(5, hidden), Dense(4, hidden), Dense(n_out, out_act)],
+        loss=loss,
+        l2=0.4,
+        l1=0.05,
+        random_state=3,
+        input_dim=3,
+        backend=backend,
+        dtype="float32",  # checked in float64 all the same
+    )
+    _assert_checked(gradient_check(net, X, y), f"{backend} backend's passes")
+
+
+@pytest.mark.parametrize("backend", DEVICES)
+@pytest.mark.parametrize("keep_dropout", [False, True])
+def test_the_device_passes_of_batch_norm_dropout_and_unfused_outputs_are_checked(
+    backend, keep_dropout
+):
+    require(backend.split(":")[0])
+    from trainwell.nn import BatchNorm
+
+    X, y, _ = _xy("real")
+    net = Network(
+        [Dropout(0.8), Dense(6, "tanh"), BatchNorm(), Dropout(0.7), Dense(4, "relu")]
+        + [BatchNorm(), Dense(2, "sigmoid")],
+        loss="mse",  # an output activation that is not fused with its loss
+        l1=0.1,
+        random_state=4,
+        input_dim=3,
+        backend=backend,
+    )
+    report = gradient_check(net, X, y, keep_dropout=keep_dropout)
+    _assert_checked(report, f"{backend} backend's passes")
+    assert set(report.per_parameter) >= {"gamma1", "beta1", "gamma2", "beta2"}
+    # masks come from a copy of the network's generator: the same check, the same numbers
+    assert gradient_check(net, X, y, keep_dropout=keep_dropout).difference == report.difference
 
 
 def test_a_nan_gradient_is_wrong_and_named_never_correct():

@@ -26,17 +26,6 @@ def test_png_is_deterministic():
     assert a.startswith(PNG) and a == b
 
 
-def test_decision_boundaries_from_grids(tmp_path):
-    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
-    y = np.array([0, 1, 1, 0])
-    grid = plots.decision_grid(lambda P: P[:, 1] > 0.5, X, resolution=20)
-    assert grid[2].shape == (20, 20) and set(np.unique(grid[2])) == {0.0, 1.0}
-    fig = plots.decision_boundaries({"a": grid, "b": grid}, X, y, title="t", ncols=3)
-    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
-    path = plots.save_png(fig, tmp_path / "b.png")
-    assert path.read_bytes().startswith(PNG)
-
-
 def test_optimizer_paths_moving_averages_search_and_norms():
     path = np.array([[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]])
     fig = plots.optimizer_paths(

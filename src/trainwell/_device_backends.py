@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import Backend
+from ._backend_base import Backend
 from .exceptions import BackendUnavailableError, InvalidParameterError
 
 _GPU_HINT = (

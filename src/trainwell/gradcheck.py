@@ -188,7 +188,13 @@ def _check_dict(
 
 
 def gradient_check(
-    target: Any, X: Any = None, y: Any = None, *, epsilon: float = 1e-7, keep_dropout: bool = False
+    target: Any,
+    X: Any = None,
+    y: Any = None,
+    *,
+    epsilon: float = 1e-7,
+    keep_dropout: bool = False,
+    engine: str | None = None,
 ) -> GradientCheckReport:
     """Compare analytic gradients with two-sided differences.
 
@@ -204,12 +210,24 @@ def gradient_check(
       unless ``keep_dropout=True``, which draws one mask per Dropout layer and reuses it
       for every evaluation.
 
+    The network form checks the backward pass that trains the network: ``engine`` picks
+    it, as ``fit``'s does.
+
     Parameters
     ----------
     target : callable or Network
     X, y : arrays, for the network form (the second positional argument is the
         parameters dict in the generic form)
     epsilon : float, default=1e-7
+    keep_dropout : bool, default=False
+    engine : {None, "numpy", "numba", "auto"}, default=None
+        None: the network's own passes, on a float64 copy on its own backend (the NumPy
+        layers, or the array-API passes of a CuPy, PyTorch or ``array_api_strict``
+        network). "numba": the compiled kernel of ``fit(..., engine="numba")`` (NumPy
+        networks it supports; else an error saying why). "auto": the compiled kernel when
+        it supports the network and numba is installed, else the NumPy layers (the report's
+        notes say which). "numpy": the NumPy layers, on a NumPy float64 copy of a network
+        on another backend.
 
     Returns
     -------
@@ -235,22 +253,17 @@ def gradient_check(
             "gradient_check takes (cost_and_grads, parameters_dict) or (network, X, y); got "
             f"{type(target).__name__} and {type(X).__name__}."
         )
+    if engine not in (None, "numpy", "numba", "auto"):
+        raise InvalidParameterError(
+            "The 'engine' parameter of gradient_check must be None, 'numpy', 'numba' or "
+            f"'auto'. Got {engine!r} instead."
+        )
     if target.input_dim is None:
         target.check_input(X)
-    notes = []
-    bk = target.backend
-    if bk.is_numpy:
-        # A float64 copy with the same layer classes, so custom layers are checked too.
-        net = copy.deepcopy(target)
-        if net.dtype != np.float64:
-            net.dtype = np.dtype(np.float64)
-            net.build(target.input_dim)
-    else:  # device arrays: check the same mathematics on a NumPy float64 copy
-        net = Network.from_config({**target.get_config(), "dtype": "float64"}, backend="numpy")
-        notes.append(f"checked on a NumPy float64 copy of the {bk.name} network")
-    net.theta[...] = bk.to_numpy(target.theta)
-    for k, v in net.buffers().items():
-        v[...] = bk.to_numpy(target.buffers()[k])
+    notes: list[str] = []
+    net = _float64_copy(target, engine, notes)
+    engine = _pass_engine(net, engine, notes)
+    bk = net.backend
     Xc = net.check_input(X)
     Y = net.encode_targets(y, Xc.shape[0])
     has_dropout = any(isinstance(layer, Dropout) and layer.keep_prob < 1 for layer in net.layers)
@@ -259,18 +272,68 @@ def gradient_check(
         mode = Mode(training=True, dropout=False, update_stats=False)
     else:
         if has_dropout:
-            net._forward(Xc, Mode(True, True, False))  # draw the masks once
+            net.forward_pass(Xc, Mode(True, True, False))  # draw the masks once
             notes.append("dropout masks drawn once and kept fixed for every evaluation")
         mode = Mode(training=True, dropout=True, update_stats=False, freeze_masks=True)
     names = net.parameter_names()
 
     def cost_and_grads(params: dict[str, np.ndarray]):
         net.set_parameters(params)
-        cost = net.loss_and_gradient(Xc, Y, mode)
-        return cost, {k: v.copy() for k, v in net.gradients().items()}
+        cost = net.loss_and_gradient(Xc, Y, mode, engine=engine)
+        return cost, {k: bk.to_numpy(v) for k, v in net.gradients().items()}
 
-    start = {k: v.copy() for k, v in net.parameters().items()}
+    start = {k: bk.to_numpy(v) for k, v in net.parameters().items()}
     return _check_dict(cost_and_grads, {k: start[k] for k in names}, epsilon, notes)
+
+
+def _float64_copy(target: Any, engine: str | None, notes: list[str]) -> Any:
+    """A float64 copy of the network ``target`` with its parameters and running statistics,
+    on its own backend (on NumPy for ``engine="numpy"``)."""
+    from .nn import Network
+
+    bk = target.backend
+    if bk.is_numpy:
+        # A float64 copy with the same layer classes, so custom layers are checked too.
+        net = copy.deepcopy(target)
+        if net.dtype != np.float64:
+            net.dtype = np.dtype(np.float64)
+            net.build(target.input_dim)
+    else:
+        on = "numpy" if engine == "numpy" else bk
+        config = {**target.get_config(), "dtype": "float64"}
+        # the target's generator (copied): dropout masks drawn as the target would draw them
+        net = Network.from_config(config, random_state=copy.deepcopy(target.rng), backend=on)
+        if engine == "numpy":
+            notes.append(f"checked on a NumPy float64 copy of the {bk.name} network")
+        else:
+            notes.append(f"checked on the {bk.name} backend's passes, in float64")
+    nbk = net.backend
+    net.theta[...] = nbk.asarray(bk.to_numpy(target.theta), net.dtype)
+    targets = target.buffers()
+    for k, v in net.buffers().items():
+        v[...] = nbk.asarray(bk.to_numpy(targets[k]), v.dtype)
+    return net
+
+
+def _pass_engine(net: Any, engine: str | None, notes: list[str]) -> str | None:
+    """The ``engine`` for :meth:`Network.loss_and_gradient`: None or "numba"."""
+    if engine in (None, "numpy"):
+        return None
+    if not net.backend.is_numpy:
+        raise InvalidParameterError(
+            f"gradient_check's engine={engine!r} compiles NumPy networks only; this one is on "
+            f"the {net.backend.name!r} backend (engine=None checks its own passes)."
+        )
+    from .nn import compiled_path_unavailable
+
+    reason = compiled_path_unavailable(net)
+    if reason is None:
+        notes.append("checked on the compiled (numba) kernel's passes")
+        return "numba"
+    if engine == "numba":
+        raise InvalidParameterError(f"gradient_check's engine='numba' cannot compile {reason}.")
+    notes.append(f"engine='auto' checked the NumPy layers: the compiled path cannot run {reason}")
+    return None
 
 
 def gradient_check_1d(

@@ -18,8 +18,8 @@ import numpy as np
 
 from ._random import RandomLike, check_random_state
 from ._validation import check_X_y
-from .diagnosis import Diagnosis, classification_error, diagnose
 from .exceptions import DataError, InvalidParameterError
+from .verdicts import Diagnosis, classification_error, diagnose
 
 __all__ = ["LearningCurve", "epoch_curve", "learning_curve", "plot_learning_curve"]
 

@@ -9,12 +9,14 @@ Every function returns a :class:`matplotlib.figure.Figure` built directly (never
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ._figures import CLASS_COLORS, COLORS, DPI, figure_grid, style  # noqa: F401 (re-exported)
+from .decision_regions import decision_boundaries, decision_grid
 
 __all__ = [
     "COLORS",
@@ -28,44 +30,6 @@ __all__ = [
     "search_scatter",
     "to_png",
 ]
-
-COLORS = ["#1f6fb4", "#e8710a", "#2a9d4b", "#c0392b", "#7b4fb0", "#8c564b", "#d6409f", "#5f6b73"]
-CLASS_COLORS = ("#d1495b", "#2e86ab")  # label 0, label 1
-DPI = 110
-_STYLE = {
-    "axes.prop_cycle": None,  # filled in lazily (needs matplotlib's cycler)
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "grid.linewidth": 0.6,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.labelsize": 10,
-    "legend.fontsize": 9,
-    "legend.frameon": False,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "font.family": "DejaVu Sans",
-}
-
-
-@contextlib.contextmanager
-def _style() -> Iterator[None]:
-    import matplotlib
-    from cycler import cycler
-
-    style = {**_STYLE, "axes.prop_cycle": cycler(color=COLORS)}
-    with matplotlib.rc_context(style):
-        yield
-
-
-def _figure(ncols: int = 1, nrows: int = 1, width: float = 7.0, height: float = 4.2, **kw: Any):
-    from ._figures import new_figure
-
-    fig = new_figure(width, height)
-    axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
-    return fig, axes
 
 
 def to_png(fig: Any) -> bytes:
@@ -133,8 +97,8 @@ def cost_curves(
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['gd', 'adam']
     """
-    with _style():
-        fig, axes = _figure()
+    with style():
+        fig, axes = figure_grid()
         ax = axes[0, 0]
         styles = ("-", "--", ":", "-.")
         for k, (label, curve) in enumerate(curves.items()):
@@ -154,98 +118,6 @@ def cost_curves(
             ax.set_xscale("log")
         ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
         ax.legend()
-    return fig
-
-
-def decision_grid(
-    predict: Callable[[np.ndarray], Any],
-    X: np.ndarray,
-    *,
-    resolution: int = 200,
-    margin: float = 0.25,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Evaluate ``predict`` on a square grid covering the 2-D points X.
-
-    Parameters
-    ----------
-    predict : callable
-        ``predict(points) -> labels or probabilities``, points of shape (k, 2).
-    X : array of shape (m, 2)
-    resolution : int, default=200
-        Grid points per axis.
-    margin : float, default=0.25
-        Fraction of each axis' range added on both sides.
-
-    Returns
-    -------
-    xx, yy, zz : ndarrays of shape (resolution, resolution)
-
-    Examples
-    --------
-    >>> X = np.array([[-1.0, 0.0], [1.0, 1.0]])
-    >>> xx, yy, zz = decision_grid(lambda P: P[:, 0] > 0, X, resolution=5)
-    >>> zz.shape, zz[0].tolist()
-    ((5, 5), [0.0, 0.0, 0.0, 1.0, 1.0])
-    """
-    X = np.asarray(X, dtype=float)
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    pad = margin * (hi - lo)
-    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
-    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
-    xx, yy = np.meshgrid(xs, ys)
-    zz = np.asarray(predict(np.c_[xx.ravel(), yy.ravel()]), dtype=float).reshape(xx.shape)
-    return xx, yy, zz
-
-
-def decision_boundaries(
-    panels: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
-    X: np.ndarray,
-    y: np.ndarray,
-    *,
-    title: str = "",
-    ncols: int = 3,
-) -> Any:
-    """Decision regions of several 2-D binary classifiers, side by side, with the data.
-
-    Parameters
-    ----------
-    panels : mapping of label to (xx, yy, zz)
-        Grids from :func:`decision_grid`; ``zz`` holds labels (0/1) or probabilities of
-        class 1, split at 0.5.
-    X : array of shape (m, 2)
-    y : array of shape (m,)
-        Labels 0/1, drawn as red / blue points.
-    title : str
-    ncols : int, default=3
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    from matplotlib.colors import ListedColormap
-
-    X, y = np.asarray(X), np.asarray(y).ravel()
-    n = len(panels)
-    ncols = min(ncols, n)
-    nrows = -(-n // ncols)
-    fills = ListedColormap(["#f6d5d9", "#d3e7f1"])
-    with _style():
-        fig, axes = _figure(ncols, nrows, width=3.3 * ncols, height=3.2 * nrows + 0.3)
-        for ax, (label, (xx, yy, zz)) in zip(axes.ravel(), panels.items()):
-            ax.contourf(xx, yy, (zz > 0.5).astype(float), levels=[-0.5, 0.5, 1.5], cmap=fills)
-            ax.contour(
-                xx, yy, (zz > 0.5).astype(float), levels=[0.5], colors="#444444", linewidths=0.8
-            )
-            for k, color in enumerate(CLASS_COLORS):
-                ax.scatter(*X[y == k].T, s=12, c=color, edgecolors="white", linewidths=0.4)
-            ax.set_title(label)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
-        for ax in axes.ravel()[n:]:
-            ax.set_axis_off()
-        if title:
-            fig.suptitle(title, fontweight="bold")
     return fig
 
 
@@ -279,8 +151,8 @@ def optimizer_paths(
     w1 = np.linspace(*xlim, 300)
     w2 = np.linspace(*ylim, 300)
     W1, W2 = np.meshgrid(w1, w2)
-    with _style():
-        fig, axes = _figure(width=7.0, height=4.4)
+    with style():
+        fig, axes = figure_grid(width=7.0, height=4.4)
         ax = axes[0, 0]
         ax.contour(W1, W2, f(W1, W2), levels=levels, colors="#b8c2cc", linewidths=0.7)
         for (label, path), color in zip(paths.items(), COLORS):
@@ -328,8 +200,8 @@ def moving_averages(
     -------
     matplotlib.figure.Figure
     """
-    with _style():
-        fig, axes = _figure(2, 1, width=11.0, height=4.2, width_ratios=[2.2, 1])
+    with style():
+        fig, axes = figure_grid(2, 1, width=11.0, height=4.2, width_ratios=[2.2, 1])
         for ax, stop in zip(axes[0], (len(days), zoom)):
             ax.scatter(
                 days[:stop],
@@ -375,8 +247,8 @@ def layer_norms(norms: Mapping[str, Any], *, title: str = "") -> Any:
         ("gradient", "gradients  ||dA[l]||"),
         ("weight_gradient", "weight gradients  ||dW[l]||"),
     )
-    with _style():
-        fig, axes = _figure(3, 1, width=12.0, height=4.0)
+    with style():
+        fig, axes = figure_grid(3, 1, width=12.0, height=4.0)
         for ax, (field, name) in zip(axes[0], panels):
             for label, nrm in norms.items():
                 ax.plot(nrm.layer[:-1], getattr(nrm, field)[:-1], label=label, linewidth=1.8)
@@ -416,8 +288,8 @@ def search_scatter(
     matplotlib.figure.Figure
     """
     n = len(panels)
-    with _style():
-        fig, axes = _figure(n, 1, width=3.9 * n, height=3.6)
+    with style():
+        fig, axes = figure_grid(n, 1, width=3.9 * n, height=3.6)
         for ax, (label, (x, yv, score)) in zip(axes[0], panels.items()):
             x, yv, score = (np.asarray(a, dtype=float) for a in (x, yv, score))
             one_d = np.isnan(yv).all()

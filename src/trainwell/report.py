@@ -132,7 +132,7 @@ def _md_table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
 
 def summary_table(results: Sequence[Any]) -> tuple[list[str], list[list[Any]]]:
     """Columns and rows of the run's summary: one row per variant (or check)."""
-    from .course._base import pct
+    from .course import pct
 
     columns = ["experiment", "variant", "train acc", "test acc", "final cost", "time"]
     rows: list[list[Any]] = []

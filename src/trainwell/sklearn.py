@@ -27,6 +27,7 @@ from ._sklearn_docs import NOTES as _NOTES
 from ._sklearn_docs import PARAMETERS as _PARAMETERS
 from .exceptions import DataError
 from .nn import Network
+from .nn.decision import decide
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -187,8 +188,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def _decode(self, A: np.ndarray) -> np.ndarray:
         """Encoded predictions (class indices, or the 0/1 matrix) from the output A[L]."""
         if self._multilabel_:
-            return (A > 0.5).astype(np.int64)
-        return (A[:, 0] > 0.5).astype(np.intp) if A.shape[1] == 1 else A.argmax(axis=1)
+            return decide(A, multiclass=False).astype(np.int64)
+        if A.shape[1] == 1:
+            return decide(A[:, 0], multiclass=False).astype(np.intp)
+        return decide(A, multiclass=True)
 
     def _score_network(self, network: Network, X: np.ndarray, Y: np.ndarray) -> float:
         """Accuracy (exact-match ratio for multilabel), as :meth:`score` computes it."""

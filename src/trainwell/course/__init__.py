@@ -19,7 +19,7 @@ import importlib
 from types import ModuleType
 
 from ..exceptions import InvalidParameterError
-from ._base import DEFAULT, ExperimentResult, Settings, Table
+from ._base import DEFAULT, ExperimentResult, Settings, Table, pct
 
 __all__ = [
     "EXPERIMENTS",
@@ -27,6 +27,7 @@ __all__ = [
     "Settings",
     "Table",
     "experiment",
+    "pct",
     "run_experiment",
     "select",
 ]

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._random import RandomLike, check_random_state, rand, randn
 from .._validation import Interval, validate_params
-from .datasets import Dataset
+from .dataset import Dataset
 
 __all__ = ["load_gaussians", "load_xor"]
 

@@ -1,5 +1,6 @@
 """The network engine: layers, activations, losses, initializers and the Network."""
 
+from ._fast_pass import compiled_path_unavailable
 from .activations import ACTIVATIONS, get_activation
 from .initializers import (
     GlorotNormal,
@@ -34,6 +35,7 @@ __all__ = [
     "RandomNormal",
     "XavierNormal",
     "Zeros",
+    "compiled_path_unavailable",
     "get_activation",
     "get_initializer",
 ]

@@ -10,7 +10,7 @@ and keeps its callbacks, validation, history, schedule and shuffling.
 
 Results equal the NumPy path's to about 1e-12 (relative, float64): the same operations in
 the same order, except the summation order inside matrix products and sums, and ulp-level
-differences of libm's tanh/exp against NumPy's SIMD versions (tests/test_fast.py; after
+differences of libm's tanh/exp against NumPy's SIMD versions (tests/nn/test_fast.py; after
 W1's 30,000 steps the parameters differ by about 1e-13). The optimizer update does exactly
 the NumPy path's operations in its order, bit for bit; :func:`fused_update` offers it on
 its own, for the wide networks that stay on the NumPy path (``engine="numba"``).
@@ -36,6 +36,8 @@ import numpy as np
 
 from .._random import rand
 from ..exceptions import InvalidParameterError
+from ._fast_codes import _ACT, _LOSS, _OPT, _f64, _kernels
+from ._fast_update import fused_update, update_function
 
 __all__ = [
     "ENGINES",
@@ -57,11 +59,6 @@ ENGINES = ("auto", "numpy", "numba")
 #: resumption from a checkpoint, say) always take the same path, bit for bit.
 AUTO_MAX_STEP_COST = 200_000
 TRANSCENDENTAL_MACS = 40
-
-_ACT = {"linear": 0, "relu": 1, "leaky_relu": 2, "tanh": 3, "sigmoid": 4, "softmax": 5}
-_LOSS = {"binary_crossentropy": 0, "categorical_crossentropy": 1, "mse": 2}
-_OPT = {"gd": 0, "momentum": 1, "rmsprop": 2, "adam": 3}
-_KERNELS: Any = None  # (epoch kernel, update kernel) once compiled
 
 
 def resolve_engine(engine: str) -> str:
@@ -87,14 +84,19 @@ def resolve_engine(engine: str) -> str:
     return engine
 
 
-def unsupported_reason(network: Any, optimizer: Any) -> str | None:
+def unsupported_reason(network: Any, optimizer: Any, copies: bool = False) -> str | None:
     """Why the compiled path cannot train this network with this optimizer.
 
     Parameters
     ----------
     network : Network
         Built.
-    optimizer : Optimizer
+    optimizer : Optimizer or None
+        None asks about the passes alone (forward, cost, backward), as
+        :meth:`Network.loss_and_gradient` with ``engine="numba"`` runs them.
+    copies : bool, default=False
+        Take an equal copy of a registered activation (a deep-copied network's) for the
+        registered one; fit's choice of path keeps asking for the registered object itself.
 
     Returns
     -------
@@ -112,7 +114,7 @@ def unsupported_reason(network: Any, optimizer: Any) -> str | None:
         return f"dtype {network.dtype} (the compiled path is float64 only)"
     if type(network.loss) is not LOSSES.get(network.loss.name):
         return f"custom loss {type(network.loss).__name__}"
-    if type(optimizer) is not OPTIMIZERS.get(optimizer.name):
+    if optimizer is not None and type(optimizer) is not OPTIMIZERS.get(optimizer.name):
         return f"custom optimizer {type(optimizer).__name__}"
     previous = None
     for layer in network.layers:
@@ -124,7 +126,8 @@ def unsupported_reason(network: Any, optimizer: Any) -> str | None:
             return "Dropout(mask_layout='course') (the compiled engine draws (examples, units))"
         if type(layer) is Dense:
             act = layer.activation
-            if ACTIVATIONS.get(act.name) is not act:
+            registered = ACTIVATIONS.get(act.name)
+            if registered is not act and not (copies and registered == act):
                 return f"custom activation {act.name!r}"
             if act.name == "softmax" and layer is not network.layers[-1]:
                 return "softmax in a hidden layer"
@@ -194,14 +197,31 @@ def _step_cost(network: Any, batch_size: int) -> int:
     return batch_size * (macs + TRANSCENDENTAL_MACS * slow)
 
 
-def _kernels() -> tuple[Any, Any]:
-    """(train_epoch, update): numba and the kernels, imported once per process."""
-    global _KERNELS
-    if _KERNELS is None:
-        from . import _fast_kernels
+def layout(network: Any, optimizer_code: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's description of a supported network: ``(ints, keep)``.
 
-        _KERNELS = (_fast_kernels.train_epoch, _fast_kernels.update)
-    return _KERNELS
+    ``ints`` = [L, loss, optimizer, n_weights, sizes (L+1), W offsets (L), b offsets (L,
+    -1: none), activations (L)]; ``keep[q]`` the keep probability of the dropout on A[q],
+    the input of Dense layer q + 1.
+    """
+    from .layers import Dense
+
+    dense = [layer for layer in network.layers if type(layer) is Dense]
+    L = len(dense)
+    keep = np.ones(L)
+    l = 0
+    for layer in network.layers:
+        if type(layer) is Dense:
+            l += 1
+        elif l < L:
+            keep[l] = layer.keep_prob
+    sizes = [dense[0].n_in] + [layer.n_out for layer in dense]
+    sl = network._slices
+    woff = [sl[f"W{layer.index}"].start for layer in dense]
+    boff = [sl[f"b{layer.index}"].start if layer.b is not None else -1 for layer in dense]
+    acts = [_ACT[layer.activation.name] for layer in dense]
+    head = [L, _LOSS[network.loss.name], optimizer_code, network.n_weights]
+    return np.array([*head, *sizes, *woff, *boff, *acts], dtype=np.int64), keep
 
 
 class EpochRunner:
@@ -221,26 +241,10 @@ class EpochRunner:
     """
 
     def __init__(self, network: Any, optimizer: Any) -> None:
-        from .layers import Dense
-
         self.network, self.optimizer = network, optimizer
-        dense = [layer for layer in network.layers if type(layer) is Dense]
-        L = len(dense)
-        keep = np.ones(L)  # keep[q]: dropout on A[q], the input of Dense layer q + 1
-        l = 0
-        for layer in network.layers:
-            if type(layer) is Dense:
-                l += 1
-            elif l < L:
-                keep[l] = layer.keep_prob
-        sizes = [dense[0].n_in] + [layer.n_out for layer in dense]
-        sl = network._slices
-        woff = [sl[f"W{layer.index}"].start for layer in dense]
-        boff = [sl[f"b{layer.index}"].start if layer.b is not None else -1 for layer in dense]
-        acts = [_ACT[layer.activation.name] for layer in dense]
-        head = [L, _LOSS[network.loss.name], _OPT[optimizer.name], network.n_weights]
-        self.ints = np.array([*head, *sizes, *woff, *boff, *acts], dtype=np.int64)
-        self.keep = keep
+        self.ints, self.keep = layout(network, _OPT[optimizer.name])
+        sizes = self.ints[4 : 5 + int(self.ints[0])]
+        keep = self.keep
         self.drop_units = int(sum(n for n, k in zip(sizes, keep) if k < 1.0))
         self.previous = np.empty_like(network.theta)
         self._bounds_key: Any = None
@@ -344,90 +348,8 @@ class EpochRunner:
         return total, float(self._costs[n_done])
 
 
-def update_function(optimizer: Any, theta: Any, engine: str) -> Any:
-    """``optimizer.update``, or with ``engine="numba"`` :func:`fused_update` bound to it.
-
-    The fused update gives the same bits in one pass instead of about a dozen (W3's Adam
-    step: 0.2-0.4 ms instead of 0.8 ms), but importing numba costs about 100 MiB of
-    resident memory, so ``"auto"`` leaves the update to NumPy.
-
-    Parameters
-    ----------
-    optimizer : Optimizer
-    theta : array
-        The parameter buffer (NumPy float32 or float64 for the fused update).
-    engine : {"auto", "numpy", "numba"}
-        As resolved by :func:`resolve_engine`.
-
-    Returns
-    -------
-    callable
-        ``update(theta, grad, state, learning_rate)``.
-    """
-    from ..optim.optimizers import OPTIMIZERS
-
-    if (
-        engine != "numba"
-        or type(theta) is not np.ndarray
-        or theta.dtype not in (np.float32, np.float64)
-        or type(optimizer) is not OPTIMIZERS.get(optimizer.name)
-    ):
-        return optimizer.update
-    try:
-        _kernels()
-    except ImportError:
-        return optimizer.update
-
-    def update(theta, grad, state, learning_rate):
-        return fused_update(optimizer, theta, grad, state, learning_rate)
-
-    return update
-
-
-def fused_update(
-    optimizer: Any, theta: np.ndarray, grad: np.ndarray, state: dict, lr: float
-) -> tuple[np.ndarray, dict]:
-    """``optimizer.update`` in one compiled pass: the same operations in the same order and
-    dtype, so the same bits, without the dozen whole-buffer NumPy passes.
-
-    Parameters
-    ----------
-    optimizer : GradientDescent, Momentum, RMSprop or Adam
-    theta, grad : ndarray
-        float32 or float64, of one shape; ``theta`` is updated in place.
-    state : dict
-        ``optimizer.init(theta)`` or a later state; updated in place.
-    lr : float
-        The learning rate.
-
-    Returns
-    -------
-    (theta, state)
-    """
-    _, update = _kernels()
-    t = state["t"] = state["t"] + 1
-    name = optimizer.name
-    b1 = getattr(optimizer, "beta1", getattr(optimizer, "beta", 0.0))
-    b2, eps = getattr(optimizer, "beta2", 0.0), getattr(optimizer, "epsilon", 0.0)
-    # the scalars the Python optimizers compute, rounded to the buffer's dtype as NumPy does
-    corrected = name == "adam" or getattr(optimizer, "bias_correction", False)
-    step = lr / (1.0 - b1**t) if corrected else lr
-    c2 = 1.0 / (1.0 - b2**t) if name == "adam" else 0.0
-    c = [theta.dtype.type(x) for x in (1.0 - b1, b1, step, 1.0 - b2, b2, eps, c2)]
-    empty = np.empty(0, dtype=theta.dtype)
-    update(_OPT[name], theta, grad, state.get("v", empty), state.get("s", empty), *c)
-    return theta, state
-
-
 _EMPTY = np.empty(0)
 _EMPTY_INT = np.empty(0, dtype=np.int64)
-
-
-def _f64(a: Any) -> np.ndarray:
-    """``a`` as a C-contiguous float64 array (no copy when it already is one)."""
-    if type(a) is np.ndarray and a.dtype == np.float64 and a.flags.c_contiguous:
-        return a
-    return np.ascontiguousarray(a, dtype=np.float64)
 
 
 def _get_rng_state(rng: Any) -> Any:

@@ -24,6 +24,7 @@ from typing import Any
 from ..exceptions import DataError, InvalidParameterError
 from . import _kernels
 from .activations import ACTIVATIONS
+from .decision import decide
 from .layers import BatchNorm, Dense, Dropout
 from .losses import LOSSES
 
@@ -282,12 +283,10 @@ class XPEngine:
         xp, loss = self.xp, self.net.loss.name
         A = self.forward(X, mode)
         cost = self.data_cost(A, Y) + self.regularization_cost(X.shape[0])
-        if loss == "binary_crossentropy":
-            hits = (A > 0.5) == (Y > 0.5)
-        elif loss == "categorical_crossentropy":
-            hits = xp.argmax(A, axis=1) == xp.argmax(Y, axis=1)
-        else:
+        if loss == "mse":
             return cost, None
+        multiclass = loss == "categorical_crossentropy"
+        hits = decide(A, multiclass, xp) == decide(Y, multiclass, xp)
         # a count, divided on the host: NumPy's float64 mean of the hits, in any dtype
         return cost, int(xp.sum(xp.astype(hits, xp.int64))) / math.prod(hits.shape)
 

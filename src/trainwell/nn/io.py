@@ -155,11 +155,22 @@ def network_arrays(network: Any, fmt: str = FORMAT) -> dict[str, np.ndarray]:
     return arrays
 
 
+#: The class that rebuilds a network from its config: :class:`trainwell.nn.Network`,
+#: registered by :mod:`trainwell.nn.network` when it defines it (this module sits below the
+#: network and imports nothing of it).
+_NETWORK_CLASS: list[Any] = []
+
+
+def register_network_class(cls: Any) -> None:
+    """Make ``cls`` (a class with ``from_config``) the one :func:`network_from_arrays`
+    rebuilds networks with; :mod:`trainwell.nn.network` registers ``Network``."""
+    _NETWORK_CLASS[:] = [cls]
+
+
 def network_from_arrays(arrays: dict[str, np.ndarray], source: str, backend: Any = None) -> Any:
     """Rebuild a network from :func:`network_arrays` output, on the saved backend unless
     ``backend`` names another."""
-    from .network import Network
-
+    (Network,) = _NETWORK_CLASS
     try:
         config = json.loads(str(arrays["config"]))
         if not isinstance(config, dict):

@@ -16,21 +16,23 @@ from typing import Any
 import numpy as np
 
 from .._random import RandomLike, check_random_state
-from .._validation import Interval, check_X, validate_params
+from .._validation import Interval, validate_params
 from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from ._display import network_html
 from .activations import get_activation
 from .inputs import InputTransform
-from .layers import INFER, TRAIN, BatchNorm, Dense, Dropout, Layer, Mode
+from .io import load_network, register_network_class, save_network
+from .layers import BatchNorm, Dense, Dropout, Layer
 from .losses import Loss, get_loss, loss_fix, natural_loss
 from .memory import allocate_flat
-from .targets import encode_targets, score_labels
+from .passes import NetworkPasses
+from .predictions import NetworkPredictions
 
 __all__ = ["Network"]
 
 
-class Network:
+class Network(NetworkPasses, NetworkPredictions):
     """An ordered stack of layers with a loss, trained through flat buffers.
 
     Parameters
@@ -295,192 +297,6 @@ default=None
         """Non-learned state (batch norm's running averages), keyed like running_mean1."""
         return {f"{k}{layer.index}": v for layer in self.layers for k, v in layer.buffers().items()}
 
-    # ------------------------------------------------------------------ passes
-    def _forward(self, X: np.ndarray, mode: Mode) -> np.ndarray:
-        if self._engine is not None:
-            return self._engine.forward(X, mode)
-        A = X
-        for layer in self.layers:
-            A = layer.forward(A, mode, self.rng)
-        return A
-
-    def _regularization_cost(self, m: int) -> float:
-        if self._engine is not None:
-            return self._engine.regularization_cost(m)
-        w = self.theta[: self.n_weights]
-        cost = 0.0
-        if self.l2:
-            cost += self.l2 / (2 * m) * float(np.dot(w, w))
-        if self.l1:
-            cost += self.l1 / m * float(np.abs(w).sum())
-        return cost
-
-    def _backward(self, Y: np.ndarray) -> None:
-        """Backpropagate from the output of the last forward pass into ``grad``."""
-        if self._engine is not None:
-            return self._engine.backward(Y)
-        out = self.layers[-1]
-        m = Y.shape[0]
-        buf = self._out_grad
-        if buf is None or buf.shape != out.A.shape:
-            buf = self._out_grad = np.empty_like(out.A)
-        d = self.loss.output_gradient(out.Z, out.A, Y, out=buf)
-        last = len(self.layers) - 1
-        d = (
-            out.backward_dZ(d, self._need_input_grad[last])
-            if self._fused
-            else out.backward(d, self._need_input_grad[last])
-        )
-        for i in range(last - 1, self._backward_stop - 1, -1):
-            d = self.layers[i].backward(d, self._need_input_grad[i])
-        gw, w = self.grad[: self.n_weights], self.theta[: self.n_weights]
-        if self.l2:
-            np.multiply(w, self.l2 / m, out=self._reg_scratch)
-            gw += self._reg_scratch
-        if self.l1:
-            np.sign(w, out=self._reg_scratch)
-            self._reg_scratch *= self.l1 / m
-            gw += self._reg_scratch
-
-    def loss_and_gradient(self, X: np.ndarray, Y: np.ndarray, mode: Mode = TRAIN) -> float:
-        """One forward pass in ``mode`` and one backward pass; fills ``grad``, returns J.
-
-        ``X`` (m, n[0]) and ``Y`` (m, n[L]) must already be validated and encoded (see
-        :meth:`encode_targets`); this is the training loop's inner call.
-        """
-        if self._engine is not None:
-            return self._engine.loss_and_gradient(X, Y, mode)
-        A = self._forward(X, mode)
-        cost = self.loss.cost(self.layers[-1].Z, A, Y) + self._regularization_cost(Y.shape[0])
-        self._backward(Y)
-        return cost
-
-    # ------------------------------------------------------------------ public boundary
-    def check_input(self, X: Any, name: str = "X") -> np.ndarray:
-        """Validate X (2-D, finite, numeric) and build the network on first use.
-
-        On a backend other than NumPy the result is on the device: a host array is checked
-        on the host and copied once, a device array is checked where it lies. A network
-        loaded with stored preprocessing (:attr:`preprocessing`) applies it here, so it
-        takes raw inputs everywhere."""
-        bk = self.backend
-        pre = getattr(self, "preprocessing", None)  # a pickle from before it has none
-        if pre is not None:
-            X = bk.to_numpy(X) if not bk.is_numpy and bk.is_array(X) else X
-            X = pre.apply(check_X(X, name=name, n_features=self.input_dim))
-            X = np.ascontiguousarray(X, dtype=self.dtype)
-            X = X if bk.is_numpy else bk.asarray(X)
-        elif not bk.is_numpy and bk.is_array(X):
-            from ._xp import check_device_X
-
-            X = check_device_X(bk, X, name, self.input_dim, self.dtype)
-        else:
-            X = check_X(X, name=name, n_features=self.input_dim, dtype=self.dtype)
-            X = X if bk.is_numpy else bk.asarray(X)
-        if self.input_dim is None:
-            self.build(X.shape[1])
-        return X
-
-    @property
-    def is_classifier(self) -> bool:
-        return self.loss.name != "mse"
-
-    def encode_targets(self, y: Any, m: int | None = None) -> np.ndarray:
-        """Validate labels/targets for this loss and return Y of shape (m, n[L]).
-
-        binary_crossentropy: labels in {0, 1}; categorical_crossentropy: integer classes in
-        [0, n[L]) or one-hot rows; mse: real targets. On a backend other than NumPy the
-        labels are checked on the host and Y is returned on the device.
-        """
-        bk = self.backend
-        if bk.is_numpy:
-            return self._encode_targets(y, m)
-        return bk.asarray(self._encode_targets(bk.to_numpy(y) if bk.is_array(y) else y, m))
-
-    def _encode_targets(self, y: Any, m: int | None) -> np.ndarray:
-        self._check_built()
-        return encode_targets(y, m, self.n_outputs, self.loss.name, self.dtype)
-
-    def _check_trained(self, method: str) -> None:
-        """Predictions need weights: an unbuilt network has none yet (building it now would
-        draw random ones and return numbers that mean nothing)."""
-        if self.input_dim is None:
-            raise NotFittedError(
-                f"Network.{method} needs a trained network, and this one is not even built: "
-                "train it with fit(network, X, y) first (or build(n_features) for its "
-                "initial weights)."
-            )
-
-    def forward(self, X: Any, training: bool = False) -> np.ndarray:
-        """The output A[L] for X (a copy); ``training=True`` uses dropout and batch stats."""
-        X = self.check_input(X)
-        A = self._forward(X, TRAIN if training else INFER)
-        return A.copy() if self.backend.is_numpy else self.backend.to_numpy(A)
-
-    def cost(self, X: Any, y: Any) -> float:
-        """J = data loss + regularization on (X, y), in inference mode."""
-        X = self.check_input(X)
-        Y = self.encode_targets(y, X.shape[0])
-        A = self._forward(X, INFER)
-        data = (
-            self._engine.data_cost(A, Y)
-            if self._engine is not None
-            else self.loss.cost(self.layers[-1].Z, A, Y)
-        )
-        return data + self._regularization_cost(X.shape[0])
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities (m, n_classes): a softmax output's rows sum to 1, a single
-        sigmoid unit gives ``[1 - p, p]``, and several sigmoid units (multi-label) give one
-        independent probability per label."""
-        if not self.is_classifier:
-            raise InvalidParameterError("predict_proba needs a classification loss, not mse.")
-        self._check_trained("predict_proba")
-        A = self.forward(X)
-        if self.loss.name == "binary_crossentropy" and A.shape[1] == 1:
-            out = self.layers[-1]  # 1 - p is 0 above z = 37; sigma(-z) keeps its digits
-            Z = getattr(out, "Z_tilde" if isinstance(out, BatchNorm) else "Z", None)
-            if self.backend.is_numpy and Z is not None and Z.shape == A.shape:
-                return np.hstack([out.activation.forward(-Z, np.empty_like(A)), A])
-            return np.hstack([1 - A, A])
-        return A
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Labels (argmax for softmax, ``p > 0.5`` for sigmoid) or regression values."""
-        self._check_trained("predict")
-        A = self.forward(X)
-        if self.loss.name == "mse":
-            return A[:, 0] if A.shape[1] == 1 else A
-        if self.loss.name == "categorical_crossentropy":
-            return A.argmax(axis=1)
-        labels = (A > 0.5).astype(np.int64)
-        return labels[:, 0] if labels.shape[1] == 1 else labels
-
-    def score(self, X: Any, y: Any) -> float:
-        """Accuracy for classifiers; for mse the coefficient of determination
-        ``R^2 = 1 - SS_res / SS_tot``, averaged over the outputs as scikit-learn's
-        ``r2_score`` does by default (an output whose target is constant scores 1 when
-        predicted exactly, else 0)."""
-        self._check_trained("score")
-        y = score_labels(y)
-        pred = self.predict(X)
-        if self.loss.name == "categorical_crossentropy" and y.ndim == 2 and y.shape[1] > 1:
-            y = y.argmax(axis=1)
-        if y.size != pred.size:
-            raise DataError(
-                f"y has {y.size} values but the network predicts {pred.size} for X "
-                f"(shape {pred.shape})."
-            )
-        y = y.reshape(pred.shape)
-        if self.loss.name != "mse":
-            return float(np.mean(pred == y))
-        y2, p2 = y.astype(np.float64).reshape(len(y), -1), pred.reshape(len(pred), -1)
-        ss_res = ((y2 - p2) ** 2).sum(axis=0)
-        ss_tot = ((y2 - y2.mean(axis=0)) ** 2).sum(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r2 = np.where(ss_tot > 0, 1.0 - ss_res / ss_tot, np.where(ss_res == 0, 1.0, 0.0))
-        return float(r2.mean())
-
     # ------------------------------------------------------------------ config and files
     def get_config(self) -> dict[str, Any]:
         """Architecture and hyperparameters as plain JSON-able data."""
@@ -523,8 +339,6 @@ default=None
         ``loaded.predict(X)`` equals ``net.predict(standardizer.transform(X))``. This
         network itself is not changed. A network that already carries preprocessing (it
         was loaded so) saves it again and refuses a second one."""
-        from .io import save_network
-
         pre = getattr(self, "preprocessing", None)
         if standardizer is not None:
             if pre is not None:
@@ -548,8 +362,6 @@ default=None
 
         The network comes back on the backend it was saved from unless ``backend`` names
         another (files always hold NumPy arrays)."""
-        from .io import load_network
-
         return load_network(path, backend=backend)
 
     _repr_html_ = network_html  # Jupyter's table of the layers
@@ -573,3 +385,6 @@ def _infer_loss(layers: Sequence[Layer]) -> str:
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
     """``shape`` without its 1s: (n, 1), (1, n) and (n,) hold the same values in order."""
     return tuple(d for d in shape if d != 1)
+
+
+register_network_class(Network)

@@ -23,7 +23,6 @@ from trainwell.optim import (
     ExponentialDecay,
     GradientDescent,
     Momentum,
-    RMSprop,
 )
 from trainwell.training import Callback, EarlyStopping, fit
 
@@ -250,28 +249,6 @@ def test_batches_gathered_one_by_one_equal_the_epoch_copy(moons, monkeypatch):
     b = _train("numpy", X, y, epochs=5)
     np.testing.assert_array_equal(a[0].theta, b[0].theta)
     assert a[1].cost == b[1].cost
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize(
-    "opt", [GradientDescent(), Momentum(), Momentum(bias_correction=True), RMSprop(), Adam()]
-)
-def test_fused_update_is_bit_for_bit_the_optimizer_update(opt, dtype):
-    rng = np.random.RandomState(0)
-    theta = rng.randn(1000).astype(dtype)
-    th_a, th_b = theta.copy(), theta.copy()
-    st_a, st_b = opt.init(th_a), opt.init(th_b)
-    for step in range(5):
-        grad = (rng.randn(1000) * 10.0**step).astype(dtype)
-        opt.update(th_a, grad, st_a, 0.01)
-        _fast.fused_update(opt, th_b, grad, st_b, 0.01)
-    np.testing.assert_array_equal(th_b, th_a)
-    assert st_b["t"] == st_a["t"]
-    for key in ("v", "s"):
-        if key in st_a:
-            np.testing.assert_array_equal(st_b[key], st_a[key])
-    assert _fast.update_function(opt, th_a, "auto") == opt.update
-    assert _fast.update_function(opt, th_a, "numba") != opt.update
 
 
 def test_importing_trainwell_does_not_import_numba():
