@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ from ._sklearn_params import (
 )
 from ._sklearn_state import PackedNetwork
 from .data.preprocessing import Standardizer
-from .exceptions import DataError, InvalidParameterError, TrainingDiverged
+from .exceptions import ConvergenceWarning, DataError, InvalidParameterError, TrainingDiverged
 from .nn import BatchNorm, Dense, Dropout, Network
 from .optim import get_optimizer, get_schedule
 from .training import Callback, EarlyStopping, fit
@@ -394,10 +395,6 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
 
 def _fit_one_epoch(*args: Any, **kwargs: Any) -> Any:
     """``fit`` for partial_fit: one epoch per call by design, so no ConvergenceWarning."""
-    import warnings
-
-    from .exceptions import ConvergenceWarning
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return fit(*args, **kwargs)

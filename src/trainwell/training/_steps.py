@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 
 from ..backend import backend_of
-from ..nn import _fast
+from ..nn import compiled
 from ..nn.layers import TRAIN
 from ._device import DeviceEpochs
 
 __all__ = ["make_runner", "resolve_engine"]
 
-resolve_engine = _fast.resolve_engine
+resolve_engine = compiled.resolve_engine
 
 
 class NumpySteps:
@@ -129,10 +129,10 @@ class DeviceSteps:
 def make_runner(network: Any, optimizer: Any, batch_size: int, engine: str, record: bool, notes):
     """The runner for this configuration: compiled, device or NumPy (``notes`` receives
     why an explicit ``engine="numba"`` fell back to NumPy; None to say nothing)."""
-    fast = _fast.plan(network, optimizer, batch_size, engine, notes=notes)
+    fast = compiled.plan(network, optimizer, batch_size, engine, notes=notes)
     if fast is not None:
         return FastSteps(fast)
-    update = _fast.update_function(optimizer, network.theta, engine)  # "numba": one fused pass
+    update = compiled.update_function(optimizer, network.theta, engine)  # "numba": one fused pass
     if not backend_of(network.theta).is_numpy:
         return DeviceSteps(network, update, record)
     return NumpySteps(network, update)
