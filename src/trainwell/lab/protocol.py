@@ -18,6 +18,8 @@ import json
 import math
 from typing import Any
 
+from .presets import PRESETS
+
 __all__ = [
     "ACTIVATIONS",
     "DATASETS",
@@ -65,8 +67,9 @@ LIMITS: dict[str, tuple[str, float, float, bool, bool]] = {
     "keep_prob": ("real", 0.0, 1.0, True, False),
     "batch_size": ("int", 1, 10**6, False, False),
     "steps": ("int", 1, 10**4, False, False),
+    "bayes_error": ("real", 0.0, 1.0, False, True),
 }
-MAX_HIDDEN_LAYERS = 6
+MAX_HIDDEN_LAYERS = 30  # the deep-network presets have 30
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "dataset": "circle",
@@ -234,4 +237,12 @@ def parse_message(raw: str | bytes) -> dict[str, Any]:
         update = msg.get("config")
         checked = check_config(update)  # raises on any bad field
         return {"type": "config", "config": {k: checked[k] for k in update}}
-    raise ProtocolError(f"unknown message type {kind!r}; expected control or config.")
+    if kind == "bayes":  # the Bayes (human-level) error the bias/variance verdict uses
+        return {"type": "bayes", "bayes_error": _number("bayes_error", msg.get("bayes_error"))}
+    if kind == "gradcheck":
+        return {"type": "gradcheck"}
+    if kind == "preset":
+        return {"type": "preset", "name": _choice("preset", msg.get("name"), tuple(PRESETS))}
+    raise ProtocolError(
+        f"unknown message type {kind!r}; expected control, config, bayes, gradcheck or preset."
+    )

@@ -25,6 +25,8 @@ from ..nn import BatchNorm, Dense, Dropout, Network
 from ..optim import get_schedule
 from ..training import Trainer
 from .datasets import LabData, make_data
+from .lessons import LessonsMixin
+from .presets import presets_for_page
 from .protocol import DEFAULT_CONFIG, LIVE_KEYS, check_config
 from .views import curves_for_page, grid_points, plane_maps, weights_for_page
 
@@ -98,7 +100,7 @@ def build_network(
     return net, dropouts
 
 
-class Session:
+class Session(LessonsMixin):
     """The training state of one connected page, driven from a worker thread.
 
     Parameters
@@ -196,6 +198,8 @@ class Session:
                 self._control(msg)
             elif kind == "config":
                 self._configure(msg["config"])
+            else:
+                self._lesson(msg)
         except (DataError, InvalidParameterError, ValueError) as exc:
             self.post({"type": "error", "message": str(exc)})
             self._frame()
@@ -344,6 +348,7 @@ class Session:
                 "type": "state",
                 "reason": reason,
                 "config": self.config,
+                "presets": presets_for_page(),
                 "data": {
                     "name": d.name,
                     "n_features": d.n_features,
@@ -383,6 +388,7 @@ class Session:
             "curves": curves_for_page(self.points),
             "weights": weights_for_page(tr.network),
         }
+        frame.update(self._lessons_frame(train_acc, dev_acc))
         if self.grid is not None:
             frame.update(plane_maps(tr.network, self.grid))
         self.post(frame)

@@ -17,7 +17,8 @@ const ACTIVATIONS = ["tanh", "relu", "sigmoid", "linear", "leaky_relu"];
 
 let ws = null, config = null, data = null, frame = null, dirty = false;
 const stats = { frames: 0, draws: 0 };
-window.trainwellLab = { stats, get config() { return config; }, get frame() { return frame; }, get data() { return data; } };
+const hooks = { message: [], render: [] };  // lessons.js plugs its views in here
+window.trainwellLab = { stats, hooks, send, get config() { return config; }, get frame() { return frame; }, get data() { return data; } };
 
 // ---------------------------------------------------------------- connection
 function send(message) {
@@ -38,6 +39,7 @@ function connect() {
     else if (m.type === "config") { config = m.config; if (m.note) byId("notice").textContent = m.note; syncControls(); writeHash(); }
     else if (m.type === "frame") { frame = m; dirty = true; stats.frames++; }
     else if (m.type === "error") { showError(m.message); if (config) syncControls(); }  // show what is in force
+    for (const h of hooks.message) h(m);
   };
   ws.onclose = () => showError("Disconnected from the lab server: is `trainwell lab` still running? Reload to reconnect.");
 }
@@ -141,6 +143,12 @@ function buildLayerHeads() {
   heads.replaceChildren();
   const plain = (text) => { const d = document.createElement("div"); d.className = "layer-head"; d.textContent = text; return d; };
   heads.append(plain(data.n_features === 2 ? "FEATURES" : `${data.n_features} FEATURES`));
+  if (config.layers.length > 8) {  // a deep network: one compact head for all its layers
+    heads.style.gridTemplateColumns = "1fr 4fr 1fr";
+    const l = config.layers[0];
+    heads.append(plain(`${config.layers.length} hidden layers of ${l.units} ${l.activation} units`), plain("OUTPUT"));
+    return;
+  }
   config.layers.forEach((layer, i) => {
     const head = document.createElement("div");
     head.className = "layer-head"; head.dataset.testid = `layer-${i + 1}`;
@@ -242,6 +250,7 @@ function render() {
   byId("dev-accuracy").textContent = num(f.dev_accuracy);
   document.body.classList.toggle("playing", Boolean(f.playing));
   drawBoundary(f); drawChart(f); drawNetwork(f);
+  for (const h of hooks.render) h(f);
 }
 
 function drawBoundary(f) {

@@ -1,0 +1,98 @@
+"""The lesson handlers on the session's worker thread: verdict, gradient check, norms, presets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.lab.test_session import Page, send
+from trainwell.diagnosis import diagnose, gradient_norms
+from trainwell.gradcheck import gradient_check
+from trainwell.lab.datasets import make_data
+from trainwell.lab.lessons import norms_for_page, verdict_for_page
+from trainwell.lab.protocol import ProtocolError, check_config, parse_message
+from trainwell.lab.session import Session, build_network
+
+
+@pytest.fixture
+def session():
+    page = Page()
+    s = Session(page, config=check_config({"dataset": "moons", "batch_size": 32}))
+    s.start()
+    page.until("state")
+    yield s, page
+    s.close()
+
+
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ('{"type":"bayes","bayes_error":1}', "'bayes_error' must be in [0, 1)"),
+        ('{"type":"bayes","bayes_error":-0.1}', "'bayes_error' must be in [0, 1)"),
+        ('{"type":"bayes","bayes_error":"0.1"}', "'bayes_error' must be a number"),
+        ('{"type":"bayes"}', "'bayes_error' must be a number; got None"),
+        ('{"type":"preset","name":"os.system"}', "'preset' must be one of init_zeros"),
+        ('{"type":"lesson"}', "unknown message type 'lesson'"),
+    ],
+)
+def test_lesson_messages_are_refused_out_of_range(raw, words):
+    with pytest.raises(ProtocolError) as err:
+        parse_message(raw)
+    assert words in str(err.value)
+
+
+def test_lesson_messages_pass_in_range():
+    assert parse_message('{"type":"bayes","bayes_error":0.05}')["bayes_error"] == 0.05
+    assert parse_message('{"type":"gradcheck","extra":1}') == {"type": "gradcheck"}
+    assert parse_message('{"type":"preset","name":"reg_l2"}')["name"] == "reg_l2"
+
+
+def test_verdict_is_the_librarys_diagnose():
+    got = verdict_for_page(0.92, 0.80, 0.05)
+    assert got == diagnose(1 - 0.92, 1 - 0.80, 0.05).to_dict()
+    assert verdict_for_page(float("nan"), 0.5, 0.0) is None
+
+
+def test_norms_for_page_adds_the_weight_norms():
+    config = check_config({"dataset": "moons"})
+    data = make_data(config)
+    net, _ = build_network(config, data)
+    got = norms_for_page(net, data.X_train, data.y_train)
+    ref = gradient_norms(net, data.X_train, data.y_train)
+    np.testing.assert_array_equal(got["gradient"], ref.gradient)
+    assert got["weight"][0] == np.linalg.norm(net.parameters()["W1"])
+    assert len(got["weight"]) == len(got["layer"]) == 3
+
+
+def test_frames_carry_the_verdict_for_the_bayes_error(session):
+    s, page = session
+    send(s, '{"type":"bayes","bayes_error":0.2}')
+    f = page.until("frame", lambda m: m["bayes_error"] == 0.2)
+    d = f["diagnosis"]
+    assert d == diagnose(1 - f["train_accuracy"], 1 - f["dev_accuracy"], 0.2).to_dict()
+    assert len(f["norms"]["layer"]) == 3
+
+
+def test_gradcheck_checks_the_current_network(session):
+    s, page = session
+    send(s, '{"type":"control","action":"step","steps":5}')
+    page.until("frame", lambda m: m["iteration"] == 5)
+    theta = s.trainer.network.theta.copy()
+    send(s, '{"type":"gradcheck"}')
+    got = page.until("gradcheck")
+    ref = gradient_check(s.trainer.network, s.data.X_train[:64], s.data.y_train[:64])
+    assert got["difference"] == ref.difference and got["verdict"] == "correct"
+    assert got["iteration"] == 5 and got["engine"] == "numpy (float64)"
+    np.testing.assert_array_equal(s.trainer.network.theta, theta)  # the check changed nothing
+
+
+def test_preset_builds_the_experiment_and_says_what_to_look_for(session):
+    s, page = session
+    send(s, '{"type":"preset","name":"deep_explode"}')
+    assert page.until("state")["reason"].startswith("Preset: Deep network")
+    note = page.until("preset")["note"]
+    assert "exploding" in note
+    assert len(s.config["layers"]) == 30 and s.config["init_scale"] == 0.75
+    f = page.until("frame")
+    grad = f["norms"]["gradient"]
+    assert grad[0] / grad[-2] > 1e4  # orders of magnitude
