@@ -6,14 +6,20 @@ Set TRAINWELL_LAB_SCREENSHOT_LESSON=docs/lab-lessons.png to also write the READM
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.lab.test_browser import _small_png, lab_url, page  # noqa: F401 (fixtures)
+from tests.lab.test_browser import SRC, _small_png, lab_url, page  # noqa: F401 (fixtures)
 from trainwell.diagnosis import diagnose
+from trainwell.lab.datasets import make_data
+from trainwell.nn import Network
+from trainwell.training import evaluate
 
 pytestmark = pytest.mark.slow
 
@@ -70,7 +76,9 @@ def test_presets_set_up_the_course_experiments_with_notes(page):  # noqa: F811
     page.wait_for_function("window.trainwellLab.config.dataset === 'football'")
     cfg = page.evaluate("window.trainwellLab.config")
     assert [layer["keep_prob"] for layer in cfg["layers"]] == [0.86, 0.86]
-    assert "keep_prob" in _text(page, "preset-note")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=preset-note]').textContent.includes('keep_prob')"
+    )
     assert "Preset: Regularization: dropout" in _text(page, "notice")
 
 
@@ -101,3 +109,88 @@ def test_thirty_layer_preset_shows_the_norms_explode(page):  # noqa: F811
         page.screenshot(path=str(shot), full_page=True)
         _small_png(shot, Path(target))
         shot.unlink()
+
+
+def _epoch(pg, n: int) -> None:
+    for _ in range(n):
+        before = pg.evaluate("window.trainwellLab.frame.iteration")
+        pg.click("[data-testid=step-epoch]")
+        pg.wait_for_function(f"window.trainwellLab.frame.iteration > {before}")
+
+
+def test_copy_as_code_reproduces_the_lab_cost_with_live_changes(page):  # noqa: F811
+    page.select_option("[data-testid=preset]", "opt_momentum")
+    page.wait_for_function("window.trainwellLab.config.optimizer === 'momentum'")
+    _epoch(page, 3)
+    page.fill("[data-testid=learning-rate]", "0.05")
+    page.press("[data-testid=learning-rate]", "Tab")
+    page.wait_for_function("window.trainwellLab.config.learning_rate === 0.05")
+    _epoch(page, 2)
+    page.fill("[data-testid=l2]", "0.1")
+    page.press("[data-testid=l2]", "Tab")
+    page.wait_for_function("window.trainwellLab.config.l2 === 0.1")
+    before = page.evaluate("window.trainwellLab.frame.iteration")
+    page.click("[data-testid=step]")
+    page.wait_for_function(f"window.trainwellLab.frame.iteration === {before + 1}")
+    page.click("[data-testid=copy-code]")
+    page.wait_for_function("document.querySelector('[data-testid=code]').textContent.length > 0")
+    code = page.inner_text("[data-testid=code]")
+    assert "trainer.set(learning_rate=0.05)" in code and "trainer.set(l2=0.1)" in code
+    lab_cost = page.evaluate("window.trainwellLab.frame.train_cost")
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": SRC},
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert float(out.stdout) == pytest.approx(lab_cost, rel=1e-9)
+
+
+def test_downloaded_model_predicts_as_the_lab_and_history_downloads(page, tmp_path):  # noqa: F811
+    with page.expect_download() as info:
+        page.click("[data-testid=download-model]")
+    path = tmp_path / "model.npz"
+    info.value.save_as(path)
+    net = Network.load(path)
+    cfg = page.evaluate("window.trainwellLab.config")
+    data = make_data(cfg)
+    X = net.check_input(data.X_dev)
+    cost, accuracy = evaluate(net, X, net.encode_targets(data.y_dev, X.shape[0]))
+    frame = page.evaluate("window.trainwellLab.frame")
+    assert cost == pytest.approx(frame["dev_cost"], rel=1e-12)
+    assert accuracy == frame["dev_accuracy"]
+    with page.expect_download() as info:
+        page.click("[data-testid=download-csv]")
+    info.value.save_as(tmp_path / "h.csv")
+    rows = (tmp_path / "h.csv").read_text().splitlines()
+    assert rows[0] == "iteration,train_cost,dev_cost,train_accuracy,dev_accuracy"
+    assert int(rows[-1].split(",")[0]) == frame["iteration"]
+    with page.expect_download() as info:
+        page.click("[data-testid=download-json]")
+    info.value.save_as(tmp_path / "h.json")
+    history = json.loads((tmp_path / "h.json").read_text())["history"]
+    assert history[-1]["train_cost"] == pytest.approx(frame["train_cost"], rel=1e-12)
+    with page.expect_download() as info:
+        page.click("[data-testid=download-png]")
+    info.value.save_as(tmp_path / "b.png")
+    assert (tmp_path / "b.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_pinned_runs_overlay_and_fill_the_table(page):  # noqa: F811
+    page.click("[data-testid=pin-run]")
+    page.select_option("[data-testid=preset]", "opt_adam")
+    page.wait_for_function("window.trainwellLab.config.optimizer === 'adam'")
+    _epoch(page, 4)
+    page.click("[data-testid=pin-run]")
+    page.wait_for_function("window.trainwellLab.pinned.length === 2")
+    rows = page.eval_on_selector_all(
+        "[data-testid=pinned-runs] tbody tr", "rs => rs.map(r => r.innerText)"
+    )
+    assert "momentum" in rows[0] and "adam" in rows[1]
+    pinned = page.evaluate("window.trainwellLab.pinned")
+    f = page.evaluate("window.trainwellLab.frame")
+    assert pinned[1]["iteration"] == 4 * f["iteration"] // f["epoch"]  # four epochs
+    assert len(pinned[0]["curves"]) > 1
+    assert f"{f['train_cost']:.4f}" in rows[1]

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -12,6 +18,7 @@ from trainwell.lab.datasets import make_data
 from trainwell.lab.lessons import norms_for_page, verdict_for_page
 from trainwell.lab.protocol import ProtocolError, check_config, parse_message
 from trainwell.lab.session import Session, build_network
+from trainwell.nn import Network
 
 
 @pytest.fixture
@@ -33,6 +40,7 @@ def session():
         ('{"type":"bayes"}', "'bayes_error' must be a number; got None"),
         ('{"type":"preset","name":"os.system"}', "'preset' must be one of init_zeros"),
         ('{"type":"lesson"}', "unknown message type 'lesson'"),
+        ('{"type":"export"}' + " " * 70000, "bytes refused"),
     ],
 )
 def test_lesson_messages_are_refused_out_of_range(raw, words):
@@ -96,3 +104,38 @@ def test_preset_builds_the_experiment_and_says_what_to_look_for(session):
     f = page.until("frame")
     grad = f["norms"]["gradient"]
     assert grad[0] / grad[-2] > 1e4  # orders of magnitude
+
+
+def test_code_replays_live_changes_under_a_decay(session):
+    s, page = session
+    s.submit({"type": "config", "config": {"decay": "staircase", "decay_rate": 0.5,
+                                          "decay_step": 2, "optimizer": "momentum"}})  # fmt: skip
+    page.until("state")
+    send(s, '{"type":"control","action":"step","steps":9}')
+    s.submit({"type": "config", "config": {"learning_rate": 0.2, "beta": 0.5}})
+    page.until("config")
+    send(s, '{"type":"control","action":"step_epoch"}')
+    send(s, '{"type":"code"}')
+    code = page.until("code")["code"]
+    assert "lr0 = 0.2" in code and "trainer.set(beta=0.5)  # changed live at iteration 9" in code
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert float(out.stdout) == s.trainer.evaluate(s.data.X_train, s.data.y_train)[0]
+
+
+def test_export_gives_the_model_and_the_history(session, tmp_path):
+    s, page = session
+    send(s, '{"type":"control","action":"step","steps":3}')
+    page.until("frame", lambda m: m["iteration"] == 3)
+    send(s, '{"type":"export"}')
+    got = page.until("export")
+    path = tmp_path / "m.npz"
+    path.write_bytes(base64.b64decode(got["npz"]))
+    loaded = Network.load(path)
+    np.testing.assert_array_equal(
+        loaded.predict(s.data.X_dev), s.trainer.network.predict(s.data.X_dev)
+    )
+    assert got["history"][-1][0] == 3 and got["columns"][1] == "train_cost"

@@ -11,13 +11,17 @@ remedies), :func:`trainwell.gradcheck.gradient_check` and
 
 from __future__ import annotations
 
+import base64
 import math
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..diagnosis import diagnose, gradient_norms
 from ..gradcheck import gradient_check
+from .codegen import snippet
 from .presets import PRESETS
 from .protocol import DEFAULT_CONFIG, check_config
 
@@ -76,6 +80,10 @@ class LessonsMixin:
             self.bayes_error = msg["bayes_error"]
         elif kind == "gradcheck":
             self.post(self._gradcheck())
+        elif kind == "export":
+            self.post(self._export())
+        elif kind == "code":
+            self.post({"type": "code", "code": self._code(), "iteration": self.trainer.iteration})
         elif kind == "preset":
             title, setup, note = PRESETS[msg["name"]]
             config = check_config({**setup, "speed": self.config["speed"]}, DEFAULT_CONFIG)
@@ -83,6 +91,36 @@ class LessonsMixin:
             self.post({"type": "preset", "name": msg["name"], "title": title, "note": note})
             return  # _rebuild drew a frame
         self._frame()
+
+    def _export(self) -> dict[str, Any]:
+        """The model as trainwell's .npz (``Network.save``, base64) and the full history."""
+        with tempfile.TemporaryDirectory(prefix="trainwell-lab-") as folder:
+            path = Path(folder) / "model.npz"
+            self.trainer.network.save(path)
+            npz = base64.b64encode(path.read_bytes()).decode("ascii")
+        columns = ["iteration", "train_cost", "dev_cost", "train_accuracy", "dev_accuracy"]
+        return {
+            "type": "export",
+            "npz": npz,
+            "columns": columns,
+            "history": [list(p) for p in self.points],
+            "iteration": self.trainer.iteration,
+        }
+
+    def _code(self) -> str:
+        from .session import draw_seed  # the session module imports this one
+
+        d = self.data
+        return snippet(
+            self.built_config,
+            n_classes=d.n_classes,
+            n_features=d.n_features,
+            network_seed=draw_seed(self.built_config["seed"], self.draw),
+            optimizer=self.optimizer_spec,
+            decay=self.decay_kw,
+            changes=self.changes,
+            iteration=self.trainer.iteration,
+        )
 
     def _gradcheck(self) -> dict[str, Any]:
         net, d = self.trainer.network, self.data

@@ -239,10 +239,11 @@ def parse_message(raw: str | bytes) -> dict[str, Any]:
         return {"type": "config", "config": {k: checked[k] for k in update}}
     if kind == "bayes":  # the Bayes (human-level) error the bias/variance verdict uses
         return {"type": "bayes", "bayes_error": _number("bayes_error", msg.get("bayes_error"))}
-    if kind == "gradcheck":
-        return {"type": "gradcheck"}
+    if kind in ("gradcheck", "code", "export"):
+        return {"type": kind}
     if kind == "preset":
         return {"type": "preset", "name": _choice("preset", msg.get("name"), tuple(PRESETS))}
     raise ProtocolError(
-        f"unknown message type {kind!r}; expected control, config, bayes, gradcheck or preset."
+        f"unknown message type {kind!r}; expected control, config, bayes, gradcheck, code, "
+        "export or preset."
     )

@@ -24,6 +24,7 @@ from ..exceptions import DataError, InvalidParameterError, TrainingDiverged
 from ..nn import BatchNorm, Dense, Dropout, Network
 from ..optim import get_schedule
 from ..training import Trainer
+from .codegen import decay_spec
 from .datasets import LabData, make_data
 from .lessons import LessonsMixin
 from .presets import presets_for_page
@@ -37,14 +38,6 @@ MAX_SHOWN = 5000  # examples of each part drawn and evaluated per frame
 CHUNK_SECONDS = 0.02
 SPEEDS = {1: 2.0, 2: 10.0, 3: 60.0, 4: 400.0, 5: math.inf}  # steps per second
 DATA_KEYS = ("dataset", "noise", "train_ratio", "seed", "standardize", "label_column")
-_DECAY_PARAM = {
-    "inverse_time": "decay_rate",
-    "exponential": "base",
-    "staircase": "factor",
-    "inverse_sqrt": "k",
-    "fixed_interval": "decay_rate",
-}
-_DECAY_STEP = {"staircase": "step_size", "fixed_interval": "time_interval"}
 
 
 def _architecture(config: dict[str, Any]) -> dict[str, Any]:
@@ -277,6 +270,8 @@ class Session(LessonsMixin):
         kw.update(self._hyper(new, old))
         if kw:
             tr.set(**kw)
+        if kw or new["learning_rate"] != old["learning_rate"]:
+            self.changes.append((tr.iteration, kw, self.lr0))  # replayed by copy as code
 
     @staticmethod
     def _hyper(new: dict[str, Any], old: dict[str, Any] | None) -> dict[str, float]:
@@ -305,14 +300,11 @@ class Session(LessonsMixin):
         if not reason.startswith("Reset: a new initialization"):
             self.draw = 0  # a new setup starts from its own seed
         net, dropouts = build_network(config, data, self.draw)
-        decay = None
-        if config["decay"] != "none":
-            kw = {_DECAY_PARAM[config["decay"]]: config["decay_rate"]}
-            if config["decay"] in _DECAY_STEP:
-                kw[_DECAY_STEP[config["decay"]]] = config["decay_step"]
-            decay = get_schedule(config["decay"], initial=1.0, **kw)
-        self.lr0, self.decay = config["learning_rate"], decay
+        spec = decay_spec(config)
+        decay = None if spec is None else get_schedule(**{**spec, "initial": 1.0})
+        self.lr0, self.decay, self.decay_kw = config["learning_rate"], decay, spec
         optimizer = {"name": config["optimizer"], **self._hyper(config, None)}
+        self.optimizer_spec, self.built_config, self.changes = optimizer, config, []
         batch = config["batch_size"]
         trainer = Trainer(
             net,

@@ -17,7 +17,7 @@ const ACTIVATIONS = ["tanh", "relu", "sigmoid", "linear", "leaky_relu"];
 
 let ws = null, config = null, data = null, frame = null, dirty = false;
 const stats = { frames: 0, draws: 0 };
-const hooks = { message: [], render: [] };  // lessons.js plugs its views in here
+const hooks = { message: [], render: [], redraw: () => { dirty = true; } };  // lessons.js and runs.js plug in here
 window.trainwellLab = { stats, hooks, send, get config() { return config; }, get frame() { return frame; }, get data() { return data; } };
 
 // ---------------------------------------------------------------- connection
@@ -269,12 +269,17 @@ function drawBoundary(f) {
 function drawChart(f) {
   const canvas = byId("cost-chart"), ctx = fit(canvas), w = canvas.width, h = canvas.height;
   ctx.clearRect(0, 0, w, h);
-  const pts = f.curves.filter((p) => p[1] !== null);
-  if (pts.length < 2) return;
-  const xmax = pts[pts.length - 1][0] || 1;
-  let ymax = 0;
+  const pts = f.curves.filter((p) => p[1] !== null), pinned = window.trainwellLab.pinned || [];
+  if (pts.length < 2 && !pinned.length) return;
+  let xmax = pts.length ? pts[pts.length - 1][0] : 1, ymax = 0;
+  for (const run of pinned) for (const p of run.curves) { xmax = Math.max(xmax, p[0]); ymax = Math.max(ymax, p[1] || 0); }
   for (const p of pts) ymax = Math.max(ymax, p[1], p[2] === null ? 0 : p[2]);
-  ymax = ymax || 1;
+  xmax = xmax || 1; ymax = ymax || 1;
+  for (const run of pinned) {  // pinned runs' train cost, dashed, under the live curves
+    ctx.beginPath(); ctx.strokeStyle = run.color; ctx.lineWidth = 1.5 * (window.devicePixelRatio || 1); ctx.setLineDash([5, 3]);
+    run.curves.filter((p) => p[1] !== null).forEach((p, i) => { const x = (p[0] / xmax) * (w - 2) + 1, y = h - 2 - (p[1] / ymax) * (h - 6); i ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
+    ctx.stroke(); ctx.setLineDash([]);
+  }
   const r = window.devicePixelRatio || 1;
   ctx.fillStyle = "#999"; ctx.font = `${10 * r}px sans-serif`; ctx.textBaseline = "top";
   ctx.textAlign = "right"; ctx.fillText(`loss ${ymax.toPrecision(3)}`, w - 2, 12 * r);
