@@ -28,6 +28,12 @@ def _text(pg, testid: str) -> str:
     return pg.inner_text(f"[data-testid={testid}]")
 
 
+def _next_frame(pg) -> None:
+    """Wait for a frame sent after the state the page holds (frames follow their state)."""
+    n = pg.evaluate("window.trainwellLab.stats.frames")
+    pg.wait_for_function(f"window.trainwellLab.stats.frames > {n}")
+
+
 def test_verdict_follows_the_errors_and_the_bayes_error(page):  # noqa: F811
     page.click("[data-testid=step]")
     page.wait_for_function("window.trainwellLab.frame && window.trainwellLab.frame.diagnosis")
@@ -97,7 +103,7 @@ def test_thirty_layer_preset_shows_the_norms_explode(page):  # noqa: F811
     )
     page.select_option("[data-testid=preset]", "deep_xavier")
     page.wait_for_function("window.trainwellLab.config.init === 'xavier'")
-    page.wait_for_function("window.trainwellLab.frame.norms.layer.length === 31")
+    _next_frame(page)
     da = page.evaluate("window.trainwellLab.frame.norms.gradient")
     assert 1e-3 < da[0] / da[-2] < 1e3
     target = os.environ.get("TRAINWELL_LAB_SCREENSHOT_LESSON")
@@ -194,3 +200,30 @@ def test_pinned_runs_overlay_and_fill_the_table(page):  # noqa: F811
     assert pinned[1]["iteration"] == 4 * f["iteration"] // f["epoch"]  # four epochs
     assert len(pinned[0]["curves"]) > 1
     assert f"{f['train_cost']:.4f}" in rows[1]
+
+
+def test_optimizers_on_a_surface_ewma_and_batch_norm_views(page):  # noqa: F811
+    page.wait_for_function("window.trainwellLab.views.surface !== null")
+    page.select_option("[data-testid=surface-select]", "saddle")
+    page.wait_for_function("window.trainwellLab.views.surface.surface === 'saddle'")
+    s = page.evaluate("window.trainwellLab.views.surface")
+    assert sorted(s["paths"]) == ["adam", "gd", "momentum", "rmsprop"]
+    assert len(s["paths"]["gd"]) == 101 and s["final_cost"]["adam"] < -0.24  # left the saddle
+    assert "saddle points" in _text(page, "surface-note")
+    page.fill("[data-testid=surface-beta]", "0.5")
+    page.press("[data-testid=surface-beta]", "Tab")
+    page.wait_for_function(
+        f"window.trainwellLab.views.surface.paths.momentum[5][0] !== {s['paths']['momentum'][5][0]}"
+    )
+    page.fill("[data-testid=ewma-beta]", "0.98")
+    page.dispatch_event("[data-testid=ewma-beta]", "input")
+    page.wait_for_function("window.trainwellLab.views.ewma.beta === 0.98")
+    e = page.evaluate("window.trainwellLab.views.ewma")
+    assert e["corrected"][0] == e["series"][0] and abs(e["plain"][0]) < abs(e["series"][0]) / 10
+    page.select_option("[data-testid=preset]", "init_he")
+    page.wait_for_function("window.trainwellLab.config.init === 'he'")
+    page.click("[data-testid=bn-toggle]")
+    page.wait_for_function("window.trainwellLab.config.layers.every(l => l.batch_norm)")
+    _epoch(page, 3)
+    z = page.evaluate("window.trainwellLab.views.zHistory")
+    assert len(z) >= 3 and len(z[-1]["mean"]) == 2 and z[-1]["iteration"] == 3

@@ -139,3 +139,35 @@ def test_export_gives_the_model_and_the_history(session, tmp_path):
         loaded.predict(s.data.X_dev), s.trainer.network.predict(s.data.X_dev)
     )
     assert got["history"][-1][0] == 3 and got["columns"][1] == "train_cost"
+
+
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ('{"type":"surface","surface":"cliff"}', "'surface' must be one of bowl, saddle, plateau"),
+        ('{"type":"surface","surface":"bowl","lr_gd":0,"lr_adaptive":1,"beta":0.9,'
+         '"beta2":0.9,"epsilon":1e-8,"steps":5}', "'lr_gd' must be in (0, 10]"),
+        ('{"type":"surface","surface":"bowl","lr_gd":1,"lr_adaptive":1,"beta":0.9,'
+         '"beta2":0.9,"epsilon":1e-8,"steps":5000}', "'surface_steps' must be in [1, 1000]"),
+        ('{"type":"ewma","beta":1}', "'beta' must be in [0, 1)"),
+    ],
+)  # fmt: skip
+def test_surface_and_ewma_messages_are_checked(raw, words):
+    with pytest.raises(ProtocolError) as err:
+        parse_message(raw)
+    assert words in str(err.value)
+
+
+def test_surface_and_ewma_replies_and_z_stats(session):
+    s, page = session
+    send(s, '{"type":"surface","surface":"bowl","lr_gd":0.9,"lr_adaptive":0.3,"beta":0.9,'
+            '"beta2":0.9,"epsilon":1e-8,"steps":50}')  # fmt: skip
+    got = page.until("surface")
+    assert got["final_cost"]["momentum"] < got["final_cost"]["gd"]  # the zig-zag damped
+    send(s, '{"type":"ewma","beta":0.9}')
+    e = page.until("ewma")
+    assert e["plain"][0] == pytest.approx(0.1 * e["series"][0]) and e["span"] == pytest.approx(10)
+    s.submit({"type": "config", "config": {"layers": [{"units": 3, "batch_norm": True}]}})
+    page.until("state")
+    f = page.until("frame")
+    assert len(f["z_stats"]["mean"]) == 1

@@ -24,6 +24,7 @@ from ..gradcheck import gradient_check
 from .codegen import snippet
 from .presets import PRESETS
 from .protocol import DEFAULT_CONFIG, check_config
+from .surfaces import ewma_for_page, surface_for_page, z_stats
 
 __all__ = [
     "GRADCHECK_EXAMPLES",
@@ -80,6 +81,12 @@ class LessonsMixin:
             self.bayes_error = msg["bayes_error"]
         elif kind == "gradcheck":
             self.post(self._gradcheck())
+        elif kind == "surface":
+            self.post(surface_for_page(msg))
+            return
+        elif kind == "ewma":
+            self.post(ewma_for_page(msg["beta"]))
+            return
         elif kind == "export":
             self.post(self._export())
         elif kind == "code":
@@ -147,7 +154,12 @@ class LessonsMixin:
             norms = norms_for_page(self.trainer.network, d.X_train[:m], d.y_train[:m])
         except FloatingPointError:  # an overflow in a diverging network: no norms this frame
             norms = None
+        try:
+            zs = z_stats(self.trainer.network, d.X_train[:m])
+        except FloatingPointError:
+            zs = None
         return {
+            "z_stats": zs,
             "diagnosis": verdict_for_page(train_accuracy, dev_accuracy, self.bayes_error),
             "bayes_error": self.bayes_error,
             "norms": norms,

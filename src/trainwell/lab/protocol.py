@@ -68,7 +68,11 @@ LIMITS: dict[str, tuple[str, float, float, bool, bool]] = {
     "batch_size": ("int", 1, 10**6, False, False),
     "steps": ("int", 1, 10**4, False, False),
     "bayes_error": ("real", 0.0, 1.0, False, True),
+    "lr_gd": ("real", 0.0, 10.0, True, False),
+    "lr_adaptive": ("real", 0.0, 10.0, True, False),
+    "surface_steps": ("int", 1, 1000, False, False),
 }
+SURFACES = ("bowl", "saddle", "plateau")
 MAX_HIDDEN_LAYERS = 30  # the deep-network presets have 30
 
 DEFAULT_CONFIG: dict[str, Any] = {
@@ -239,11 +243,19 @@ def parse_message(raw: str | bytes) -> dict[str, Any]:
         return {"type": "config", "config": {k: checked[k] for k in update}}
     if kind == "bayes":  # the Bayes (human-level) error the bias/variance verdict uses
         return {"type": "bayes", "bayes_error": _number("bayes_error", msg.get("bayes_error"))}
+    if kind == "surface":  # optimizers on a 2-D surface
+        out = {"type": "surface", "surface": _choice("surface", msg.get("surface"), SURFACES)}
+        for key in ("lr_gd", "lr_adaptive", "beta", "beta2", "epsilon"):
+            out[key] = _number(key, msg.get(key))
+        out["steps"] = _number("surface_steps", msg.get("steps"))
+        return out
+    if kind == "ewma":
+        return {"type": "ewma", "beta": _number("beta", msg.get("beta"))}
     if kind in ("gradcheck", "code", "export"):
         return {"type": kind}
     if kind == "preset":
         return {"type": "preset", "name": _choice("preset", msg.get("name"), tuple(PRESETS))}
     raise ProtocolError(
         f"unknown message type {kind!r}; expected control, config, bayes, gradcheck, code, "
-        "export or preset."
+        "export, preset, surface or ewma."
     )
