@@ -12,6 +12,7 @@ remedies), :func:`trainwell.gradcheck.gradient_check` and
 from __future__ import annotations
 
 import base64
+import copy
 import math
 import tempfile
 from pathlib import Path
@@ -77,6 +78,9 @@ class LessonsMixin:
 
     def _lesson(self, msg: dict[str, Any]) -> None:
         kind = msg["type"]
+        if kind == "snapshot":  # in-process only (the notebook's Lab.network), never a message
+            msg["reply"].put(copy.deepcopy(self.trainer.network))
+            return
         if kind == "bayes":
             self.bayes_error = msg["bayes_error"]
         elif kind == "gradcheck":
