@@ -227,3 +227,32 @@ def test_optimizers_on_a_surface_ewma_and_batch_norm_views(page):  # noqa: F811
     _epoch(page, 3)
     z = page.evaluate("window.trainwellLab.views.zHistory")
     assert len(z) >= 3 and len(z[-1]["mean"]) == 2 and z[-1]["iteration"] == 3
+
+
+def test_random_search_scatters_trials_zooms_and_loads_a_point(page):  # noqa: F811
+    page.select_option("[data-testid=preset]", "opt_momentum")
+    page.wait_for_function("window.trainwellLab.config.optimizer === 'momentum'")
+    page.fill("[data-testid=sweep-trials]", "6")
+    page.fill("[data-testid=sweep-epochs]", "5")
+    page.click("[data-testid=sweep]")
+    page.wait_for_function("window.trainwellLab.sweep.best !== null", timeout=120_000)
+    sweep = page.evaluate("window.trainwellLab.sweep")
+    assert len(sweep["trials"]) == 6
+    for t in sweep["trials"]:
+        assert 1e-4 <= t["learning_rate"] <= 1 and 0.5 <= t["beta"] <= 0.999
+    page.click("[data-testid=sweep-zoom]")
+    page.wait_for_function(
+        "window.trainwellLab.sweep.best !== null && window.trainwellLab.sweep.trials.length === 6"
+        " && window.trainwellLab.sweep.box.learning_rate[1] - window.trainwellLab.sweep.box"
+        ".learning_rate[0] < 0.9999",
+        timeout=120_000,
+    )
+    best = page.evaluate("window.trainwellLab.sweep.best")
+    box = page.evaluate("window.trainwellLab.sweep.box")
+    assert box["learning_rate"][0] <= best["learning_rate"] <= box["learning_rate"][1]
+    canvas = page.locator("[data-testid=sweep-chart]").bounding_box()
+    page.mouse.click(canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
+    page.wait_for_function(
+        "window.trainwellLab.sweep.trials.some(t => Math.abs(t.learning_rate - "
+        "window.trainwellLab.config.learning_rate) < 1e-5 * t.learning_rate)"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -171,3 +172,19 @@ def test_surface_and_ewma_replies_and_z_stats(session):
     page.until("state")
     f = page.until("frame")
     assert len(f["z_stats"]["mean"]) == 1
+
+
+def test_sweep_messages_are_checked_and_a_sweep_runs(session):
+    for raw, words in [
+        ('{"type":"sweep","trials":1,"epochs":5}', "'trials' must be in [2, 100]"),
+        ('{"type":"sweep","trials":4,"epochs":0}', "'epochs' must be in [1, 1000]"),
+        ('{"type":"sweep","trials":4,"epochs":5,"zoom":1}', "'zoom' must be true or false"),
+    ]:
+        with pytest.raises(ProtocolError, match=re.escape(words)):
+            parse_message(raw)
+    s, page = session
+    send(s, '{"type":"sweep","trials":3,"epochs":3}')
+    send(s, '{"type":"sweep","trials":3,"epochs":3}')  # while one runs: refused
+    assert "already running" in page.until("error")["message"]
+    done = page.until("sweep_done")
+    assert done["n"] == 3 and done["best"]["dev_score"] is not None

@@ -26,6 +26,7 @@ from .codegen import snippet
 from .presets import PRESETS
 from .protocol import DEFAULT_CONFIG, check_config
 from .surfaces import ewma_for_page, surface_for_page, z_stats
+from .sweep import Sweep
 
 __all__ = [
     "GRADCHECK_EXAMPLES",
@@ -75,6 +76,11 @@ class LessonsMixin:
     ``post``, ``_rebuild`` and ``_frame``."""
 
     bayes_error: float = 0.0
+    sweep: Sweep | None = None
+
+    def _close_lessons(self) -> None:
+        if self.sweep is not None:
+            self.sweep.close()
 
     def _lesson(self, msg: dict[str, Any]) -> None:
         kind = msg["type"]
@@ -85,6 +91,14 @@ class LessonsMixin:
             self.bayes_error = msg["bayes_error"]
         elif kind == "gradcheck":
             self.post(self._gradcheck())
+        elif kind == "sweep":
+            if self.sweep is None:
+                self.sweep = Sweep(self.post)
+            if self.sweep.running:
+                self.post({"type": "error", "message": "A sweep is already running."})
+            else:
+                self.sweep.start(self.data, self.config, msg["trials"], msg["epochs"], msg["zoom"])
+            return
         elif kind == "surface":
             self.post(surface_for_page(msg))
             return

@@ -71,6 +71,8 @@ LIMITS: dict[str, tuple[str, float, float, bool, bool]] = {
     "lr_gd": ("real", 0.0, 10.0, True, False),
     "lr_adaptive": ("real", 0.0, 10.0, True, False),
     "surface_steps": ("int", 1, 1000, False, False),
+    "trials": ("int", 2, 100, False, False),
+    "epochs": ("int", 1, 1000, False, False),
 }
 SURFACES = ("bowl", "saddle", "plateau")
 MAX_HIDDEN_LAYERS = 30  # the deep-network presets have 30
@@ -249,6 +251,10 @@ def parse_message(raw: str | bytes) -> dict[str, Any]:
             out[key] = _number(key, msg.get(key))
         out["steps"] = _number("surface_steps", msg.get("steps"))
         return out
+    if kind == "sweep":  # random search in the background
+        return {"type": "sweep", "trials": _number("trials", msg.get("trials")),
+                "epochs": _number("epochs", msg.get("epochs")),
+                "zoom": _flag("zoom", msg.get("zoom", False))}  # fmt: skip
     if kind == "ewma":
         return {"type": "ewma", "beta": _number("beta", msg.get("beta"))}
     if kind in ("gradcheck", "code", "export"):
@@ -257,5 +263,5 @@ def parse_message(raw: str | bytes) -> dict[str, Any]:
         return {"type": "preset", "name": _choice("preset", msg.get("name"), tuple(PRESETS))}
     raise ProtocolError(
         f"unknown message type {kind!r}; expected control, config, bayes, gradcheck, code, "
-        "export, preset, surface or ewma."
+        "export, preset, surface, ewma or sweep."
     )

@@ -137,6 +137,7 @@ class Session(LessonsMixin):
         self.inbox.put({"type": "close"})
         if self.thread.is_alive():
             self.thread.join(timeout)
+        self._close_lessons()  # waits for a running sweep's worker processes
 
     # ------------------------------------------------------------ worker side
     def _run(self) -> None:
