@@ -89,6 +89,7 @@ def test_gradcheck_checks_the_current_network(session):
     theta = s.trainer.network.theta.copy()
     send(s, '{"type":"gradcheck"}')
     got = page.until("gradcheck")
+    page.until("frame")  # the worker's frame after it: then the network is idle
     ref = gradient_check(s.trainer.network, s.data.X_train[:64], s.data.y_train[:64])
     assert got["difference"] == ref.difference and got["verdict"] == "correct"
     assert got["iteration"] == 5 and got["engine"] == "numpy (float64)"
@@ -118,6 +119,7 @@ def test_code_replays_live_changes_under_a_decay(session):
     send(s, '{"type":"control","action":"step_epoch"}')
     send(s, '{"type":"code"}')
     code = page.until("code")["code"]
+    page.until("frame")  # the worker's frame after it: then the network is idle
     assert "lr0 = 0.2" in code and "trainer.set(beta=0.5)  # changed live at iteration 9" in code
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
@@ -133,6 +135,7 @@ def test_export_gives_the_model_and_the_history(session, tmp_path):
     page.until("frame", lambda m: m["iteration"] == 3)
     send(s, '{"type":"export"}')
     got = page.until("export")
+    page.until("frame")  # the worker's frame after it: then the network is idle
     path = tmp_path / "m.npz"
     path.write_bytes(base64.b64decode(got["npz"]))
     loaded = Network.load(path)

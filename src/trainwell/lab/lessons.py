@@ -133,14 +133,12 @@ class LessonsMixin:
         }
 
     def _code(self) -> str:
-        from .session import draw_seed  # the session module imports this one
-
         d = self.data
         return snippet(
             self.built_config,
             n_classes=d.n_classes,
             n_features=d.n_features,
-            network_seed=draw_seed(self.built_config["seed"], self.draw),
+            network_seed=self.network_seed,
             optimizer=self.optimizer_spec,
             decay=self.decay_kw,
             changes=self.changes,

@@ -306,6 +306,7 @@ class Session(LessonsMixin):
         self.lr0, self.decay, self.decay_kw = config["learning_rate"], decay, spec
         optimizer = {"name": config["optimizer"], **self._hyper(config, None)}
         self.optimizer_spec, self.built_config, self.changes = optimizer, config, []
+        self.network_seed = draw_seed(config["seed"], self.draw)
         batch = config["batch_size"]
         trainer = Trainer(
             net,
