@@ -106,15 +106,6 @@ def test_thirty_layer_preset_shows_the_norms_explode(page):  # noqa: F811
     _next_frame(page)
     da = page.evaluate("window.trainwellLab.frame.norms.gradient")
     assert 1e-3 < da[0] / da[-2] < 1e3
-    target = os.environ.get("TRAINWELL_LAB_SCREENSHOT_LESSON")
-    if target:
-        page.select_option("[data-testid=preset]", "deep_explode")
-        page.wait_for_function("window.trainwellLab.config.init === 'random'")
-        page.locator("[data-testid=lessons]").scroll_into_view_if_needed()
-        shot = Path(target).with_suffix(".raw.png")
-        page.screenshot(path=str(shot), full_page=True)
-        _small_png(shot, Path(target))
-        shot.unlink()
 
 
 def _epoch(pg, n: int) -> None:
@@ -256,3 +247,32 @@ def test_random_search_scatters_trials_zooms_and_loads_a_point(page):  # noqa: F
         "window.trainwellLab.sweep.trials.some(t => Math.abs(t.learning_rate - "
         "window.trainwellLab.config.learning_rate) < 1e-5 * t.learning_rate)"
     )
+    target = os.environ.get("TRAINWELL_LAB_SCREENSHOT_LESSON")
+    if target:
+        _lesson_screenshot(page, Path(target))
+
+
+def _lesson_screenshot(pg, target: Path) -> None:
+    """The README's picture: the regularization lesson, trained, with its verdict, gradient
+    check, norms, and the optimizers on the saddle."""
+    pg.select_option("[data-testid=preset]", "reg_none")
+    pg.wait_for_function("window.trainwellLab.config.dataset === 'football'")
+    pg.click("[data-testid=play]")
+    pg.wait_for_function("window.trainwellLab.frame.iteration > 3000")
+    pg.click("[data-testid=pause]")
+    pg.wait_for_function("window.trainwellLab.frame.playing === false")
+    pg.click("[data-testid=gradcheck]")
+    pg.wait_for_function(
+        "/: (correct|suspicious|wrong)/.test("
+        "document.querySelector('[data-testid=gradcheck-result]').textContent)"
+    )
+    pg.evaluate("document.querySelector('[data-testid=error]').hidden = true")
+    box = "el => { const r = el.getBoundingClientRect(); return r.top + window.scrollY; }"
+    top = pg.eval_on_selector("[data-testid=lessons]", box)
+    end = "el => el.firstElementChild.getBoundingClientRect().bottom + window.scrollY"
+    bottom = pg.eval_on_selector("[data-testid=optviews]", end)
+    clip = {"x": 0, "y": top - 8, "width": 1280, "height": bottom + 10 - top}
+    raw = target.with_suffix(".raw.png")
+    pg.screenshot(path=str(raw), full_page=True, clip=clip)
+    _small_png(raw, target)
+    raw.unlink()

@@ -305,6 +305,7 @@ function drawNetwork(f) {
   const pos = sizes.map((n, c) => Array.from({ length: n }, (_, k) => [colW * (c + 0.5), 6 * r + gap * (k + (most - n) / 2) + box / 2]));
   // links, by sign and size of each weight W[l][j][i] from unit i of column l to unit j of column l+1
   f.weights.forEach((Wl, l) => {
+    if (l + 1 >= pos.length) return;  // a frame of the previous network, drawn before the new one's
     let peak = 1e-9;
     for (const row of Wl) for (const v of row) peak = Math.max(peak, Math.abs(v));
     Wl.forEach((row, j) => row.forEach((v, i) => {
@@ -341,8 +342,8 @@ function drawInput(ctx, k, left, top, box) {
 }
 
 function tick() {
+  requestAnimationFrame(tick);  // first, so that one bad frame cannot stop the redraws
   if (dirty && frame) { dirty = false; render(); stats.draws++; }
-  requestAnimationFrame(tick);
 }
 for (const id of ["show-dev", "discretize"]) document.getElementById(id).addEventListener("change", () => { dirty = true; });
 window.addEventListener("resize", () => { dirty = true; });

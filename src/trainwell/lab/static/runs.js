@@ -24,7 +24,7 @@
     const body = byId("pinned-runs").querySelector("tbody");
     body.replaceChildren(...pinned.map((run, i) => {
       const tr = document.createElement("tr"), d = describe(run.config);
-      const swatch = document.createElement("span"); swatch.className = "swatch"; swatch.style.borderColor = run.color;
+      const swatch = document.createElement("span"); swatch.className = "swatch"; swatch.style.borderTopColor = run.color;
       const cells = [swatch, d.data, d.network, d.optimizer, d.lr, d.decay, d.l2, d.keep, d.batch, String(run.iteration),
         fmt(run.train_cost), fmt(run.dev_cost), fmt(run.train_accuracy, 3), fmt(run.dev_accuracy, 3)];
       for (const c of cells) { const td = document.createElement("td"); td.append(c); tr.append(td); }

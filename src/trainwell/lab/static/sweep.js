@@ -17,7 +17,7 @@
   const L = Math.log10;
   function axes(w, h, r) {
     const [a0, a1] = sweep.box.learning_rate, [b0, b1] = sweep.box.beta;  // β's axis: log10(1 − β)
-    const left = 34 * r, bottom = h - 16 * r;
+    const left = 46 * r, bottom = h - 16 * r;
     return {
       X: (lr) => left + ((L(lr) - L(a0)) / (L(a1) - L(a0))) * (w - left - 6 * r),
       Y: (b) => bottom - ((L(1 - b) - L(1 - b0)) / (L(1 - b1) - L(1 - b0))) * (bottom - 6 * r),
@@ -37,8 +37,9 @@
     const [a0, a1] = sweep.box.learning_rate, [b0, b1] = sweep.box.beta;
     ctx.textAlign = "left"; ctx.fillText(`α ${a0.toPrecision(2)}`, left, h - 3 * r);
     ctx.textAlign = "right"; ctx.fillText(`α ${a1.toPrecision(2)} (log)`, w - 6 * r, h - 3 * r);
+    ctx.font = `${9 * r}px sans-serif`;
     ctx.fillText(`β ${b0.toPrecision(3)}`, left - 2 * r, bottom);
-    ctx.fillText(`${b1.toPrecision(4)}`, left - 2 * r, 14 * r);
+    ctx.fillText(`β ${b1.toPrecision(4)}`, left - 2 * r, 14 * r);
     const ok = sweep.trials.filter((t) => t.dev_score !== null);
     const lo = Math.min(...ok.map((t) => t.dev_score), 1), hi = Math.max(...ok.map((t) => t.dev_score), 0);
     for (const t of sweep.trials) {
