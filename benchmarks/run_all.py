@@ -21,6 +21,7 @@ SCRIPTS = {
     "w3": "w3_wide.py",
     "w4": "w4_tuning.py",
     "lab": "lab_speed.py",
+    "w5": "w5_asha.py",
 }
 
 

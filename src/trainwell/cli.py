@@ -19,6 +19,16 @@ from typing import Any
 from .exceptions import BackendUnavailableError
 
 
+class _TuneParser(argparse.ArgumentParser):
+    """``trainwell tune``'s parser: ``--help`` ends with every TOML key and its default."""
+
+    def format_help(self) -> str:
+        from .tuning.config import describe_schema
+
+        self.epilog = "TOML keys and their defaults:\n\n" + describe_schema()
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     from . import __version__
@@ -76,14 +86,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _json_options(dia, "the verdict")
 
-    tun = sub.add_parser("tune", help="random search over a TOML-described space")
+    tun = sub.add_parser(
+        "tune",
+        help="random search over a TOML-described space",
+        description="Search hyperparameters described by a TOML file (docs/tuning.md): "
+        "random or grid, coarse to fine, pruned (ASHA, median), on local processes or a Dask "
+        "cluster, resumable from a journal.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    tun.__class__ = _TuneParser  # its epilog (every TOML key) is built only for --help
     tun.add_argument("config", help="the TOML file: dataset, fixed settings, search space")
-    tun.add_argument("--workers", type=int, default=1)
-    tun.add_argument("--scheduler", default=None, help="a Dask scheduler address")
-    tun.add_argument("--journal", default=None, help="a JSON-lines journal to resume from")
-    tun.add_argument("--json", default=None, help="write the results table as JSON here")
-    tun.add_argument("--out", default=None, help="folder for the plots")
-    tun.add_argument("--no-progress", action="store_true")
+    tun.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="local worker processes (default 1; -1: one per core); beats a scheduler "
+        "from the TOML or DASK_SCHEDULER_ADDRESS",
+    )
+    tun.add_argument(
+        "--scheduler",
+        default=None,
+        help="a Dask scheduler address tcp://HOST:PORT (beats [search] scheduler, which "
+        "beats DASK_SCHEDULER_ADDRESS)",
+    )
+    tun.add_argument(
+        "--journal",
+        default=None,
+        help="a JSON-lines journal: finished trials are appended, and read back on a rerun",
+    )
+    tun.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="on resume, run again the trials the journal records as failed",
+    )
+    _json_options(tun, "the results (config, trials, importance)")
+    tun.add_argument("--out", default=None, help="folder for the plots (default CONFIG-tune/)")
+    tun.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (on a terminal) and no progress lines (in a log)",
+    )
     tun.add_argument(
         "--backend", default="numpy", help="array backend the trials train on (as reproduce's)"
     )

@@ -286,3 +286,22 @@ def test_evaluate_is_the_inference_cost_and_accuracy():
     tr.step(4)
     cost, acc = tr.evaluate(X, y)
     assert cost == pytest.approx(net.cost(X, y), rel=1e-12) and acc == net.score(X, y)
+
+
+def test_compiled_epoch_costs_are_the_kernels_own_sums():
+    """fit on the compiled path records the kernel's sum (fused multiply-adds), as before
+    the Trainer; a run of steps carries that sum on, so chunks keep the same bits."""
+    from trainwell.nn import _fast
+    from trainwell.training.batches import minibatch_slices
+
+    X, y = _data(m=200, seed=4)
+    kw = dict(optimizer="adam", learning_rate=0.01, batch_size=7, shuffle=False)
+    net_a, net_b = _net("numpy"), _net("numpy")
+    h = fit(net_a, X, y, epochs=3, engine="numba", progress=False, **kw)
+    Y = net_b.encode_targets(y, net_b.check_input(X).shape[0])
+    opt = Adam()
+    runner, state = _fast.EpochRunner(net_b, opt), opt.init(net_b.theta)
+    sums = [runner.run_epoch(X, Y, None, minibatch_slices(200, 7), state, 0.01)[0] / 200
+            for _ in range(3)]  # fmt: skip
+    assert h.cost == sums
+    np.testing.assert_array_equal(net_a.theta, net_b.theta)

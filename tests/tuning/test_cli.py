@@ -55,7 +55,7 @@ def write(workdir, text):
 
 def test_a_tune_run_prints_a_table_writes_plots_and_json(workdir, capsys, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # as on a terminal: a bar
-    status = main(["tune", "tune.toml", "--json", "out.json", "--out", "plots"])
+    status = main(["tune", "tune.toml", "--json-out", "out.json", "--out", "plots"])
     captured = capsys.readouterr()
     assert status == 0
     assert "150 training / 50 dev examples" in captured.out
@@ -84,21 +84,24 @@ def test_no_progress_bar_when_stderr_is_a_file(workdir, capsys, monkeypatch):
 
 
 def test_the_journal_makes_a_second_run_reuse_every_trial(workdir, capsys):
-    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json", "a.json"]) == 0
+    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json-out", "a.json"]) == 0
     assert len((workdir / "j.jsonl").read_text().splitlines()) == 9
-    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json", "b.json"]) == 0
+    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json-out", "b.json"]) == 0
     assert len((workdir / "j.jsonl").read_text().splitlines()) == 9
     a, b = (json.loads((workdir / n).read_text())["result"] for n in ("a.json", "b.json"))
     assert a["trials"] == b["trials"]
 
 
 def test_two_workers_give_the_same_trials(workdir):
-    assert main(["tune", "tune.toml", "--json", "one.json", "--no-progress"]) == 0
-    assert main(["tune", "tune.toml", "--workers", "2", "--json", "two.json", "--no-progress"]) == 0
+    assert main(["tune", "tune.toml", "--json-out", "one.json", "--no-progress"]) == 0
+    assert (
+        main(["tune", "tune.toml", "--workers", "2", "--json-out", "two.json", "--no-progress"])
+        == 0
+    )
     one, two = (
         json.loads((workdir / n).read_text())["result"]["trials"] for n in ("one.json", "two.json")
     )
-    strip = lambda trials: [{**t, "time_s": None} for t in trials]  # noqa: E731
+    strip = lambda trials: [{**t, "time_s": None, "worker": None} for t in trials]  # noqa: E731
     assert strip(one) == strip(two)
 
 
@@ -235,7 +238,7 @@ def test_backend_trains_the_trials_there_and_is_checked_first(workdir, capsys, m
     require("array_api_strict")
     from trainwell import backend as backend_module
 
-    args = ["tune", "tune.toml", "--no-progress", "--json"]
+    args = ["tune", "tune.toml", "--no-progress", "--json-out"]
     assert main([*args, "numpy.json"]) == 0
     assert main([*args, "strict.json", "--backend", "array_api_strict"]) == 0
     a, b = (
@@ -287,7 +290,7 @@ def test_whole_number_regression_targets_need_task_regression(workdir, capsys):
     err = capsys.readouterr().err
     assert "whole numbers" in err and "task = 'regression'" in err, err
     text = f"[dataset]\npath='reg.csv'\ntask='regression'\n[fixed]\nepochs=3\n{space}"
-    assert main(["tune", write(workdir, text), "--no-progress", "--json", "r.json"]) == 0
+    assert main(["tune", write(workdir, text), "--no-progress", "--json-out", "r.json"]) == 0
     trials = json.loads((workdir / "r.json").read_text())["result"]["trials"]
     assert all(t["status"] == "ok" for t in trials)
     X_tr, y_tr, X_dev, y_dev = load_dataset(
@@ -309,7 +312,7 @@ def test_task_classification_encodes_any_labels(workdir, capsys):
         ("shifted", "classification"),
     ]:
         text = f"[dataset]\npath='{name}.npz'\ntask='{task}'\n[fixed]\nepochs=3\n{space}"
-        assert main(["tune", write(workdir, text), "--no-progress", "--json", "c.json"]) == 0
+        assert main(["tune", write(workdir, text), "--no-progress", "--json-out", "c.json"]) == 0
         result = json.loads((workdir / "c.json").read_text())["result"]
         assert all(t["status"] == "ok" and 0 <= t["dev_score"] <= 1 for t in result["trials"])
     text = f"[dataset]\npath='named.npz'\ntask='regresion'\n{space}"
@@ -325,8 +328,8 @@ def test_output_paths_are_checked_before_any_trial(workdir, capsys):
     assert main(["tune", "tune.toml", "--no-progress", "--out", "afile"]) == 2
     captured = capsys.readouterr()
     assert "--out 'afile' is a file" in captured.err and "Tuning on" not in captured.out
-    assert main(["tune", "tune.toml", "--no-progress", "--json", str(workdir)]) == 2
-    assert "--json" in capsys.readouterr().err
+    assert main(["tune", "tune.toml", "--no-progress", "--json-out", str(workdir)]) == 2
+    assert "--json-out" in capsys.readouterr().err
 
 
 def test_dataset_files_get_errors_that_name_them(workdir):
@@ -349,3 +352,158 @@ def test_a_course_oriented_npz_is_transposed(workdir):
     np.savez(workdir / "course.npz", X=X.T, y=y[None, :])  # (features, examples), (1, m)
     X_tr, y_tr, X_dev, y_dev = load_dataset({"path": str(workdir / "course.npz")})
     assert X_tr.shape == (30, 2) and X_dev.shape == (10, 2) and y_tr.shape == (30,)
+
+
+# --- schema, scheduler, output --------------------------------------------------------
+
+
+def test_help_documents_every_toml_key_with_its_default(capsys):
+    from trainwell.tuning.config import SCHEMA, toml_literal
+
+    with pytest.raises(SystemExit):
+        main(["tune", "--help"])
+    out = capsys.readouterr().out
+    for table, (_, keys) in SCHEMA.items():
+        assert f"[{table}]" in out
+        for key, default, _ in keys:
+            assert any(
+                line.split()[:2] == [key, toml_literal(default).split()[0]]
+                for line in out.splitlines()
+                if line.strip()
+            ), key
+    for flag in ("--workers", "--scheduler", "--journal", "--retry-failed", "--json", "--out"):
+        assert flag in out
+
+
+def test_docs_document_every_toml_key_with_its_default():
+    from pathlib import Path
+
+    from trainwell.tuning.config import SCHEMA, toml_literal
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "tuning.md").read_text()
+    for table, (_, keys) in SCHEMA.items():
+        assert f"[{table}]" in docs
+        for key, default, _ in keys:
+            assert f"| `{key}` | `{toml_literal(default)}` |" in docs, key
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "hint"),
+    [("search", "n_trails = 3", "did you mean 'n_trials'?"),
+     ("fixed", "epoch = 3", "did you mean 'epochs'?"),
+     ("search", "prunner = 'asha'", "did you mean 'pruner'?")],
+)  # fmt: skip
+def test_unknown_keys_get_did_you_mean(workdir, capsys, section, key, hint):
+    text = CONFIG.replace(f"[{section}]\n", f"[{section}]\n{key}\n")
+    path = write(workdir, text)
+    assert main(["tune", path, "--no-progress"]) == 2
+    assert hint in capsys.readouterr().err
+
+
+def test_pruner_options_must_match_the_pruner(workdir, capsys):
+    path = write(workdir, CONFIG.replace("[search]\n", "[search]\nmin_trials = 3\n"))
+    assert main(["tune", path, "--no-progress"]) == 2
+    assert "apply to pruner = 'median'" in capsys.readouterr().err
+
+
+def test_a_garbage_scheduler_fails_at_once_from_every_source(workdir, capsys, monkeypatch):
+    assert main(["tune", "tune.toml", "--scheduler", "garbage"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--scheduler must be a Dask scheduler address" in err
+    path = write(workdir, CONFIG.replace("[search]\n", "[search]\nscheduler = 'nope'\n"))
+    assert main(["tune", path]) == 2
+    assert "[search] scheduler in bad.toml must be" in capsys.readouterr().err
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "also garbage")
+    assert main(["tune", "tune.toml"]) == 2
+    assert "DASK_SCHEDULER_ADDRESS must be" in capsys.readouterr().err
+    # a flag beats the environment: local workers, no scheduler needed
+    assert main(["tune", "tune.toml", "--workers", "1", "--no-progress"]) == 0
+    assert "1 local worker(s)" in capsys.readouterr().out
+
+
+def test_the_toml_scheduler_beats_the_environment(workdir, monkeypatch):
+    from types import SimpleNamespace
+
+    from trainwell.tuning.cli import resolve_scheduler
+
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:1")
+    args = SimpleNamespace(scheduler=None, workers=None)
+    assert resolve_scheduler(args, {"scheduler": "tcp://127.0.0.1:2"}) == (
+        "tcp://127.0.0.1:2",
+        "[search] scheduler",
+    )
+    assert resolve_scheduler(args, {"scheduler": None})[1] == "DASK_SCHEDULER_ADDRESS"
+    args.scheduler = "tcp://127.0.0.1:3"
+    assert resolve_scheduler(args, {"scheduler": "tcp://127.0.0.1:2"})[0] == "tcp://127.0.0.1:3"
+
+
+def test_an_unreachable_scheduler_fails_with_one_message(workdir, capsys):
+    require("distributed")
+    assert main(["tune", "tune.toml", "--scheduler", "tcp://127.0.0.1:9", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "Could not reach a Dask scheduler at 'tcp://127.0.0.1:9'" in err
+    assert "Traceback" not in err
+
+
+def test_a_non_journal_file_is_refused_before_any_work(workdir, capsys):
+    (workdir / "notes.txt").write_text("do not lose me")
+    assert main(["tune", "tune.toml", "--journal", "notes.txt", "--no-progress"]) == 2
+    captured = capsys.readouterr()
+    assert "is not a trainwell journal" in captured.err and "Tuning on" not in captured.out
+    assert (workdir / "notes.txt").read_text() == "do not lose me"
+
+
+def test_output_numbers_rounds_from_1_and_says_what_it_reused(workdir, capsys):
+    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--no-progress"]) == 0
+    first = capsys.readouterr().out
+    assert "--json" not in first and "Reused" not in first
+    rounds = {line.split()[1] for line in first.splitlines()[3:11] if line.strip()}
+    assert rounds == {"1", "2"}, first
+    assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--json", "r.json"]) == 0
+    assert "Reused 8 trials from the journal j.jsonl; ran 0." in capsys.readouterr().out
+    data = json.loads((workdir / "r.json").read_text())
+    assert data["config"] == str((workdir / "tune.toml").resolve())
+
+
+def test_a_log_gets_progress_lines_when_stdout_is_not_a_terminal(workdir, capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    assert main(["tune", "tune.toml"]) == 0
+    assert "tune: 8/8 trials done, 0 running, 0 failed, 0 pruned" in capsys.readouterr().out
+
+
+def test_asha_from_the_toml_prunes_trials(workdir, capsys):
+    text = CONFIG.replace(
+        "[search]\n", "[search]\npruner = 'asha'\nmin_epochs = 1\nreduction_factor = 2\n"
+    ).replace("n_trials = 4", "n_trials = 8")
+    path = write(workdir, text)
+    assert main(["tune", path, "--no-progress", "--json-out", "r.json"]) == 0
+    trials = json.loads((workdir / "r.json").read_text())["result"]["trials"]
+    assert any(t["status"] == "pruned" for t in trials)
+    assert all(t["host"] and t["worker"] == "main" for t in trials)
+
+
+def test_a_journal_held_by_another_search_is_one_clear_error(workdir, capsys):
+    from trainwell.tuning import Journal
+
+    holder = Journal(workdir / "j.jsonl").lock()  # as another search would hold it
+    try:
+        assert main(["tune", "tune.toml", "--journal", "j.jsonl", "--no-progress"]) == 2
+    finally:
+        holder.unlock()
+    captured = capsys.readouterr()
+    assert "is in use by another search" in captured.err and "Tuning on" not in captured.out
+
+
+def test_json_prints_the_results_on_stdout_and_the_text_on_stderr(workdir, capsys):
+    assert main(["tune", "tune.toml", "--no-progress", "--json"]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)  # stdout holds the JSON alone
+    assert data["config"] == str((workdir / "tune.toml").resolve())
+    assert data["result"]["trials"] and "Best dev score" in err
+
+
+def test_the_old_json_path_spelling_still_writes_the_file_with_a_note(workdir, capsys):
+    assert main(["tune", "tune.toml", "--no-progress", "--json", "old.json"]) == 0
+    assert "--json PATH is deprecated" in capsys.readouterr().err
+    assert json.loads((workdir / "old.json").read_text())["result"]["trials"]

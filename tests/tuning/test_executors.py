@@ -24,7 +24,7 @@ OBJECTIVE = SyntheticObjective(
 
 
 def records(result):
-    return [{**t.to_dict(), "time_s": None} for t in result.trials]
+    return [{**t.to_dict(), "time_s": None, "worker": None} for t in result.trials]
 
 
 def blas_threads(config, *, random_state):
@@ -109,3 +109,63 @@ def test_dask_local_cluster_gives_the_serial_results():
     assert records(on_client) == records(serial)
     assert records(on_address) == records(serial)
     assert [r.box for r in on_client.rounds] == [r.box for r in serial.rounds]
+
+
+KILLED_SEARCH = """
+import sys, time
+from trainwell.tuning import LogUniform, random_search
+
+def slow(config, *, random_state):
+    time.sleep(120)
+    return {"dev_score": 0.0, "train_score": 0.0}
+
+random_search(slow, {"learning_rate": LogUniform(1e-4, 1.0)}, 4, random_state=0, n_jobs=2)
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_of_the_search_leaves_no_worker_running(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    psutil = require("psutil")
+    script = tmp_path / "search.py"
+    script.write_text(KILLED_SEARCH)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    main = subprocess.Popen([sys.executable, str(script)], env=env)
+    workers = []
+    try:
+        parent = psutil.Process(main.pid)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(workers) < 2:
+            workers = [p for p in parent.children(recursive=True) if "python" in p.name().lower()]
+            time.sleep(0.2)
+        assert len(workers) >= 2, "the loky workers never started"
+        time.sleep(1.0)  # let them pick up their trials
+        os.kill(main.pid, signal.SIGKILL)
+        main.wait(timeout=10)
+        gone, alive = psutil.wait_procs(workers, timeout=20)
+        assert alive == [], f"workers outlived the killed search: {alive}"
+    finally:
+        if main.poll() is None:
+            main.kill()
+            main.wait(timeout=10)
+        for p in workers:  # the killed search's workers, if any were left
+            if p.is_running():
+                p.kill()
+
+
+def test_import_trainwell_and_its_tuning_import_no_dask():
+    import subprocess
+
+    code = (
+        "import sys, trainwell, trainwell.tuning, trainwell.cli; "
+        "trainwell.cli.build_parser(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', "
+        "'optuna')))"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -31,7 +31,7 @@ class Counting:
 
 
 def records(result):
-    return [{**t.to_dict(), "time_s": None} for t in result.trials]
+    return [{**t.to_dict(), "time_s": None, "worker": None} for t in result.trials]
 
 
 def test_every_finished_trial_is_a_flushed_line(tmp_path):
@@ -225,3 +225,69 @@ def test_the_objective_description_survives_json(tmp_path, moons):
     again = network(moons, fixed=fixed)
     assert random_search(again, SPACE, 2, random_state=0, journal=path).trials[0].ok
     assert len(path.read_text().splitlines()) == 3  # both trials reused, none run again
+
+
+# --- a journal that cannot lose data -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"precious notes, no newline", b"a,b\n1,2\n", b'{"type": "trial", "index": 0}\n', b"{"],
+)
+def test_a_file_that_is_not_a_journal_is_refused_and_left_untouched(tmp_path, content):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError, match="is not a trainwell journal"):
+        random_search(OBJECTIVE, SPACE, 2, random_state=0, journal=path)
+    assert path.read_bytes() == content
+
+
+def test_a_header_torn_by_a_kill_during_the_first_write_is_a_journal(tmp_path):
+    path = tmp_path / "search.jsonl"
+    path.write_bytes(b'{"type":"header","vers')
+    result = random_search(OBJECTIVE, SPACE, 2, random_state=0, journal=path)
+    assert len(result.trials) == 2 and Journal(path).header["seed"] == 0
+
+
+HOLD = """
+import sys, time
+from trainwell.tuning import Journal
+journal = Journal(sys.argv[1]).open()
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_second_search_on_a_journal_in_use_fails_at_once(tmp_path):
+    from trainwell.tuning.journal import JournalLockedError
+
+    path = tmp_path / "search.jsonl"
+    random_search(OBJECTIVE, SPACE, 2, random_state=0, journal=path)
+    before = path.read_bytes()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(JournalLockedError, match="in use by another search"):
+            random_search(OBJECTIVE, SPACE, 4, random_state=0, journal=path)
+        assert path.read_bytes() == before
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    # the operating system released the killed holder's lock: the search resumes
+    result = random_search(OBJECTIVE, SPACE, 2, random_state=0, journal=path)
+    assert len(result.trials) == 2
+
+
+def test_open_never_cuts_records_another_writer_appended_after_we_read(tmp_path):
+    path = tmp_path / "search.jsonl"
+    random_search(OBJECTIVE, SPACE, 2, random_state=0, journal=path)
+    stale = Journal(path)  # read now: 2 trials
+    with Journal(path) as other:  # another writer appends a third
+        other.write({"type": "trial", "index": 7, "config": {}, "seed": 1})
+    stale.open()  # read again under the lock: nothing to cut
+    stale.write({"type": "trial", "index": 8, "config": {}, "seed": 2})
+    stale.close()
+    assert sorted(Journal(path).records) == [0, 1, 7, 8]

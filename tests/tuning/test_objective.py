@@ -224,3 +224,55 @@ def test_bad_string_labels_get_a_clear_data_error(y_train, y_dev, match):
         NetworkObjective(X, y_train, X[: len(y_dev)], y_dev)
     with pytest.raises(DataError, match="loss='mse' needs numeric targets"):
         NetworkObjective(X, ["a", "b"] * 2, X[:2], ["a", "b"], loss="mse")
+
+
+# --- early stopping and input standardization ------------------------------------------
+
+
+def _moons():
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(200, noise=0.25, random_state=1)
+    X = X * [100.0, 0.01] + [5.0, -3.0]  # features of very different scales
+    return X[:150], y[:150], X[150:], y[150:]
+
+
+def test_patience_stops_early_and_restores_the_best_epoch():
+    from trainwell.training import EarlyStopping, fit
+
+    X, y, Xd, yd = _moons()
+    fixed = {"epochs": 300, "patience": 3, "normalize_inputs": True, "learning_rate": 0.05}
+    objective = NetworkObjective(X, y, Xd, yd, fixed=fixed)
+    out = objective({}, random_state=0)
+    assert out["epochs"] < 300
+    # the same fit by hand: weights drawn first, then the shuffles, from one generator
+    from trainwell.data import Standardizer
+
+    rng = np.random.RandomState(0)
+    net, kwargs, _ = objective.build({}, random_state=rng)
+    scaler = Standardizer().fit(X)
+    stop = EarlyStopping("val_cost", patience=3, restore_best=True)
+    kwargs["callbacks"] = [stop]
+    history = fit(net, scaler.transform(X), y, random_state=rng, progress=False,
+                  validation_data=(scaler.transform(Xd), yd), **kwargs)  # fmt: skip
+    assert history.epochs == out["epochs"]
+    assert net.cost(scaler.transform(Xd), yd) == out["dev_cost"] == min(history.val_cost)
+
+
+def test_normalize_inputs_is_fitted_on_the_training_part_only():
+    X, y, Xd, yd = _moons()
+    fixed = {"epochs": 20, "normalize_inputs": True}
+    plain = NetworkObjective(X, y, Xd, yd, fixed=fixed)({}, random_state=0)
+    shifted = NetworkObjective(X, y, Xd + 1e3, yd, fixed=fixed)({}, random_state=0)
+    assert shifted["train_score"] == plain["train_score"]  # the dev part changed nothing
+    assert shifted["curve"] == plain["curve"]
+    raw = NetworkObjective(X, y, Xd, yd, fixed={"epochs": 20})({}, random_state=0)
+    assert plain["dev_score"] > raw["dev_score"]  # features of scale 100 and 0.01
+
+
+def test_new_fixed_keys_are_checked():
+    X, y, Xd, yd = _moons()
+    with pytest.raises(InvalidParameterError, match="'patience'"):
+        NetworkObjective(X, y, Xd, yd, fixed={"patience": 0})
+    with pytest.raises(InvalidParameterError, match="'normalize_inputs'"):
+        NetworkObjective(X, y, Xd, yd, fixed={"normalize_inputs": "yes"})

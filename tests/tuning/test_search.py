@@ -37,7 +37,7 @@ BOWL = SyntheticObjective(
 
 def records(result):
     """Everything about the trials except the wall-clock time."""
-    return [{**t.to_dict(), "time_s": None} for t in result.trials]
+    return [{**t.to_dict(), "time_s": None, "worker": None} for t in result.trials]
 
 
 def test_same_seed_same_configs_and_scores_different_seed_different():

@@ -14,10 +14,11 @@ Then a sweep of learning rates finds the largest one each network still trains w
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..data import load_digits
-from ..exceptions import TrainingDiverged
+from ..exceptions import ConvergenceWarning, TrainingDiverged
 from ..nn import BatchNorm, Dense, Network
 from ..training import fit
 from ._base import (
@@ -72,18 +73,20 @@ def sweep_point(args: tuple[bool, float, tuple[Any, ...], str]) -> dict[str, Any
         backend=backend,
     )
     try:
-        hist = fit(
-            net,
-            X,
-            y,
-            optimizer="gd",
-            learning_rate=rate,
-            epochs=SWEEP_EPOCHS,
-            batch_size=64,
-            random_state=0,
-            progress=False,
-            engine=ENGINE,
-        )
+        with warnings.catch_warnings():  # a 10-epoch probe of stability, not a full training
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            hist = fit(
+                net,
+                X,
+                y,
+                optimizer="gd",
+                learning_rate=rate,
+                epochs=SWEEP_EPOCHS,
+                batch_size=64,
+                random_state=0,
+                progress=False,
+                engine=ENGINE,
+            )
     except TrainingDiverged:
         return {"final_cost": None, "train_accuracy": None, "diverged": True}
     return {"final_cost": hist.cost[-1], "train_accuracy": net.score(X, y), "diverged": False}

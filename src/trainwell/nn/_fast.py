@@ -266,6 +266,7 @@ class EpochRunner:
         state: dict[str, Any],
         lr: float,
         iteration_cost: list[float] | None = None,
+        total: float = 0.0,
     ) -> tuple[float, float | None]:
         """Train one epoch over the batches ``X[order[sl]], Y[order[sl]]``, ``sl in slices``.
 
@@ -286,11 +287,14 @@ class EpochRunner:
             The epoch's learning rate.
         iteration_cost : list of float, optional
             Receives each step's cost.
+        total : float, default=0.0
+            The sum to continue (a run of an epoch's steps after others).
 
         Returns
         -------
         total : float
-            The sum over the completed steps of the batch cost times the batch size.
+            ``total`` plus the sum over the completed steps of the batch cost times the
+            batch size (accumulated in the kernel, in its order).
         bad : float or None
             None, or the first non-finite cost: training stopped before that step's
             update, with the parameters the NumPy path would hold and :attr:`previous`
@@ -325,8 +329,10 @@ class EpochRunner:
             self._hyper(lr),
             int(state["t"]),
             self._costs,
+            float(total),
         )
         state["t"] = t
+        self.n_done = int(n_done)
         if iteration_cost is not None:
             iteration_cost.extend(self._costs[:n_done].tolist())
         if n_done == len(slices):

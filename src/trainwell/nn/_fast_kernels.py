@@ -152,10 +152,11 @@ def _back_act(code, H, k, Z, A, M, r, mb, masked):  # pragma: no cover
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def train_epoch(
-    theta, grad, prev, v, s, X, Y, order, U, bounds, ints, keep, hyp, t, costs
+    theta, grad, prev, v, s, X, Y, order, U, bounds, ints, keep, hyp, t, costs, total
 ):  # pragma: no cover
     """Train over the batches ``X[order[bounds[b]:bounds[b+1]]]`` (``order`` empty: in
-    order); returns (total, steps, t).
+    order); returns (total, steps, t), ``total`` carried on from the one given (a run of
+    an epoch's steps continues the epoch's sum exactly as one call would).
 
     ``ints`` = [L, loss, optimizer, n_weights, sizes (L+1), W offsets (L), b offsets (L,
     -1: none), activations (L)]; ``keep[q]`` the keep probability of the dropout on A[q];
@@ -186,7 +187,7 @@ def train_epoch(
     H = np.empty((nmax, bsmax))  # dA of the layer below
     YT = np.empty((sizes[L], bsmax))  # the batch's targets, units by examples
     shuffled = order.shape[0] > 0
-    total, upos = 0.0, 0
+    upos = 0
     for b in range(nb):
         start, mr = bounds[b], bounds[b + 1] - bounds[b]
         mb = (mr + 7) // 8 * 8

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..nn.layers import INFER
+from . import _setup
 from ._guard import diverge
 from .batches import check_augmented, check_permutation, minibatch_slices
 
@@ -33,7 +34,7 @@ def evaluate(network: Any, X: Any, Y: Any) -> tuple[float, float | None]:
     return cost, None
 
 
-@dataclass
+@dataclass(slots=True)
 class Epoch:
     """The epoch in progress: its data order, batches, position and running total."""
 
@@ -52,7 +53,9 @@ def begin_epoch(tr: Any) -> Epoch:
     """Start the Trainer's next epoch: its rate, augmentation, shuffle and batches."""
     epoch, bk, X, Y = tr._epoch, tr.bk, tr.X, tr.Y
     tr.ctx.epoch = epoch
-    lr = tr._rate_now(epoch)
+    lr = tr._lr_override
+    if lr is None:
+        lr = _setup.rate(tr.schedule, epoch)
     if tr.augment is None:
         Xe, Ye = X, Y
     elif tr._host is None:

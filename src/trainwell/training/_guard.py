@@ -30,6 +30,8 @@ import math
 import warnings
 from typing import Any
 
+import numpy as np
+
 from ..backend import backend_of
 from ..exceptions import TrainingDiverged
 
@@ -52,64 +54,64 @@ class DivergenceGuard:
 
     def __init__(self, network: Any) -> None:
         self.network = network
-        self.bk = backend_of(network.theta)
+        bk = self.bk = backend_of(network.theta)
         self.first: float | None = None
         self.best = math.inf
         self.streak = 0
         self.last_cost: float | None = None  # the last finite step cost
         self.good_epoch: int | None = None
-        self._start: dict[str, Any] | None = None
-        self._good: dict[str, Any] | None = None
+        self._bound = self._sane = math.inf  # explosion and sanity bounds, kept current
+        self._copy = np.copyto if bk.is_numpy else bk.assign
+        self._buffers = bool(network.buffers())
+        self._start = self._snapshot()  # the current epoch's start ...
+        self._good: dict[str, Any] | None = None  # ... and the last sane one
+
+    def _snapshot(self) -> dict[str, Any]:
+        net, bk = self.network, self.bk
+        return {k: bk.copy(v) for k, v in {"theta": net.theta, **net.buffers()}.items()}
 
     def bound(self) -> float:
         """The cost above which an epoch counts as exploded (inf before the first step)."""
-        if self.first is None:
-            return math.inf
-        return max(EXPLOSION_FACTOR * self.best, self.first)
+        return self._bound
+
+    def _set_best(self, best: float) -> None:
+        self.best = best
+        self._bound = max(EXPLOSION_FACTOR * best, self.first)
+        self._sane = max(SANE_FACTOR * best, self.first)
 
     def begin_epoch(self) -> None:
         """Copy the parameters and running statistics at an epoch's start."""
-        net, bk = self.network, self.bk
-        named = {"theta": net.theta, **net.buffers()} if self._has_buffers() else None
-        if self._start is None:
-            src = named if named is not None else {"theta": net.theta}
-            self._start = {k: bk.copy(v) for k, v in src.items()}
-            return
-        if named is None:
-            bk.assign(self._start["theta"], net.theta)
-        else:
-            for k, v in named.items():
-                bk.assign(self._start[k], v)
-
-    def _has_buffers(self) -> bool:
-        has = getattr(self, "_buffers_known", None)
-        if has is None:
-            has = self._buffers_known = bool(self.network.buffers())
-        return has
+        start, copy = self._start, self._copy
+        copy(start["theta"], self.network.theta)
+        if self._buffers:
+            for k, v in self.network.buffers().items():
+                copy(start[k], v)
 
     def first_step(self, cost: float, epoch: int) -> None:
         """The cost of an epoch's first step, computed on the parameters at its start."""
         if self.first is None:
-            self.first = self.best = cost
-        sane = self.first is not None and cost <= max(SANE_FACTOR * self.best, self.first)
-        if sane and self._start is not None:
-            self._start, self._good = self._good, self._start
+            self.first = cost
+            self._set_best(cost)
+        if cost <= self._sane:  # the start's copy is the last sane snapshot now
+            good = self._good if self._good is not None else self._snapshot()
+            self._start, self._good = good, self._start
             self.good_epoch = epoch
 
     def end_epoch(self, cost: float) -> bool:
         """Count an epoch's cost; True when it is the last of EXPLOSION_PATIENCE exploded
         epochs in a row."""
-        if cost > self.bound():
+        if cost > self._bound:
             self.streak += 1
-        else:
-            self.streak = 0
-            self.best = min(self.best, cost)
-        return self.streak >= EXPLOSION_PATIENCE
+            return self.streak >= EXPLOSION_PATIENCE
+        self.streak = 0
+        if cost < self.best:
+            self._set_best(cost)
+        return False
 
     def exploding(self) -> bool:
         """Whether a non-finite cost was reached through exploding costs."""
         return self._good is not None and (
-            self.streak > 0 or (self.last_cost is not None and self.last_cost > self.bound())
+            self.streak > 0 or (self.last_cost is not None and self.last_cost > self._bound)
         )
 
     def restore(self) -> str:
@@ -139,7 +141,11 @@ class DivergenceGuard:
         return out
 
     def load(self, d: dict[str, Any]) -> None:
-        self.first, self.best, self.streak = d["first"], float(d["best"]), int(d["streak"])
+        self.first, self.streak = d["first"], int(d["streak"])
+        if self.first is None:
+            self.best, self._bound, self._sane = math.inf, math.inf, math.inf
+        else:
+            self._set_best(float(d["best"]))
         self.last_cost, self.good_epoch = d["last_cost"], d["good_epoch"]
         good = d.get("good")
         self._good = None if good is None else {k: self.bk.asarray(v) for k, v in good.items()}

@@ -6,6 +6,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from .._validation import InstanceOf, Interval, IsCallable, Options, validate_params
 from ..exceptions import InvalidParameterError
 from ..nn.layers import BatchNorm
@@ -14,7 +16,7 @@ from .history import History
 
 __all__ = ["check_arguments", "check_callbacks", "rate", "resume", "whole_history"]
 
-FLAG = [InstanceOf((bool, __import__("numpy").bool_), "a bool")]
+FLAG = [InstanceOf((bool, np.bool_), "a bool")]
 
 
 def check_arguments(caller: str, **values: Any) -> None:

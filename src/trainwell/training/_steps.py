@@ -41,7 +41,7 @@ class NumpySteps:
         self.updating = False
         self.costs: list[float] = []
 
-    def run(self, Xe, Ye, order, slices, state, lr, first_of_epoch):
+    def run(self, Xe, Ye, order, slices, state, lr, first_of_epoch, total=0.0):
         net, theta, grad, update, copyto = (
             self.network,
             self.network.theta,
@@ -71,18 +71,23 @@ class NumpySteps:
 
 
 class FastSteps:
-    """A run of steps in one call of the compiled kernel (:mod:`trainwell.nn._fast`)."""
+    """A run of steps in one call of the compiled kernel (:mod:`trainwell.nn._fast`).
+
+    The kernel carries the epoch's total on (its sum is contracted into fused
+    multiply-adds, so it is not the NumPy path's sum to the last bit): :attr:`total`."""
 
     kind = "numba"
 
     def __init__(self, runner: Any) -> None:
         self.runner = runner
         self.previous = runner.previous
-        self.costs: list[float] = []
+        self.costs: Any = ()
+        self.total = 0.0
 
-    def run(self, Xe, Ye, order, slices, state, lr, first_of_epoch):
-        self.costs = costs = []
-        _, bad = self.runner.run_epoch(Xe, Ye, order, slices, state, lr, costs)
+    def run(self, Xe, Ye, order, slices, state, lr, first_of_epoch, total=0.0):
+        runner, self.costs = self.runner, ()
+        self.total, bad = runner.run_epoch(Xe, Ye, order, slices, state, lr, None, total)
+        self.costs = costs = runner._costs[: runner.n_done]  # a view, read at once
         return costs, bad
 
     def undo_partial_update(self) -> None:
@@ -101,7 +106,7 @@ class DeviceSteps:
         self.previous = None  # a device run restores its own snapshot
         self.costs: list[float] = []
 
-    def run(self, Xe, Ye, order, slices, state, lr, first_of_epoch):
+    def run(self, Xe, Ye, order, slices, state, lr, first_of_epoch, total=0.0):
         dev = self.epochs
         try:
             bad = dev.run_epoch(Xe, Ye, slices, self.update, state, lr, reseed=first_of_epoch)

@@ -197,6 +197,7 @@ optimizer_state, initial_epoch, resume_from, verbose
         self.message: str | None = None
         self._finished = False
         self._copy_bytes = COPY_BYTES
+        self._in_run = False
 
     # ------------------------------------------------------------------ reading
     @property
@@ -340,56 +341,66 @@ optimizer_state, initial_epoch, resume_from, verbose
         return _setup.rate(self.schedule, epoch)
 
     def _advance(self, n: int | None, to_epoch_end: bool) -> tuple[list[float], dict]:
-        self._check_running()
+        if self.stopped_reason is not None:
+            self._check_running()
         self._finished = False
         done: list[float] = []
         logs: dict[str, float] = {}
         try:
             while n is None or len(done) < n:
-                ep = self._ep if self._ep is not None else begin_epoch(self)
-                end = len(ep.slices) if n is None else min(len(ep.slices), ep.pos + n - len(done))
-                chunk = (
-                    ep.slices if ep.pos == 0 and end == len(ep.slices) else ep.slices[ep.pos : end]
-                )
-                self._last_lr, start = ep.lr, ep.pos
+                ep = self._ep
+                if ep is None:
+                    ep = begin_epoch(self)
+                start, slices = ep.pos, ep.slices
+                if n is None and start == 0:
+                    chunk = slices  # a whole epoch: the list itself (the compiled path caches it)
+                else:
+                    chunk = slices[start:] if n is None else slices[start : start + n - len(done)]
+                self._last_lr = ep.lr
                 self._in_run = True
                 costs, bad = self.runner.run(
-                    ep.X, ep.Y, ep.order, chunk, self.optimizer_state, ep.lr, ep.pos == 0
+                    ep.X, ep.Y, ep.order, chunk, self.optimizer_state, ep.lr, start == 0, ep.total
                 )
                 self._in_run = False
-                self._account(ep, chunk, costs)
-                done += costs
+                if len(costs):
+                    self._account(ep, chunk, costs)
+                    if n is not None:
+                        done.extend(costs)
                 if bad is not None:
                     diverge(self, bad, self._epoch, ep.lr, kept_sentence(self, start))
                     break
-                if ep.pos == len(ep.slices):
+                if ep.pos == len(slices):
                     logs = end_epoch(self, ep)
-                    if self.stopped_reason is not None or to_epoch_end:
+                    if to_epoch_end or self.stopped_reason is not None:
                         break
         except KeyboardInterrupt:
-            if getattr(self, "_in_run", False):
+            if self._in_run:
                 self._in_run = False
                 self.runner.undo_partial_update()
-                if self._ep is not None:
-                    self._account(self._ep, self._ep.slices[self._ep.pos :], self.runner.costs)
+                ep = self._ep
+                if ep is not None and len(self.runner.costs):
+                    self._account(ep, ep.slices[ep.pos :], self.runner.costs)
             self.history.stopped_reason = self.ctx.stop_reason = "interrupted"
             self.stopped_reason, self.message = "interrupted", "Training was interrupted."
             self.ctx.extra["partial_epoch"] = self._ep is not None  # no epoch's end
             raise
         return done, logs
 
-    def _account(self, ep: Epoch, chunk: list, costs: list[float]) -> None:
+    def _account(self, ep: Epoch, chunk: list, costs: Any) -> None:
         """Book a run's completed steps: the epoch's total, the guard, the counters."""
-        if not costs:
-            return
+        guard = self.guard
         if ep.pos == 0:
-            self.guard.first_step(costs[0], self._epoch)
-        total = ep.total
-        for sl, c in zip(chunk, costs):
-            total += c * (sl.stop - sl.start)
-        ep.total = total
-        ep.pos += len(costs)
-        self.iteration += len(costs)
-        self.guard.last_cost = costs[-1]
+            guard.first_step(float(costs[0]), self._epoch)
+        if self.runner.kind == "numba":  # summed in the kernel, carried on from ep.total
+            ep.total = self.runner.total
+        else:
+            total = ep.total
+            for sl, c in zip(chunk, costs):
+                total += c * (sl.stop - sl.start)
+            ep.total = total
+        k = len(costs)
+        ep.pos += k
+        self.iteration += k
+        guard.last_cost = float(costs[-1])
         if self.record_iterations:
-            self.history.iteration_cost.extend(costs)
+            self.history.iteration_cost.extend(costs if type(costs) is list else costs.tolist())

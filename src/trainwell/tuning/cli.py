@@ -32,6 +32,9 @@ A ``path`` dataset is a ``.npz`` holding ``X_train, y_train`` (and optionally
 relative paths are read from the TOML file's folder. The dev set always comes out of the
 training data (never the test set), as the course insists.
 
+Every key with its default: ``trainwell tune --help``, docs/tuning.md, and
+:data:`trainwell.tuning.config.SCHEMA` (where both come from).
+
 ``task`` says what the labels are. ``"auto"`` (the default) takes whole numbers (and
 strings) for class labels, split stratified, and other numbers for regression targets;
 it refuses whole numbers with a class of fewer than 2 examples, which are more likely
@@ -53,96 +56,12 @@ import numpy as np
 from .._files import check_output, write_atomic
 from .._validation import Interval, Options, validate_params
 from ..exceptions import DataError, InvalidParameterError
+from .config import load_config, pruner_options
 
 __all__ = ["load_config", "load_dataset", "run_tune"]
 
-SEARCH_DEFAULTS: dict[str, Any] = {
-    "method": "random", "n_trials": 20, "rounds": 1, "keep": 0.25, "margin": 0.1,
-    "random_state": 0, "direction": "maximize", "n_points": 5, "importance": "variance",
-    "metric": "score", "fixed_seed": None,
-}  # fmt: skip
-SEARCH_RULES: dict[str, list[Any]] = {
-    "method": [Options({"random", "grid"})],
-    "n_trials": [Interval("int", 1, None)],
-    "rounds": [Interval("int", 1, None)],
-    "keep": [Interval("real", 0, 1, closed="right")],
-    "margin": [Interval("real", 0, None, closed="neither")],
-    "random_state": [Interval("int", 0, 2**32 - 1)],
-    "direction": [Options({"maximize", "minimize"})],
-    "n_points": [Interval("int", 1, None)],
-    "importance": [Options({"variance", "forest"})],
-    "metric": [Options({"score", "neg_cost"})],
-    "fixed_seed": [None, Interval("int", 0, 2**32 - 1)],
-}
 MAX_ROWS = 25
 TASKS = ("auto", "classification", "regression")
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    if not path.is_file():
-        raise FileNotFoundError(f"config file {str(path)!r} does not exist")
-    try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidParameterError(f"{path} is not valid TOML: {exc}") from None
-
-
-def load_config(path: str | Path) -> dict[str, Any]:
-    """Read and check a tune config; every error names the offending key.
-
-    Returns ``{"dataset": {...}, "fixed": {...}, "search": {...}, "space": SearchSpace}``
-    with the search defaults filled in.
-    """
-    from .objective import NETWORK_DEFAULTS
-    from .space import SearchSpace
-
-    path = Path(path)
-    raw = _read_toml(path)
-    unknown = sorted(set(raw) - {"dataset", "fixed", "search", "space"})
-    if unknown:
-        raise InvalidParameterError(
-            f"{path}: unknown table(s) {unknown}; expected [dataset], [fixed], [search], [space]."
-        )
-    for table in ("dataset", "space"):
-        if not isinstance(raw.get(table), dict) or not raw[table]:
-            raise InvalidParameterError(f"{path}: the [{table}] table is missing or empty.")
-    search = dict(raw.get("search", {}))
-    bad = sorted(set(search) - set(SEARCH_DEFAULTS))
-    if bad:
-        raise InvalidParameterError(
-            f"{path}: unknown key(s) {bad} in [search]; known: {', '.join(SEARCH_DEFAULTS)}."
-        )
-    search = {**SEARCH_DEFAULTS, **search}
-    validate_params(SEARCH_RULES, search, f"[search] in {path.name}")
-    fixed = dict(raw.get("fixed", {}))
-    for where, names in (("fixed", fixed), ("space", raw["space"])):
-        bad = sorted(set(names) - set(NETWORK_DEFAULTS))
-        if bad:
-            raise InvalidParameterError(
-                f"{path}: unknown key(s) {bad} in [{where}]; known: {', '.join(NETWORK_DEFAULTS)}."
-            )
-    both = sorted(set(fixed) & set(raw["space"]))
-    if both:
-        raise InvalidParameterError(f"{path}: {both} in both [fixed] and [space]; keep one.")
-    dataset = dict(raw["dataset"])
-    if ("name" in dataset) == ("path" in dataset):
-        raise InvalidParameterError(
-            f"{path}: [dataset] needs exactly one of 'name' (a trainwell.data loader) or "
-            "'path' (an .npz or .csv file)."
-        )
-    if "path" in dataset:
-        dataset["path"] = str((path.parent / dataset["path"]).resolve())
-    return {
-        "dataset": dataset,
-        "fixed": fixed,
-        "search": search,
-        "space": SearchSpace(raw["space"]),
-    }
 
 
 def load_dataset(spec: dict[str, Any]) -> tuple[np.ndarray, ...]:
@@ -279,23 +198,77 @@ def _oriented_pair(X: np.ndarray, y: np.ndarray, path: Path, name: str) -> tuple
     return X, y
 
 
+def resolve_scheduler(args: Any, search: dict[str, Any]) -> tuple[str | None, str]:
+    """The scheduler address and where it came from: --scheduler > [search] > environment.
+
+    ``--workers`` given on the command line beats a scheduler from the TOML or the
+    environment (a flag beats a file); both flags together are an error.
+    """
+    import os
+
+    from .dask_pool import check_address
+
+    if args.scheduler is not None:
+        if args.workers is not None:
+            raise InvalidParameterError(
+                "Give either --workers (local processes) or --scheduler (a Dask cluster), not "
+                f"both. Got --workers {args.workers}."
+            )
+        return check_address(args.scheduler, "--scheduler"), "--scheduler"
+    if args.workers is not None:
+        return None, "--workers"
+    if search.get("scheduler"):
+        return search["scheduler"], "[search] scheduler"
+    env = os.environ.get("DASK_SCHEDULER_ADDRESS")
+    if env:
+        return check_address(env, "DASK_SCHEDULER_ADDRESS"), "DASK_SCHEDULER_ADDRESS"
+    return None, "default"
+
+
+def _progress_mode(args: Any) -> Any:
+    """A bar on a terminal's stderr; a line every 30 s when stdout is a log; or none."""
+    if args.no_progress:
+        return False
+    if sys.stderr.isatty():
+        return "bar"
+    return "log" if not sys.stdout.isatty() else False
+
+
 def run_tune(args: Any) -> int:
-    """Body of ``trainwell tune``; returns the exit status (0 when a trial succeeded)."""
+    """Body of ``trainwell tune``; returns the exit status (0 when a trial succeeded).
+
+    With ``args.json`` true (``--json``) the results go to stdout as JSON and everything
+    else (table, notes, progress lines) to stderr; ``args.json_out`` also writes them.
+    """
+    if getattr(args, "json", False) is True:
+        import contextlib
+
+        stdout = sys.stdout
+        with contextlib.redirect_stdout(sys.stderr):
+            return _run_tune(args, stdout)
+    return _run_tune(args, None)
+
+
+def _run_tune(args: Any, json_stream: Any) -> int:
+    from .journal import Journal, JournalLockedError
     from .objective import NetworkObjective, encode_labels
     from .search import grid_search, random_search
 
     config = load_config(args.config)
     search = config["search"]
-    if args.scheduler is not None and args.workers != 1:
-        raise InvalidParameterError(
-            "Give either --workers (local processes) or --scheduler (a Dask cluster), not "
-            f"both. Got --workers {args.workers}."
-        )
-    n_jobs = None if args.scheduler is not None else args.workers
+    scheduler, source = resolve_scheduler(args, search)
+    workers = 1 if args.workers is None else args.workers
+    n_jobs = None if scheduler is not None else workers
     out = Path(args.out or f"{Path(args.config).stem}-tune")
     check_output(out, "--out", folder=True)  # before any trial: a path it cannot write
-    check_output(args.json, "--json", folder=False)
+    check_output(args.json_out, "--json-out", folder=False)
     check_output(args.journal, "--journal", folder=False)
+    if args.journal is not None:  # before any work: a file that is not a journal, or one
+        try:  # that another search holds, is refused
+            Journal(args.journal).lock().unlock()
+        except JournalLockedError as exc:
+            print(f"trainwell tune: error: {exc}", file=sys.stderr)
+            return 2
     X_tr, y_tr, X_dev, y_dev = load_dataset(config["dataset"])
     task = config["dataset"].get("task", "auto")
     if task == "classification":
@@ -314,19 +287,27 @@ def run_tune(args: Any) -> int:
         )
     except InvalidParameterError as exc:
         raise InvalidParameterError(f"[fixed]: {exc}") from None
-    where = args.scheduler or f"{args.workers} local worker(s)"
+    where = (
+        f"the Dask cluster at {scheduler} (from {source})"
+        if scheduler is not None
+        else f"{workers} local worker(s)"
+    )
     print(
         f"Tuning on {len(y_tr)} training / {len(y_dev)} dev examples; {search['method']} "
-        f"search on {where}."
+        f"search on {where}.",
+        flush=True,
     )
     common = {
         "random_state": search["random_state"],
         "direction": search["direction"],
         "n_jobs": n_jobs,
-        "scheduler": args.scheduler,
+        "scheduler": scheduler,
         "journal": args.journal,
-        # a bar only on a terminal: redrawn in a log file it is noise
-        "progress": not args.no_progress and sys.stderr.isatty(),
+        "progress": _progress_mode(args),
+        "retries": search["retries"],
+        "timeout": search["timeout"],
+        "retry_failed": args.retry_failed,
+        **pruner_options(search),
     }
     try:
         if search["method"] == "grid":
@@ -339,22 +320,34 @@ def run_tune(args: Any) -> int:
                 rounds=search["rounds"],
                 keep=search["keep"],
                 margin=search["margin"],
+                quorum=search["quorum"],
                 **common,
             )
-    except (ImportError, OSError) as exc:  # no dask installed, or no scheduler there
+    except (ImportError, OSError, JournalLockedError) as exc:  # no dask, no scheduler there
         print(f"trainwell tune: error: {exc}", file=sys.stderr)
         return 2
-    _report(result, config, args)
+    _report(result, config, args, json_stream)
     return 0 if result.best_trial is not None else 1
 
 
-def _report(result: Any, config: dict[str, Any], args: Any) -> None:
+def _report(result: Any, config: dict[str, Any], args: Any, json_stream: Any = None) -> None:
     from .plots import plot_curves, plot_importance, plot_search, plot_zoom
 
     print()
+    if result.reused:
+        print(
+            f"Reused {result.reused} trials from the journal {args.journal}; ran "
+            f"{len(result.trials) - result.reused}."
+        )
+    if result.dashboard_link and not _progress_mode(args):  # else printed at the start
+        print(f"Dask dashboard: {result.dashboard_link}")
     print(result.format_table(top=MAX_ROWS))
     if len(result.trials) > MAX_ROWS:
-        print(f"... {len(result.trials) - MAX_ROWS} more trials (all of them in --json).")
+        more = len(result.trials) - MAX_ROWS
+        print(
+            f"... {more} more trials"
+            + (f" (all of them in {args.json_out})." if args.json_out else ".")
+        )
     print()
     if result.best_trial is None:
         print("Every trial failed; see the errors above.")
@@ -379,11 +372,15 @@ def _report(result: Any, config: dict[str, Any], args: Any) -> None:
         written.append(out / "zoom.png")
         plot_zoom(result, numeric[0], numeric[1], written[-1])
     print(f"\nPlots: {', '.join(str(p) for p in written)}")
-    if args.json:
+    if args.json_out or json_stream is not None:
         data = {
-            "config": str(args.config),
+            "config": str(Path(args.config).resolve()),
             "result": result.to_dict(),
             "importance": None if report is None else report.to_dict(),
         }
-        write_atomic(args.json, json.dumps(data, indent=1, allow_nan=False))
-        print(f"Results: {args.json}")
+        text = json.dumps(data, indent=1, allow_nan=False)
+        if args.json_out:
+            write_atomic(args.json_out, text)
+            print(f"Results: {args.json_out}")
+        if json_stream is not None:
+            print(text, file=json_stream)

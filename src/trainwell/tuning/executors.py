@@ -1,124 +1,74 @@
 """Where trials run: in this process, in local worker processes, or on a Dask cluster.
 
-All three run the same function, :func:`run_trial`, on the same ``(index, round, config,
-seed)`` specs that the parent drew, so a search gives the same configs, and (with a
-deterministic objective) the same scores, whatever ``n_jobs`` or backend.
+Every pool runs the same function, :func:`run_trial`, on the same ``(index, round, config,
+seed)`` specs that the search drew, and is driven the same way by
+:mod:`trainwell.tuning.asynchronous`: ``submit`` one trial, ``poll`` for whichever
+finished, ``cancel`` one that ran past its timeout. A free worker gets the next trial at
+once; no round waits for its slowest trial unless asked to (``quorum=1``).
+
+In this process (``n_jobs`` None or 1)
+    Trials run one after the other, in index order, when submitted.
 
 Local processes (``n_jobs > 1``)
-    joblib's loky backend: worker processes started once and reused by later searches
-    (and rounds), with the BLAS thread pools of each worker limited to
-    ``cpu_count // n_jobs`` threads so that n workers don't each start one thread per
-    core and oversubscribe the machine.
+    loky worker processes (joblib's), started once and reused by later searches, with
+    the BLAS thread pool of each limited to ``cpu_count // n_jobs`` threads so that n
+    workers don't oversubscribe the machine. Each worker watches its parent and exits
+    when the parent dies (even by SIGKILL), so no worker outlives a killed search. A
+    worker that dies (``os._exit``, a segfault, the OOM killer) breaks the whole pool:
+    the trials that were running are run again on a fresh pool, each alone, so that only
+    the one that kills its worker again is blamed (and counts an attempt).
 
 A Dask cluster (``scheduler="tcp://host:8786"`` or a ``distributed.Client``)
-    joblib's dask backend. The objective (with its training data) is scattered to the
-    workers once, not sent with every trial, and each trial's BLAS pool is limited to one
-    thread, since a Dask worker usually runs one task per core. Needs the optional extra
-    ``pip install trainwell[dask]``. To use a real cluster::
-
-        # on the scheduler machine              # on each worker machine
-        dask scheduler --port 8786              dask worker tcp://SCHEDULER:8786 \\
-                                                    --nworkers 4 --nthreads 1
-
-    then ``random_search(..., scheduler="tcp://SCHEDULER:8786")`` or ``trainwell tune
-    CONFIG.toml --scheduler tcp://SCHEDULER:8786``. The scheduler, every worker and the
-    client need the same versions of trainwell, numpy and joblib installed (the
-    objective is pickled by reference to ``trainwell``'s modules), and the workers must
-    reach the client's data only through the scattered objective (no shared files
-    needed).
+    See :mod:`trainwell.tuning.dask_pool`.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED
+from concurrent.futures import wait as wait_futures
 from typing import Any
 
-import numpy as np
-
-from ..exceptions import InvalidParameterError, TrainingDiverged
+from ..exceptions import InvalidParameterError
 from .results import Trial
+from .trial import WorkerLost, run_trial
 
-__all__ = ["DaskExecutor", "LocalExecutor", "SerialExecutor", "make_executor", "run_trial"]
+__all__ = [
+    "DaskExecutor",
+    "LocalExecutor",
+    "SerialExecutor",
+    "WorkerLost",
+    "make_executor",
+    "run_trial",
+]
 
 Spec = tuple  # (index, round, config, seed)
 
 
-def run_trial(objective: Any, spec: Spec, blas_threads: int | None = None) -> Trial:
-    """Call ``objective(config, random_state=seed)`` and record the outcome as a Trial.
-
-    Exceptions become ``status="failed"`` (``TrainingDiverged`` and non-finite scores
-    ``"diverged"``) with the error text; nothing but ``BaseException`` (Ctrl-C) escapes.
-    NumPy's floating-point warnings (overflow, invalid value) are silenced during the
-    call: a diverging trial would print dozens, and its status already says it diverged.
-    """
-    index, round_, config, seed = spec
-    trial = Trial(index=index, round=round_, config=dict(config), seed=seed)
-    start = time.perf_counter()
-    try:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            if blas_threads is None:
-                out = objective(dict(config), random_state=seed)
-            else:
-                from threadpoolctl import threadpool_limits
-
-                with threadpool_limits(limits=blas_threads):
-                    out = objective(dict(config), random_state=seed)
-        _read_output(trial, out)
-    except TrainingDiverged as exc:
-        trial.status, trial.error = "diverged", f"{type(exc).__name__}: {exc}"
-    except Exception as exc:
-        trial.status, trial.error = "failed", f"{type(exc).__name__}: {exc}"
-    trial.time_s = time.perf_counter() - start
-    if not trial.ok:
-        trial.dev_score = trial.train_score = None
-    return trial
-
-
-def _read_output(trial: Trial, out: Any) -> None:
-    if not isinstance(out, Mapping) or not all(
-        isinstance(out.get(k), numbers.Real) and not isinstance(out.get(k), bool)
-        for k in ("dev_score", "train_score")
-    ):
-        raise TypeError(
-            "the objective must return a dict with float 'dev_score' and 'train_score'; "
-            f"got {out!r:.200}"
-        )
-    trial.curve = [float(c) if math.isfinite(c) else None for c in out.get("curve") or ()]
-    for key, value in out.items():
-        if key not in ("dev_score", "train_score", "curve"):
-            value = _json_scalar(value)
-            if value is not _SKIP:
-                trial.metrics[key] = value
-    dev, train = float(out["dev_score"]), float(out["train_score"])
-    if not (math.isfinite(dev) and math.isfinite(train)):
-        trial.status = "diverged"
-        trial.error = f"non-finite score: dev_score={dev}, train_score={train}"
-    else:
-        trial.dev_score, trial.train_score = dev, train
-
-
-_SKIP = object()
-
-
-def _json_scalar(value: Any) -> Any:
-    """``value`` as a JSON scalar (str, bool, int, finite float), or ``_SKIP``."""
-    if isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real) and math.isfinite(value):
-        return float(value)
-    return _SKIP
-
-
 class SerialExecutor:
-    """Runs trials one after the other in this process."""
+    """Runs each trial in this process when it is submitted."""
 
     n_workers = 1
+    dashboard_link = None
+
+    def start(self, objective: Any) -> None:
+        """Remember the objective."""
+        self._objective = objective
+
+    def submit(self, spec: Spec, context: Any = None) -> Any:
+        """Run the trial now; the handle is its Trial."""
+        return run_trial(self._objective, spec, None, context)
+
+    def poll(self, handles: Iterable[Any], timeout: float) -> list[tuple[Any, Any]]:
+        """Every handle is already done."""
+        return [(h, h) for h in handles]
+
+    def cancel(self, handle: Any) -> None:
+        """Nothing runs in the background."""
 
     def map(self, objective: Any, specs: Iterable[Spec]) -> Iterator[Trial]:
         """Yield each spec's Trial as it finishes."""
@@ -129,8 +79,20 @@ class SerialExecutor:
         """Nothing to release."""
 
 
+def _watch_parent(parent: int, blas_threads: int) -> None:
+    """In a loky worker: exit as soon as the search process is gone (even by SIGKILL)."""
+    os.environ["TRAINWELL_TUNE_WORKER"] = "loky"
+
+    def watch() -> None:
+        while os.getppid() == parent:  # an orphan is adopted by init (or a subreaper)
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="trainwell-parent-watch", daemon=True).start()
+
+
 class LocalExecutor:
-    """Runs trials in ``n_jobs`` local processes (joblib loky), BLAS threads limited.
+    """Runs trials in ``n_jobs`` local processes (loky), BLAS threads limited.
 
     Parameters
     ----------
@@ -138,80 +100,78 @@ class LocalExecutor:
         Worker processes; -1 means one per core, -2 all but one, as in joblib.
     """
 
+    dashboard_link = None
+
     def __init__(self, n_jobs: int) -> None:
         from joblib import cpu_count, effective_n_jobs
 
         self.n_workers = effective_n_jobs(n_jobs)
         self.blas_threads = max(1, cpu_count() // self.n_workers)
+        self._killed_before = -1  # handles numbered below this were killed on purpose
+        self._count = 0
+
+    def _pool(self) -> Any:
+        from joblib.externals.loky import get_reusable_executor
+
+        # Reused between searches with the same settings, so workers keep their imports.
+        return get_reusable_executor(
+            max_workers=self.n_workers,
+            timeout=300,
+            initializer=_watch_parent,
+            initargs=(os.getpid(), self.blas_threads),
+        )
+
+    def start(self, objective: Any) -> None:
+        """Remember the objective (sent with each trial: loky caches nothing)."""
+        self._objective = objective
+
+    def submit(self, spec: Spec, context: Any = None) -> Any:
+        """Send one trial to the pool; the handle is ``(number, future)``."""
+        self._count += 1
+        future = self._pool().submit(run_trial, self._objective, spec, self.blas_threads, context)
+        return (self._count, future)
+
+    def poll(self, handles: Iterable[Any], timeout: float) -> list[tuple[Any, Any]]:
+        """The handles that finished within ``timeout`` seconds, with their outcome."""
+        handles = list(handles)
+        by_future = {h[1]: h for h in handles}
+        done, _ = wait_futures(list(by_future), timeout=timeout, return_when=FIRST_COMPLETED)
+        out = []
+        for future in done:
+            handle = by_future[future]
+            try:
+                out.append((handle, future.result()))
+            except Exception as exc:  # the worker died: TerminatedWorkerError, BrokenProcessPool
+                innocent = handle[0] <= self._killed_before
+                reason = f"{type(exc).__name__}: {exc}"
+                out.append((handle, WorkerLost(reason, innocent, suspect=True)))
+        return out
+
+    def cancel(self, handle: Any) -> None:
+        """Stop a trial past its timeout: loky can only kill the whole pool."""
+        self._killed_before = self._count
+        self._pool().shutdown(wait=False, kill_workers=True)
 
     def map(self, objective: Any, specs: Iterable[Spec]) -> Iterator[Trial]:
         """Yield each spec's Trial as soon as any worker finishes it."""
-        from joblib import Parallel, delayed, parallel_config
-
-        specs = list(specs)
-        if len(specs) <= 1:  # not worth a round trip to the workers
-            yield from SerialExecutor().map(objective, specs)
-            return
-        # The loky executor is reused between calls with the same settings, so workers
-        # keep their imports (numpy, trainwell) from one round or search to the next.
-        with parallel_config(backend="loky", inner_max_num_threads=self.blas_threads):
-            parallel = Parallel(n_jobs=self.n_workers, return_as="generator_unordered")
-            yield from parallel(delayed(run_trial)(objective, spec) for spec in specs)
+        self.start(objective)
+        pending = [self.submit(spec) for spec in specs]
+        while pending:
+            for handle, outcome in self.poll(pending, 1.0):
+                pending.remove(handle)
+                if isinstance(outcome, WorkerLost):
+                    raise RuntimeError(outcome.reason)
+                yield outcome
 
     def close(self) -> None:
-        """Workers stay up for reuse; loky shuts them down when idle or at exit."""
+        """Workers stay up for reuse; they exit when idle, at exit, or when we die."""
 
 
-class DaskExecutor:
-    """Runs trials on a Dask cluster through joblib's dask backend.
+def DaskExecutor(scheduler: Any, *, timeout: str = "5s") -> Any:
+    """A :class:`~trainwell.tuning.dask_pool.DaskPool` (kept under its old name)."""
+    from .dask_pool import DaskPool
 
-    Parameters
-    ----------
-    scheduler : str or distributed.Client
-        A scheduler address (``"tcp://host:8786"``), connected to and closed by this
-        executor, or an existing client, left open.
-    timeout : str, default="30s"
-        How long to try connecting to an address before giving up with an ``OSError``.
-    """
-
-    def __init__(self, scheduler: Any, *, timeout: str = "30s") -> None:
-        try:
-            import distributed
-        except ImportError as exc:
-            raise ImportError(
-                "Running trials on a Dask cluster (scheduler=...) needs the optional "
-                "dependencies dask and distributed: pip install trainwell[dask]"
-            ) from exc
-        if isinstance(scheduler, str):
-            try:
-                self.client = distributed.Client(scheduler, set_as_default=False, timeout=timeout)
-            except OSError as exc:
-                raise OSError(
-                    f"Could not reach a Dask scheduler at {scheduler!r} ({exc}). Start one "
-                    f"with `dask scheduler` and workers with `dask worker {scheduler}`."
-                ) from exc
-            self._owns_client = True
-        elif isinstance(scheduler, distributed.Client):
-            self.client, self._owns_client = scheduler, False
-        else:
-            raise InvalidParameterError(
-                "The 'scheduler' parameter must be a Dask scheduler address such as "
-                f"'tcp://host:8786' or a distributed.Client. Got {scheduler!r} instead."
-            )
-        self.n_workers = max(1, sum(self.client.nthreads().values()))
-
-    def map(self, objective: Any, specs: Iterable[Spec]) -> Iterator[Trial]:
-        """Yield each spec's Trial as soon as any Dask worker finishes it."""
-        from joblib import Parallel, delayed, parallel_config
-
-        with parallel_config(backend="dask", client=self.client, scatter=[objective]):
-            parallel = Parallel(return_as="generator_unordered")
-            yield from parallel(delayed(run_trial)(objective, spec, 1) for spec in specs)
-
-    def close(self) -> None:
-        """Close the client if this executor opened it."""
-        if self._owns_client:
-            self.client.close()
+    return DaskPool(scheduler, timeout=timeout)
 
 
 def make_executor(n_jobs: int | None, scheduler: Any) -> Any:

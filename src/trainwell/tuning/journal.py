@@ -11,6 +11,22 @@ process killed at any instant leaves either the complete line or a prefix of it 
 newline (a *torn* line). Reading ignores a torn last line, and reopening for appending cuts
 it off first, so the next record starts on a fresh line. Only the parent process writes;
 workers return their results to it.
+
+Why it cannot lose data:
+
+- **One writer.** :meth:`Journal.open` takes an exclusive lock on ``PATH.lock``
+  (:mod:`filelock`, an ``fcntl``/``msvcrt`` lock that the operating system releases when
+  the holder dies, SIGKILL included). A second search on the same journal fails at once
+  with :class:`JournalLockedError`; it never waits and never shares. The file is read
+  again once the lock is held, so the truncation of a torn line only ever cuts what is
+  after the last complete record, never another writer's records.
+- **Only its own files.** A file whose first line is not a trainwell journal header (or
+  the start of one, torn by a kill during the very first write) is refused with
+  :class:`~trainwell.exceptions.CheckpointError` and never truncated or rewritten.
+
+Format: version 1 (unchanged). Trials may carry extra keys (``worker``, ``host``,
+``attempts``, ``epochs_run``, ``zoom_from``); readers ignore keys they do not know, so
+journals of older and newer versions read both ways.
 """
 
 from __future__ import annotations
@@ -23,9 +39,15 @@ from typing import Any
 
 from ..exceptions import CheckpointError, InvalidParameterError
 
-__all__ = ["Journal", "json_ready"]
+__all__ = ["Journal", "JournalLockedError", "json_ready"]
 
 JOURNAL_VERSION = 1
+#: How every header line starts (``json.dumps`` keeps the key order it is given).
+HEADER_START = b'{"type":"header"'
+
+
+class JournalLockedError(RuntimeError):
+    """Another process holds the journal's lock (a second search on the same journal)."""
 
 
 def json_ready(value: Any) -> Any:
@@ -85,12 +107,17 @@ class Journal:
         self.torn = False
         self._good_bytes = 0
         self._fd: int | None = None
+        self._lock: Any = None
+        if self.path.is_dir():
+            raise IsADirectoryError(f"Journal {str(self.path)!r} is a folder; give a file name.")
         self._read()
 
     def _read(self) -> None:
+        self.header, self.records, self.torn, self._good_bytes = None, {}, False, 0
         if not self.path.exists():
             return
         data = self.path.read_bytes()
+        self._check_is_journal(data)
         lines = data.split(b"\n")
         # Everything after the last newline is an unfinished (torn) write, or b"".
         complete, tail = lines[:-1], lines[-1]
@@ -113,6 +140,26 @@ class Journal:
             offset += len(raw) + 1
             self._accept(record, number)
         self._good_bytes = offset
+
+    def _check_is_journal(self, data: bytes) -> None:
+        """Refuse a non-empty file that does not start as a trainwell journal does."""
+        if not data:
+            return
+        first = data.split(b"\n", 1)[0]
+        if b"\n" not in data:  # a header torn by a kill during the very first write
+            ours = first.startswith(HEADER_START)  # anything shorter is not surely ours
+        else:
+            try:
+                record = json.loads(first)
+                ours = isinstance(record, dict) and record.get("type") == "header"
+            except ValueError:
+                ours = False
+        if not ours:
+            raise CheckpointError(
+                f"{str(self.path)!r} is not a trainwell journal (its first line is not a "
+                f"journal header: {first[:60]!r}); it was left untouched. Give --journal a "
+                "new file name, or the journal of an earlier search."
+            )
 
     def _accept(self, record: dict[str, Any], number: int) -> None:
         kind = record.get("type")
@@ -153,10 +200,46 @@ class Journal:
                 "with the same settings, or give a new journal path."
             )
 
-    def open(self) -> Journal:
-        """Open for appending, cutting off a torn last line first."""
-        if self._fd is None:
+    def lock(self) -> Journal:
+        """Take the exclusive lock (``PATH.lock``) and read the file again under it.
+
+        Raises :class:`JournalLockedError` at once if another process holds it.
+        """
+        if self._lock is None:
+            from filelock import FileLock, Timeout
+
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.path) + ".lock")
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                raise JournalLockedError(
+                    f"Journal {str(self.path)!r} is in use by another search (its lock "
+                    f"{str(self.path)!r}.lock is held). Two searches never share a journal: "
+                    "wait for the other one, or give this one a new journal path."
+                ) from None
+            self._lock = lock
+            try:
+                self._read()  # what the previous holder wrote, read under the lock
+            except BaseException:
+                self.unlock()
+                raise
+        return self
+
+    def unlock(self) -> None:
+        """Release the lock (:meth:`close` does it too)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def open(self) -> Journal:
+        """Lock, then open for appending, cutting off a torn last line first.
+
+        Only the bytes after the last complete record are ever cut, and only under the
+        lock, so no other writer's records can be lost.
+        """
+        if self._fd is None:
+            self.lock()
             if self.path.exists() and self.path.stat().st_size != self._good_bytes:
                 os.truncate(self.path, self._good_bytes)
                 self.torn = False
@@ -180,10 +263,11 @@ class Journal:
             self.records[int(record["index"])] = dict(record)
 
     def close(self) -> None:
-        """Close the file (records are already on disk)."""
+        """Close the file (records are already on disk) and release the lock."""
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        self.unlock()
 
     def __enter__(self) -> Journal:
         return self.open()

@@ -10,18 +10,19 @@ untouched until the end.
 from __future__ import annotations
 
 import hashlib
-import math
-import time
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from .._random import RandomLike, check_random_state, randn
-from .._validation import Interval, Options, check_X_y, validate_params
-from ..exceptions import DataError, InvalidParameterError
+from .._random import RandomLike, check_random_state
+from .._validation import InstanceOf, Interval, Options, check_X_y, validate_params
+from ..exceptions import ConvergenceWarning, DataError, InvalidParameterError
 
 __all__ = ["NetworkObjective", "SyntheticObjective", "encode_labels"]
+
+from .synthetic import SyntheticObjective
 
 #: The keys a :class:`NetworkObjective` config may hold, with their defaults.
 NETWORK_DEFAULTS: dict[str, Any] = {
@@ -40,12 +41,18 @@ NETWORK_DEFAULTS: dict[str, Any] = {
     "l2": 0.0,
     "keep_prob": 1.0,
     "decay_rate": 0.0,
+    "patience": None,
+    "restore_best": True,
+    "normalize_inputs": False,
 }
 
 #: Ranges checked for fixed values, for searched ranges (``check_space``) and each config.
 RANGES: dict[str, Any] = {
     "keep_prob": Interval("real", 0, 1, closed="right"),
     "decay_rate": Interval("real", 0, None, closed="left"),
+    "patience": [None, Interval("int", 1, None)],
+    "restore_best": [InstanceOf((bool,), "a bool")],
+    "normalize_inputs": [InstanceOf((bool,), "a bool")],
 }
 
 
@@ -103,7 +110,12 @@ class NetworkObjective:
         number of hidden layers of ``hidden_units`` each); ``activation``; ``init``;
         ``epochs``; ``l2`` (λ); ``keep_prob`` (dropout after each hidden
         layer when < 1; in (0, 1]); ``decay_rate`` (α = α0 / (1 + decay_rate · epoch)
-        when > 0; >= 0). Keys that the chosen optimizer does not use (``beta`` with Adam)
+        when > 0; >= 0); ``patience`` (early stopping: stop when the dev cost has not
+        improved for this many epochs; None, the default, trains every epoch) with
+        ``restore_best`` (put back the weights of the best epoch; default True);
+        ``normalize_inputs`` (standardize each feature with the mean and standard
+        deviation of the trial's training part only, applied to its dev part too;
+        default False). Keys that the chosen optimizer does not use (``beta`` with Adam)
         are ignored.
     loss : str, optional
         Overrides the loss inferred from ``y_train``: ``"mse"`` makes whole-number targets
@@ -234,7 +246,7 @@ class NetworkObjective:
                 continue
             for value in dist.bounds() if dist.numeric else dist.values:
                 where = f"NetworkObjective (searched as {dist!r})"
-                validate_params({name: [RANGES[name]]}, {name: value}, where)
+                validate_params({name: _rules(RANGES[name])}, {name: value}, where)
 
     def build(
         self, config: Mapping[str, Any], *, random_state: RandomLike
@@ -245,7 +257,7 @@ class NetworkObjective:
 
         self._check_keys(config, "the config")
         c = {**NETWORK_DEFAULTS, **self.fixed, **config}
-        validate_params({k: [r] for k, r in RANGES.items()}, c, "NetworkObjective")
+        validate_params({k: _rules(r) for k, r in RANGES.items()}, c, "NetworkObjective")
         widths = c["hidden_units"]
         if isinstance(widths, (list, tuple)):
             if "layers" in self.fixed or "layers" in config:
@@ -283,31 +295,56 @@ class NetworkObjective:
             if c["decay_rate"] > 0
             else None
         )
-        fit_kwargs = {
+        fit_kwargs: dict[str, Any] = {
             "optimizer": optimizer,
             "learning_rate": c["learning_rate"],
             "epochs": c["epochs"],
             "batch_size": None if c["batch_size"] == "full" else c["batch_size"],
             "schedule": schedule,
         }
+        if c["patience"] is not None:
+            from ..training import EarlyStopping
+
+            fit_kwargs["callbacks"] = [
+                EarlyStopping("val_cost", patience=c["patience"], restore_best=c["restore_best"])
+            ]
         return net, fit_kwargs, c
 
-    def __call__(self, config: Mapping[str, Any], *, random_state: RandomLike) -> dict[str, Any]:
-        """Train with ``config`` and return dev and train scores, the cost curve, dev cost."""
+    def __call__(
+        self, config: Mapping[str, Any], *, random_state: RandomLike, report: Any = None
+    ) -> dict[str, Any]:
+        """Train with ``config`` and return dev and train scores, the cost curve, dev cost.
+
+        ``report``, when given (by a search with a pruner or a timeout), is called as
+        ``report(epoch, dev_score)`` after every epoch and may raise to stop the trial.
+        """
         from ..training import fit
 
         if self.random_state is not None:
             random_state = self.random_state
         rng = check_random_state(random_state)  # weights first, then the shuffles
-        net, fit_kwargs, _ = self.build(config, random_state=rng)
-        history = fit(
-            net, self.X_train, self.y_train, random_state=rng, progress=False, **fit_kwargs
-        )
-        dev_cost = net.cost(self.X_dev, self.y_dev)
-        if self.metric == "neg_cost":
-            dev, train = -dev_cost, -net.cost(self.X_train, self.y_train)
-        else:
-            dev, train = net.score(self.X_dev, self.y_dev), net.score(self.X_train, self.y_train)
+        net, fit_kwargs, c = self.build(config, random_state=rng)
+        X_train, X_dev = self.X_train, self.X_dev
+        if c["normalize_inputs"]:  # fitted on this trial's training part only
+            from ..data import Standardizer
+
+            scaler = Standardizer().fit(X_train)
+            X_train, X_dev = scaler.transform(X_train), scaler.transform(X_dev)
+        callbacks = list(fit_kwargs.pop("callbacks", []))
+        if c["patience"] is not None:
+            fit_kwargs["validation_data"] = (X_dev, self.y_dev)
+        if report is not None:
+            callbacks.append(_Report(self._dev_score, X_dev, self.y_dev, report))
+        if callbacks:
+            fit_kwargs["callbacks"] = callbacks
+        with warnings.catch_warnings():  # a trial's epoch budget is a setting under test
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            history = fit(
+                net, X_train, self.y_train, random_state=rng, progress=False, **fit_kwargs
+            )
+        dev_cost = net.cost(X_dev, self.y_dev)
+        dev = self._dev_score(net, X_dev, self.y_dev)
+        train = self._dev_score(net, X_train, self.y_train)
         return {
             "dev_score": dev,
             "train_score": train,
@@ -316,86 +353,27 @@ class NetworkObjective:
             "epochs": history.epochs,
         }
 
+    def _dev_score(self, net: Any, X: Any, y: Any) -> float:
+        """The metric: the network's score, or minus its cost."""
+        return -net.cost(X, y) if self.metric == "neg_cost" else net.score(X, y)
 
-class SyntheticObjective:
-    """A stand-in for training that costs nothing: a bowl around ``best``, plus noise.
 
-    ``dev_score = 1 - sum_k weights[k] * (s_k(config[k]) - s_k(best[k]))**2 + noise``
-    where ``s_k`` is log10 (the default), log10(1 - x) or x, as ``scales`` says. Names not
-    in ``best`` have no effect. For tests, examples and demos of the search machinery.
+def _rules(rule: Any) -> list[Any]:
+    return rule if isinstance(rule, list) else [rule]
 
-    Parameters
-    ----------
-    best : dict of str to float
-        The optimum of each hyperparameter that matters.
-    scales : dict of str to {"log", "one_minus_log", "linear"}, optional
-    weights : dict of str to float, optional
-        How much each one matters (default 1).
-    noise : float, default=0.0
-        Standard deviation of Gaussian noise drawn from ``random_state``.
-    sleep : float, default=0.0
-        Seconds each call waits, as if it trained.
-    diverge_above : dict of str to float, optional
-        Return NaN scores (a diverged run) when ``config[k]`` exceeds the value.
-    fail_above : dict of str to float, optional
-        Raise ``RuntimeError`` when ``config[k]`` exceeds the value.
 
-    Examples
-    --------
-    >>> objective = SyntheticObjective({"learning_rate": 0.01})
-    >>> objective({"learning_rate": 0.1}, random_state=0)["dev_score"]
-    0.0
-    """
+class _Report:
+    """A fit callback that reports the dev score after each epoch (for pruning)."""
 
-    def __init__(
-        self,
-        best: Mapping[str, float],
-        *,
-        scales: Mapping[str, str] | None = None,
-        weights: Mapping[str, float] | None = None,
-        noise: float = 0.0,
-        sleep: float = 0.0,
-        diverge_above: Mapping[str, float] | None = None,
-        fail_above: Mapping[str, float] | None = None,
-    ) -> None:
-        self.best = dict(best)
-        self.scales = {k: "log" for k in self.best} | dict(scales or {})
-        for name, scale in self.scales.items():
-            if scale not in ("log", "one_minus_log", "linear"):
-                raise InvalidParameterError(
-                    f"scales[{name!r}] must be 'log', 'one_minus_log' or 'linear'. "
-                    f"Got {scale!r} instead."
-                )
-        self.weights = {k: 1.0 for k in self.best} | dict(weights or {})
-        self.noise, self.sleep = float(noise), float(sleep)
-        self.diverge_above = dict(diverge_above or {})
-        self.fail_above = dict(fail_above or {})
+    def __init__(self, score: Any, X_dev: Any, y_dev: Any, report: Any) -> None:
+        self.score, self.X_dev, self.y_dev, self.report = score, X_dev, y_dev, report
 
-    def _s(self, name: str, x: float) -> float:
-        scale = self.scales[name]
-        return (
-            math.log10(x)
-            if scale == "log"
-            else (math.log10(1 - x) if scale == "one_minus_log" else float(x))
-        )
+    def on_train_begin(self, ctx: Any) -> None:
+        """Nothing to set up."""
 
-    def __call__(self, config: Mapping[str, Any], *, random_state: RandomLike) -> dict[str, Any]:
-        """Score ``config``; the noise is drawn from ``random_state``."""
-        if self.sleep:
-            time.sleep(self.sleep)
-        for name, limit in self.fail_above.items():
-            if config.get(name, -math.inf) > limit:
-                raise RuntimeError(f"{name}={config[name]} is above {limit}")
-        score = 1.0 - sum(
-            self.weights[k] * (self._s(k, config[k]) - self._s(k, v)) ** 2
-            for k, v in self.best.items()
-        )
-        if self.noise:
-            score += self.noise * float(randn(check_random_state(random_state), (1,))[0])
-        if any(config.get(k, -math.inf) > v for k, v in self.diverge_above.items()):
-            score = math.nan
-        return {
-            "dev_score": score,
-            "train_score": score + 0.05,
-            "curve": [1.0 / (1 + e) for e in range(5)],
-        }
+    def on_epoch_end(self, epoch: int, logs: Any, ctx: Any) -> None:
+        """``report(epochs done, dev score)``; a raise stops training and the trial."""
+        self.report(epoch + 1, float(self.score(ctx.network, self.X_dev, self.y_dev)))
+
+    def on_train_end(self, ctx: Any) -> None:
+        """Nothing to tear down."""

@@ -13,7 +13,7 @@ from .space import SearchSpace
 
 __all__ = ["Round", "SearchResult", "Trial"]
 
-STATUSES = ("ok", "failed", "diverged")
+STATUSES = ("ok", "failed", "diverged", "pruned")
 
 
 @dataclass
@@ -30,9 +30,11 @@ class Trial:
         The hyperparameters tried.
     seed : int
         The ``random_state`` the objective received.
-    status : {"ok", "failed", "diverged"}
-        "failed": the objective raised (see ``error``); "diverged": it raised
-        :class:`~trainwell.exceptions.TrainingDiverged` or returned a NaN/inf score.
+    status : {"ok", "failed", "diverged", "pruned"}
+        "failed": the objective raised, its worker died, or it ran past its timeout,
+        after its retries (see ``error``); "diverged": it raised
+        :class:`~trainwell.exceptions.TrainingDiverged` or returned a NaN/inf score;
+        "pruned": the pruner stopped it after ``metrics["epochs"]`` epochs.
     dev_score, train_score : float or None
         None unless ``status == "ok"``.
     time_s : float
@@ -43,6 +45,13 @@ class Trial:
         The learning curve the objective returned (cost per epoch), possibly empty.
     metrics : dict
         Any other scalar results the objective returned (``dev_cost``, ...).
+    worker, host : str or None
+        Where it ran: ``"main"`` (the search's process), ``"pid N"`` (a local worker)
+        or the Dask worker's address; the machine's host name.
+    attempts : int
+        How many times it was started (more than 1 after a retry).
+    intermediate : list of [epoch, value]
+        The dev scores it reported while training (with a pruner or a timeout).
     """
 
     index: int
@@ -56,6 +65,10 @@ class Trial:
     error: str | None = None
     curve: list[float | None] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
+    worker: str | None = None
+    host: str | None = None
+    attempts: int = 1
+    intermediate: list[list[float | None]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -80,6 +93,7 @@ class Round:
     index: int
     space: SearchSpace
     trials: list[int]
+    zoom_from: list[int] | None = None
 
     @property
     def box(self) -> dict[str, list[Any]]:
@@ -93,6 +107,7 @@ class Round:
             "space": self.space.to_dict(),
             "box": self.box,
             "trials": list(self.trials),
+            **({} if self.zoom_from is None else {"zoom_from": list(self.zoom_from)}),
         }
 
 
@@ -112,6 +127,10 @@ class SearchResult:
         The integer the search's sampling was seeded with; pass it as ``random_state`` to
         draw the same configs again.
     method : {"random", "grid"}
+    reused : int
+        How many trials were read back from a journal rather than run.
+    dashboard_link : str or None
+        The Dask dashboard of the cluster the trials ran on.
     """
 
     def __init__(
@@ -130,6 +149,8 @@ class SearchResult:
         self.direction = direction
         self.seed = seed
         self.method = method
+        self.reused = 0
+        self.dashboard_link: str | None = None
 
     @property
     def trials_by_index(self) -> dict[int, Trial]:
@@ -161,7 +182,7 @@ class SearchResult:
 
     @property
     def n_failed(self) -> int:
-        """How many trials failed or diverged."""
+        """How many trials did not finish ``"ok"`` (failed, diverged or pruned)."""
         return sum(not t.ok for t in self.trials)
 
     def table(self) -> list[dict[str, Any]]:
@@ -180,8 +201,7 @@ class SearchResult:
             for t in self.trials
         ]
 
-    def format_table(self, top: int | None = None) -> str:
-        """The trials as aligned text, best first, failed last (``top`` limits rows)."""
+    def _rows(self, top: int | None) -> tuple[list[str], list[list[str]], list[Trial]]:
         ranked = self.ranked()
         rows = ranked + [t for t in self.trials if not t.ok]
         if top is not None:
@@ -191,7 +211,7 @@ class SearchResult:
         body = [
             [
                 str(t.index),
-                str(t.round),
+                str(t.round + 1),  # rounds are numbered from 1 for people
                 t.status,
                 _fmt(t.dev_score),
                 _fmt(t.train_score),
@@ -200,15 +220,35 @@ class SearchResult:
             ]
             for t in rows
         ]
+        return header, body, rows
+
+    def _repr_html_(self) -> str:
+        """A notebook table: a summary line, then the best 10 trials."""
+        from html import escape
+
+        header, body, _ = self._rows(10)
+        head = "".join(f"<th>{escape(h)}</th>" for h in header)
+        rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in body)
+        more = len(self.trials) - len(body)
+        tail = f"<p>... {more} more trials</p>" if more > 0 else ""
+        return (
+            f"<p><b>{escape(repr(self))}</b></p><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>{tail}"
+        )
+
+    def format_table(self, top: int | None = None) -> str:
+        """The trials as aligned text, best first, failed last (``top`` limits rows)."""
+        header, body, rows = self._rows(top)
         widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
         lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in [header, *body]]
         errors = [f"  #{t.index} {t.status}: {t.error}" for t in rows if not t.ok]
         return "\n".join(lines + errors)
 
     def __repr__(self) -> str:
+        pruned = sum(t.status == "pruned" for t in self.trials)
         return (
             f"SearchResult({len(self.trials)} trials, {len(self.rounds)} rounds, "
-            f"{self.n_failed} failed, best_score={self.best_score:.4g})"
+            f"{self.n_failed - pruned} failed, {pruned} pruned, best_score={self.best_score:.4g})"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -228,7 +268,8 @@ class SearchResult:
     def from_dict(cls, data: dict[str, Any]) -> SearchResult:
         """Read what :meth:`to_dict` wrote."""
         rounds = [
-            Round(r["index"], SearchSpace(r["space"]), list(r["trials"])) for r in data["rounds"]
+            Round(r["index"], SearchSpace(r["space"]), list(r["trials"]), r.get("zoom_from"))
+            for r in data["rounds"]
         ]
         return cls(
             [Trial.from_dict(t) for t in data["trials"]],

@@ -36,10 +36,8 @@ grid of the same size.
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
-import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -48,12 +46,14 @@ import numpy as np
 from .._random import RandomLike, check_random_state, rand
 from .._validation import Interval, Options, validate_params
 from ..exceptions import InvalidParameterError
+from .asynchronous import drive, trial_seed
 from .executors import make_executor
 from .journal import JOURNAL_VERSION, Journal, json_ready
-from .results import Round, SearchResult, Trial
+from .pruners import make_pruner
+from .results import SearchResult
 from .space import SearchSpace
 
-__all__ = ["grid_search", "random_search"]
+__all__ = ["grid_search", "random_search", "trial_seed"]
 
 Objective = Callable[..., Mapping[str, Any]]
 
@@ -71,7 +71,12 @@ def random_search(
     n_jobs: int | None = None,
     scheduler: Any = None,
     journal: str | os.PathLike[str] | None = None,
-    progress: bool = False,
+    progress: bool | str = False,
+    pruner: Any = None,
+    retries: int = 1,
+    timeout: float | None = None,
+    quorum: float = 1.0,
+    retry_failed: bool = False,
 ) -> SearchResult:
     """Try ``n_trials`` random configs per round, optionally zooming in coarse to fine.
 
@@ -102,14 +107,30 @@ def random_search(
         Local worker processes (None or 1: run in this process; -1: one per core).
     scheduler : str or distributed.Client, optional
         Run the trials on a Dask cluster instead (``"tcp://host:8786"``); see
-        :mod:`trainwell.tuning.executors`. Needs ``pip install trainwell[dask]``.
+        :mod:`trainwell.tuning.dask_pool`. Needs ``pip install trainwell[dask]``.
     journal : str or Path, optional
         A JSON-lines file each finished trial is appended to. If it already holds
         trials of this same search (same settings, and the same ``objective.describe()``
         where the objective has one), those are read back instead of being run again.
         With ``random_state=None`` the journal's seed is reused.
-    progress : bool, default=False
-        Show a progress bar on stderr.
+    progress : bool or {"bar", "log"}, default=False
+        True or "bar": a progress bar on stderr; "log": a one-line record on stdout at
+        least every 30 s (trials done, running, failed, pruned; best so far).
+    pruner : {"asha", "median"}, pruner object or None, default=None
+        Stop unpromising trials early (:mod:`trainwell.tuning.pruners`); the objective
+        must accept ``report=``. Pruned trials have ``status="pruned"``.
+    retries : int >= 0, default=1
+        How many times a trial that raised, lost its worker or timed out is run again
+        before it is recorded ``failed``.
+    timeout : float, optional
+        Seconds a trial may run: a reporting objective stops at its next report past
+        it; a local or Dask trial is cancelled 50% + 5 s later in any case.
+    quorum : float in (0, 1], default=1.0
+        Fraction of a round that must be in before the next round's box is drawn (the
+        rest keeps running). Below 1 the boxes depend on timing (see
+        :mod:`trainwell.tuning.asynchronous`).
+    retry_failed : bool, default=False
+        On resume, run again the trials the journal records as ``failed``.
 
     Returns
     -------
@@ -145,6 +166,11 @@ def random_search(
         scheduler=scheduler,
         journal=journal,
         progress=progress,
+        pruner=pruner,
+        retries=retries,
+        timeout=timeout,
+        quorum=quorum,
+        retry_failed=retry_failed,
     )
 
 
@@ -158,7 +184,11 @@ def grid_search(
     n_jobs: int | None = None,
     scheduler: Any = None,
     journal: str | os.PathLike[str] | None = None,
-    progress: bool = False,
+    progress: bool | str = False,
+    pruner: Any = None,
+    retries: int = 1,
+    timeout: float | None = None,
+    retry_failed: bool = False,
 ) -> SearchResult:
     """Try every combination of ``n_points`` values per hyperparameter (for comparison).
 
@@ -169,7 +199,8 @@ def grid_search(
 
     Parameters
     ----------
-    objective, space, random_state, direction, n_jobs, scheduler, journal, progress
+    objective, space, random_state, direction, n_jobs, scheduler, journal, progress, \
+pruner, retries, timeout, retry_failed
         As in :func:`random_search` (``random_state`` only seeds the trials).
     n_points : int or dict of str to int, default=5
         Grid points per numeric dimension, or per name.
@@ -202,6 +233,10 @@ def grid_search(
         scheduler=scheduler,
         journal=journal,
         progress=progress,
+        pruner=pruner,
+        retries=retries,
+        timeout=timeout,
+        retry_failed=retry_failed,
     )
 
 
@@ -229,11 +264,28 @@ def _search(
     n_jobs: int | None,
     scheduler: Any,
     journal: Any,
-    progress: bool,
+    progress: Any,
+    pruner: Any = None,
+    retries: int = 1,
+    timeout: float | None = None,
+    quorum: float = 1.0,
+    retry_failed: bool = False,
 ) -> SearchResult:
     validate_params(
-        {"direction": [Options({"maximize", "minimize"})]},
-        {"direction": direction},
+        {
+            "direction": [Options({"maximize", "minimize"})],
+            "retries": [Interval("int", 0, None)],
+            "timeout": [None, Interval("real", 0, None, closed="neither")],
+            "quorum": [Interval("real", 0, 1, closed="right")],
+            "progress": [Options({True, False, "bar", "log"})],
+        },
+        {
+            "direction": direction,
+            "retries": retries,
+            "timeout": timeout,
+            "quorum": quorum,
+            "progress": progress,
+        },
         f"{method}_search",
     )
     if not callable(objective):
@@ -241,84 +293,53 @@ def _search(
             f"The 'objective' parameter of {method}_search must be callable as "
             f"objective(config, *, random_state). Got {objective!r} instead."
         )
+    pruner = make_pruner(pruner)
     space = SearchSpace(space)
     check_space = getattr(objective, "check_space", None)
     if callable(check_space):  # let the objective reject unknown names before any work
         check_space(space)
-    total = n_trials * rounds if n_trials is not None else len(space.grid(n_points))
-    log = Journal(journal) if journal is not None else None
-    seed = _root_seed(random_state, log)
-    header = {
-        "type": "header",
-        "version": JOURNAL_VERSION,
-        "method": method,
-        "seed": seed,
-        "space": space.to_dict(),
-        "n_trials": n_trials,
-        "n_points": n_points,
-        "rounds": rounds,
-        "keep": keep,
-        "margin": margin,
-        "direction": direction,
-    }
-    describe = getattr(objective, "describe", None)
-    if log is not None and callable(describe):  # what the trials measure: data, fixed, metric
-        header["objective"] = json_ready(describe())
-    if log is not None:
-        log.check_header(header)
-    rng = check_random_state(seed)
-    executor = make_executor(n_jobs, scheduler)
-    bar = _progress_bar(progress, total, initial=len(log.records) if log else 0)
-    trials: list[Trial] = []
-    round_log: list[Round] = []
-    current = space
-    best: Trial | None = None  # for the progress bar
+    log = Journal(journal).lock() if journal is not None else None
+    executor = None
     try:
-        if log is not None and log.header is None:
-            log.write(header)
-        for r in range(rounds):
-            configs = current.sample(rng, n_trials) if n_trials else current.grid(n_points)
-            specs = [
-                (len(trials) + i, r, c, trial_seed(seed, len(trials) + i))
-                for i, c in enumerate(configs)
-            ]
-            done = [_from_journal(log, spec) for spec in specs] if log else [None] * len(specs)
-            round_trials = [t for t in done if t is not None]
-            pending = [spec for spec, t in zip(specs, done) if t is None]
-            best = _best([t for t in (best, *round_trials) if t is not None], direction)
-            for trial in executor.map(objective, pending):
-                if log is not None:
-                    log.write({"type": "trial", **trial.to_dict()})
-                round_trials.append(trial)
-                bar.update(1)
-                best = _best([t for t in (best, trial) if t is not None], direction)
-                if best is not None:
-                    bar.set_postfix(best=f"{best.dev_score:.4g}", refresh=False)
-            round_trials.sort(key=lambda t: t.index)
-            trials.extend(round_trials)
-            round_log.append(Round(r, current, [t.index for t in round_trials]))
-            if r + 1 < rounds:
-                current = _zoom(current, round_trials, keep, margin, direction)
+        seed = _root_seed(random_state, log)
+        header = {
+            "type": "header",
+            "version": JOURNAL_VERSION,
+            "method": method,
+            "seed": seed,
+            "space": space.to_dict(),
+            "n_trials": n_trials,
+            "n_points": n_points,
+            "rounds": rounds,
+            "keep": keep,
+            "margin": margin,
+            "direction": direction,
+        }
+        if quorum < 1:  # it changes which configs the later rounds draw
+            header["quorum"] = quorum
+        if pruner is not None:  # it changes which trials run to the end
+            header["pruner"] = json_ready(pruner.to_dict())
+        describe = getattr(objective, "describe", None)
+        if log is not None and callable(describe):  # what the trials measure
+            header["objective"] = json_ready(describe())
+        if log is not None:
+            log.check_header(header)
+        executor = make_executor(n_jobs, scheduler)
+        mode = "bar" if progress is True else (progress or False)
+        trials, round_log, reused = drive(
+            objective, space, executor=executor, log=log, header=header, seed=seed,
+            n_trials=n_trials, n_points=n_points, rounds=rounds, keep=keep, margin=margin,
+            direction=direction, pruner=pruner, retries=retries, timeout=timeout,
+            quorum=quorum, retry_failed=retry_failed, progress=mode,
+        )  # fmt: skip
     finally:
-        bar.close()
-        executor.close()
+        if executor is not None:
+            executor.close()
         if log is not None:
             log.close()
-    return SearchResult(trials, round_log, space, direction=direction, seed=seed, method=method)
-
-
-def trial_seed(seed: int, index: int) -> int:
-    """The ``random_state`` of trial ``index`` in a search seeded with ``seed``.
-
-    Derived from both through :class:`numpy.random.SeedSequence`, so it depends on
-    nothing else (not on ``n_jobs``, the backend, or which trials a journal skipped).
-
-    Examples
-    --------
-    >>> trial_seed(0, 3) == trial_seed(0, 3) != trial_seed(0, 4)
-    True
-    """
-    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0] >> 1)
+    result = SearchResult(trials, round_log, space, direction=direction, seed=seed, method=method)
+    result.reused, result.dashboard_link = reused, executor.dashboard_link
+    return result
 
 
 def _root_seed(random_state: RandomLike, log: Journal | None) -> int:
@@ -330,59 +351,3 @@ def _root_seed(random_state: RandomLike, log: Journal | None) -> int:
     if isinstance(random_state, (numbers.Integral, np.integer)):
         return int(random_state)
     return int(rand(rng, (1,))[0] * 2**32)
-
-
-def _from_journal(log: Journal, spec: tuple) -> Trial | None:
-    index, _, config, seed = spec
-    record = log.records.get(index)
-    if record is None:
-        return None
-    if record.get("config") != config or record.get("seed") != seed:
-        raise InvalidParameterError(
-            f"Journal {log.path} holds a different trial {index}: {record.get('config')!r} "
-            f"(seed {record.get('seed')}) instead of {config!r} (seed {seed}). Was the "
-            "objective non-deterministic across a coarse-to-fine round? Use a new journal."
-        )
-    return Trial.from_dict(record)
-
-
-def _best(trials: list[Trial], direction: str) -> Trial | None:
-    ok = [t for t in trials if t.ok]
-    if not ok:
-        return None
-    pick = max if direction == "maximize" else min
-    return pick(ok, key=lambda t: t.dev_score)
-
-
-def _zoom(
-    space: SearchSpace, trials: list[Trial], keep: float, margin: float, direction: str
-) -> SearchSpace:
-    """The next round's space: the box around the best ``keep`` of ``trials``."""
-    ok = [t for t in trials if t.ok]
-    if not ok:  # nothing to zoom on: sample the same box again
-        return space
-    sign = -1.0 if direction == "maximize" else 1.0
-    ok.sort(key=lambda t: (sign * t.dev_score, t.index))
-    kept = ok[: max(1, math.ceil(keep * len(ok)))]
-    return space.narrow([t.config for t in kept], margin)
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def set_postfix(self, **kwargs: Any) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress_bar(show: bool, total: int, initial: int) -> Any:
-    if not show:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(
-        total=total, initial=initial, desc="tune", unit="trial", file=sys.stderr, dynamic_ncols=True
-    )
