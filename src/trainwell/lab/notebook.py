@@ -112,11 +112,18 @@ class Lab:
                 "Lab.network: no page has opened the lab yet; show it (display `lab`) first."
             )
         session = self._sessions[-1]
-        if not session.thread.is_alive():  # the page was closed: nothing trains it now
-            return copy.deepcopy(session.trainer.network)
         reply: queue.Queue = queue.Queue()
-        session.submit({"type": "snapshot", "reply": reply})
-        return reply.get(timeout=60)
+        if session.thread.is_alive():
+            session.submit({"type": "snapshot", "reply": reply})
+        while session.thread.is_alive():
+            try:
+                return reply.get(timeout=0.1)
+            except queue.Empty:
+                continue
+        try:  # the worker may have answered just before it ended
+            return reply.get_nowait()
+        except queue.Empty:  # the page was closed: nothing trains the network now
+            return copy.deepcopy(session.trainer.network)
 
     @property
     def config(self) -> dict[str, Any]:
