@@ -64,6 +64,36 @@ def test_steps_in_chunks_equal_one_fit(engine, backend):
     assert ha.optimizer_state["t"] == hb.optimizer_state["t"] == 20
 
 
+def _equal_states(a, b):
+    """Two state_dicts equal value for value (arrays bit for bit)."""
+    assert type(a) is type(b)
+    if isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for k in a:
+            _equal_states(a[k], b[k])
+    elif isinstance(a, np.ndarray):
+        np.testing.assert_array_equal(a, b)
+    else:
+        assert a == b or (a != a and b != b)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+@pytest.mark.parametrize("batch_size", [None, 16])  # one step per epoch, four
+def test_whole_epochs_leave_the_state_that_steps_leave(engine, batch_size):
+    """run_epoch's lean whole-epoch loop against the general step loop: the same
+    parameters, optimizer state, history, counters and divergence guard (its snapshot)."""
+    X, y = _data()
+    kw = {**KW, "batch_size": batch_size}
+    a, b = _net("numpy"), _net("numpy")
+    tr_a = Trainer(a, X, y, engine=engine, random_state=0, **kw)
+    tr_b = Trainer(b, X, y, engine=engine, random_state=0, **kw)
+    for _ in range(6):
+        tr_a.run_epoch()
+    tr_b.step(6 * tr_b.steps_per_epoch)
+    _equal_states(tr_a.state_dict(), tr_b.state_dict())
+    assert tr_a.state_dict()["guard"]["good_epoch"] == 5
+
+
 @pytest.mark.parametrize(("engine", "backend"), ENGINES)
 def test_step_returns_the_mean_cost_and_counts_progress(engine, backend):
     X, y = _data()

@@ -61,6 +61,7 @@ class DivergenceGuard:
         self.last_cost: float | None = None  # the last finite step cost
         self.good_epoch: int | None = None
         self._bound = self._sane = math.inf  # explosion and sanity bounds, kept current
+        self._host = bk.is_numpy
         self._copy = np.copyto if bk.is_numpy else bk.assign
         self._buffers = bool(network.buffers())
         self._start = self._snapshot()  # the current epoch's start ...
@@ -75,17 +76,22 @@ class DivergenceGuard:
         return self._bound
 
     def _set_best(self, best: float) -> None:
-        self.best = best
-        self._bound = max(EXPLOSION_FACTOR * best, self.first)
-        self._sane = max(SANE_FACTOR * best, self.first)
+        self.best, first = best, self.first  # max(b, first), without its call
+        b = EXPLOSION_FACTOR * best
+        self._bound = first if first > b else b
+        b = SANE_FACTOR * best
+        self._sane = first if first > b else b
 
     def begin_epoch(self) -> None:
         """Copy the parameters and running statistics at an epoch's start."""
-        start, copy = self._start, self._copy
-        copy(start["theta"], self.network.theta)
+        start = self._start
+        if self._host:
+            start["theta"][...] = self.network.theta  # np.copyto costs 3x more on tiny theta
+        else:
+            self._copy(start["theta"], self.network.theta)
         if self._buffers:
             for k, v in self.network.buffers().items():
-                copy(start[k], v)
+                self._copy(start[k], v)
 
     def first_step(self, cost: float, epoch: int) -> None:
         """The cost of an epoch's first step, computed on the parameters at its start."""
@@ -106,6 +112,28 @@ class DivergenceGuard:
         self.streak = 0
         if cost < self.best:
             self._set_best(cost)
+        return False
+
+    def whole_epoch(self, first: float, last: float, cost: float, epoch: int) -> bool:
+        """``first_step(first, epoch)``, ``last_cost = last`` and ``end_epoch(cost)`` of an
+        epoch run whole, in one call (the same rules, written out: a whole epoch of one
+        tiny step is dominated by the Python around it)."""
+        self.last_cost = last
+        if self.first is None or first > self._sane or self._good is None:
+            self.first_step(first, epoch)
+        else:  # sane: the start's copy is the last sane snapshot now
+            self._start, self._good = self._good, self._start
+            self.good_epoch = epoch
+        if cost > self._bound:
+            self.streak += 1
+            return self.streak >= EXPLOSION_PATIENCE
+        self.streak = 0
+        if cost < self.best:
+            self.best, first = cost, self.first  # _set_best(cost)
+            b = EXPLOSION_FACTOR * cost
+            self._bound = first if first > b else b
+            b = SANE_FACTOR * cost
+            self._sane = first if first > b else b
         return False
 
     def exploding(self) -> bool:

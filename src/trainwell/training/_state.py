@@ -10,7 +10,7 @@ from .._random import from_state, get_state
 from ..exceptions import InvalidParameterError
 from ..nn.layers import Dropout
 from ..optim import get_optimizer
-from ._epoch import Epoch
+from ._epoch import Epoch, order_data
 from ._steps import make_runner
 from .batches import minibatch_slices
 
@@ -139,7 +139,7 @@ def _restore_epoch(tr: Any, ep: dict[str, Any]) -> None:
     perm, order = ep["perm"], None
     if perm is not None:
         perm = np.asarray(perm)
-        Xe, Ye, order = tr._apply(Xe, Ye, perm, callable(tr.shuffle))
+        Xe, Ye, order = order_data(tr, Xe, Ye, perm, callable(tr.shuffle))
     m = Xe.shape[0]
     slices = tr._slices if m == tr.X.shape[0] else minibatch_slices(m, tr.batch_size, tr._merge)
     tr._ep = Epoch(Xe, Ye, order, perm, slices, float(ep["lr"]), ep["X"] is not None,

@@ -17,7 +17,7 @@ from ..exceptions import ConvergenceWarning, TrainingDiverged
 from ..optim import Optimizer, Schedule
 from . import _setup
 from ._convergence import convergence_warning
-from ._epoch import COPY_BYTES
+from ._epoch import COPY_BYTES, run_epochs
 from .callbacks import Callback, ProgressBar
 from .history import History
 from .trainer import Trainer, evaluate
@@ -186,8 +186,7 @@ def fit(
     trainer._copy_bytes = _COPY_BYTES  # read here, so that it can be patched
     pending = None
     try:
-        while trainer.epoch < epochs and trainer.stopped_reason is None:
-            trainer.run_epoch()
+        run_epochs(trainer, epochs)
     except TrainingDiverged as exc:
         pending = exc
     except KeyboardInterrupt:

@@ -12,7 +12,7 @@ from ..backend import backend_of
 from ..exceptions import InvalidParameterError, TrainingDiverged
 from ..optim import Constant, Optimizer, Schedule, get_optimizer
 from . import _setup
-from ._epoch import COPY_BYTES, Epoch, begin_epoch, end_epoch, evaluate, order_data
+from ._epoch import COPY_BYTES, Epoch, begin_epoch, end_epoch, evaluate, interrupted, run_epochs
 from ._guard import DivergenceGuard, diverge, kept_sentence
 from ._settings import apply_settings, check_settings
 from ._state import load_state, trainer_state
@@ -174,6 +174,7 @@ optimizer_state, initial_epoch, resume_from, verbose
         self.record_iterations, self.on_divergence = record_iterations, on_divergence
         self.epochs, self.verbose, self.history, self.bk = epochs, verbose, history, bk
         self._merge = any(type(layer).__name__ == "BatchNorm" for layer in network.layers)
+        self._m = m
         self._slices = minibatch_slices(m, bs, merge_small_remainder=self._merge)
         if self._merge and len(self._slices) < -(-m // bs):
             history.notes.append(
@@ -249,6 +250,8 @@ optimizer_state, initial_epoch, resume_from, verbose
     def run_epoch(self) -> dict[str, float]:
         """Finish the current epoch (or run a whole one); its logs (``cost``,
         ``learning_rate`` and the tracked numbers), or {} when it stopped inside."""
+        if self._ep is None and self.stopped_reason is None:
+            return run_epochs(self, self._epoch + 1)
         return self._advance(None, to_epoch_end=True)[1]
 
     def resume(self) -> None:
@@ -332,9 +335,6 @@ optimizer_state, initial_epoch, resume_from, verbose
                 "Call resume() to train on (after set(learning_rate=...) if it diverged)."
             )
 
-    def _apply(self, Xe: Any, Ye: Any, perm: Any, from_callable: bool) -> tuple[Any, Any, Any]:
-        return order_data(self, Xe, Ye, perm, from_callable)
-
     def _rate_now(self, epoch: int) -> float:
         if self._lr_override is not None:
             return self._lr_override
@@ -374,15 +374,7 @@ optimizer_state, initial_epoch, resume_from, verbose
                     if to_epoch_end or self.stopped_reason is not None:
                         break
         except KeyboardInterrupt:
-            if self._in_run:
-                self._in_run = False
-                self.runner.undo_partial_update()
-                ep = self._ep
-                if ep is not None and len(self.runner.costs):
-                    self._account(ep, ep.slices[ep.pos :], self.runner.costs)
-            self.history.stopped_reason = self.ctx.stop_reason = "interrupted"
-            self.stopped_reason, self.message = "interrupted", "Training was interrupted."
-            self.ctx.extra["partial_epoch"] = self._ep is not None  # no epoch's end
+            interrupted(self)
             raise
         return done, logs
 
