@@ -30,7 +30,7 @@ def test_defaults_pass_their_own_checks():
         ({"layers": [{"activation": "swish"}]}, "'activation' must be one of"),
         ({"layers": [{"keep_prob": 0}]}, "'keep_prob' must be in (0, 1]"),
         ({"layers": [{"units": 2, "colour": "red"}]}, "unknown fields ['colour']"),
-        ({"layers": [{}] * 7}, "at most 6 hidden layers"),
+        ({"layers": [{}] * 31}, "at most 30 hidden layers"),
         ({"learning_rate": math.nan}, "finite"),
         ({"learning_rate": math.inf}, "finite"),
         ({"learning_rate": 0}, "(0, 100]"),

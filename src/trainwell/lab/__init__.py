@@ -8,10 +8,14 @@ not import this package; ``trainwell lab`` does, and only then the web stack.
 
 from __future__ import annotations
 
-__all__ = ["cli_lab", "serve"]
+__all__ = ["Lab", "cli_lab", "serve"]
 
 
 def __getattr__(name: str):
+    if name == "Lab":
+        from .notebook import Lab
+
+        return Lab
     if name in __all__:
         from . import runner
 

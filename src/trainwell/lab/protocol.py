@@ -18,6 +18,8 @@ import json
 import math
 from typing import Any
 
+from .presets import PRESETS
+
 __all__ = [
     "ACTIVATIONS",
     "DATASETS",
@@ -65,8 +67,15 @@ LIMITS: dict[str, tuple[str, float, float, bool, bool]] = {
     "keep_prob": ("real", 0.0, 1.0, True, False),
     "batch_size": ("int", 1, 10**6, False, False),
     "steps": ("int", 1, 10**4, False, False),
+    "bayes_error": ("real", 0.0, 1.0, False, True),
+    "lr_gd": ("real", 0.0, 10.0, True, False),
+    "lr_adaptive": ("real", 0.0, 10.0, True, False),
+    "surface_steps": ("int", 1, 1000, False, False),
+    "trials": ("int", 2, 100, False, False),
+    "epochs": ("int", 1, 1000, False, False),
 }
-MAX_HIDDEN_LAYERS = 6
+SURFACES = ("bowl", "saddle", "plateau")
+MAX_HIDDEN_LAYERS = 30  # the deep-network presets have 30
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "dataset": "circle",
@@ -234,4 +243,25 @@ def parse_message(raw: str | bytes) -> dict[str, Any]:
         update = msg.get("config")
         checked = check_config(update)  # raises on any bad field
         return {"type": "config", "config": {k: checked[k] for k in update}}
-    raise ProtocolError(f"unknown message type {kind!r}; expected control or config.")
+    if kind == "bayes":  # the Bayes (human-level) error the bias/variance verdict uses
+        return {"type": "bayes", "bayes_error": _number("bayes_error", msg.get("bayes_error"))}
+    if kind == "surface":  # optimizers on a 2-D surface
+        out = {"type": "surface", "surface": _choice("surface", msg.get("surface"), SURFACES)}
+        for key in ("lr_gd", "lr_adaptive", "beta", "beta2", "epsilon"):
+            out[key] = _number(key, msg.get(key))
+        out["steps"] = _number("surface_steps", msg.get("steps"))
+        return out
+    if kind == "sweep":  # random search in the background
+        return {"type": "sweep", "trials": _number("trials", msg.get("trials")),
+                "epochs": _number("epochs", msg.get("epochs")),
+                "zoom": _flag("zoom", msg.get("zoom", False))}  # fmt: skip
+    if kind == "ewma":
+        return {"type": "ewma", "beta": _number("beta", msg.get("beta"))}
+    if kind in ("gradcheck", "code", "export"):
+        return {"type": kind}
+    if kind == "preset":
+        return {"type": "preset", "name": _choice("preset", msg.get("name"), tuple(PRESETS))}
+    raise ProtocolError(
+        f"unknown message type {kind!r}; expected control, config, bayes, gradcheck, code, "
+        "export, preset, surface, ewma or sweep."
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -114,6 +115,7 @@ def create_app(
     port: int | None = None,
     uploads: Uploads | None = None,
     initial_config: dict[str, Any] | None = None,
+    on_session: Callable[[Session], None] | None = None,
 ) -> Gate:
     """The lab's ASGI application, gated by ``token`` and the Host/Origin checks.
 
@@ -127,6 +129,9 @@ def create_app(
         Where uploads go (a fresh temp folder with the 50 MiB limit by default).
     initial_config : dict, optional
         A checked setup new sessions start from (e.g. the ``--data`` file's).
+    on_session : callable, optional
+        Called with each new page's :class:`~trainwell.lab.session.Session` (the notebook's
+        :class:`~trainwell.lab.notebook.Lab` keeps the newest, to read its network back).
     """
     uploads = uploads or Uploads()
     static = _static_files()
@@ -185,6 +190,8 @@ def create_app(
         outbox = Outbox(asyncio.get_running_loop())
         session = Session(outbox.post, uploads.dataset, base_config)
         session.start()
+        if on_session is not None:
+            on_session(session)
 
         async def pump() -> None:
             while True:

@@ -24,7 +24,10 @@ from ..exceptions import DataError, InvalidParameterError, TrainingDiverged
 from ..nn import BatchNorm, Dense, Dropout, Network
 from ..optim import get_schedule
 from ..training import Trainer
+from .codegen import decay_spec
 from .datasets import LabData, make_data
+from .lessons import LessonsMixin
+from .presets import presets_for_page
 from .protocol import DEFAULT_CONFIG, LIVE_KEYS, check_config
 from .views import curves_for_page, grid_points, plane_maps, weights_for_page
 
@@ -35,14 +38,6 @@ MAX_SHOWN = 5000  # examples of each part drawn and evaluated per frame
 CHUNK_SECONDS = 0.02
 SPEEDS = {1: 2.0, 2: 10.0, 3: 60.0, 4: 400.0, 5: math.inf}  # steps per second
 DATA_KEYS = ("dataset", "noise", "train_ratio", "seed", "standardize", "label_column")
-_DECAY_PARAM = {
-    "inverse_time": "decay_rate",
-    "exponential": "base",
-    "staircase": "factor",
-    "inverse_sqrt": "k",
-    "fixed_interval": "decay_rate",
-}
-_DECAY_STEP = {"staircase": "step_size", "fixed_interval": "time_interval"}
 
 
 def _architecture(config: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +93,7 @@ def build_network(
     return net, dropouts
 
 
-class Session:
+class Session(LessonsMixin):
     """The training state of one connected page, driven from a worker thread.
 
     Parameters
@@ -142,6 +137,7 @@ class Session:
         self.inbox.put({"type": "close"})
         if self.thread.is_alive():
             self.thread.join(timeout)
+        self._close_lessons()  # waits for a running sweep's worker processes
 
     # ------------------------------------------------------------ worker side
     def _run(self) -> None:
@@ -196,6 +192,8 @@ class Session:
                 self._control(msg)
             elif kind == "config":
                 self._configure(msg["config"])
+            else:
+                self._lesson(msg)
         except (DataError, InvalidParameterError, ValueError) as exc:
             self.post({"type": "error", "message": str(exc)})
             self._frame()
@@ -273,6 +271,8 @@ class Session:
         kw.update(self._hyper(new, old))
         if kw:
             tr.set(**kw)
+        if kw or new["learning_rate"] != old["learning_rate"]:
+            self.changes.append((tr.iteration, kw, self.lr0))  # replayed by copy as code
 
     @staticmethod
     def _hyper(new: dict[str, Any], old: dict[str, Any] | None) -> dict[str, float]:
@@ -301,14 +301,12 @@ class Session:
         if not reason.startswith("Reset: a new initialization"):
             self.draw = 0  # a new setup starts from its own seed
         net, dropouts = build_network(config, data, self.draw)
-        decay = None
-        if config["decay"] != "none":
-            kw = {_DECAY_PARAM[config["decay"]]: config["decay_rate"]}
-            if config["decay"] in _DECAY_STEP:
-                kw[_DECAY_STEP[config["decay"]]] = config["decay_step"]
-            decay = get_schedule(config["decay"], initial=1.0, **kw)
-        self.lr0, self.decay = config["learning_rate"], decay
+        spec = decay_spec(config)
+        decay = None if spec is None else get_schedule(**{**spec, "initial": 1.0})
+        self.lr0, self.decay, self.decay_kw = config["learning_rate"], decay, spec
         optimizer = {"name": config["optimizer"], **self._hyper(config, None)}
+        self.optimizer_spec, self.built_config, self.changes = optimizer, config, []
+        self.network_seed = draw_seed(config["seed"], self.draw)
         batch = config["batch_size"]
         trainer = Trainer(
             net,
@@ -344,6 +342,7 @@ class Session:
                 "type": "state",
                 "reason": reason,
                 "config": self.config,
+                "presets": presets_for_page(),
                 "data": {
                     "name": d.name,
                     "n_features": d.n_features,
@@ -383,6 +382,7 @@ class Session:
             "curves": curves_for_page(self.points),
             "weights": weights_for_page(tr.network),
         }
+        frame.update(self._lessons_frame(train_acc, dev_acc))
         if self.grid is not None:
             frame.update(plane_maps(tr.network, self.grid))
         self.post(frame)

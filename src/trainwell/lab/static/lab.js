@@ -17,7 +17,8 @@ const ACTIVATIONS = ["tanh", "relu", "sigmoid", "linear", "leaky_relu"];
 
 let ws = null, config = null, data = null, frame = null, dirty = false;
 const stats = { frames: 0, draws: 0 };
-window.trainwellLab = { stats, get config() { return config; }, get frame() { return frame; }, get data() { return data; } };
+const hooks = { message: [], render: [], redraw: () => { dirty = true; } };  // lessons.js and runs.js plug in here
+window.trainwellLab = { stats, hooks, send, get config() { return config; }, get frame() { return frame; }, get data() { return data; } };
 
 // ---------------------------------------------------------------- connection
 function send(message) {
@@ -38,6 +39,7 @@ function connect() {
     else if (m.type === "config") { config = m.config; if (m.note) byId("notice").textContent = m.note; syncControls(); writeHash(); }
     else if (m.type === "frame") { frame = m; dirty = true; stats.frames++; }
     else if (m.type === "error") { showError(m.message); if (config) syncControls(); }  // show what is in force
+    for (const h of hooks.message) h(m);
   };
   ws.onclose = () => showError("Disconnected from the lab server: is `trainwell lab` still running? Reload to reconnect.");
 }
@@ -141,6 +143,12 @@ function buildLayerHeads() {
   heads.replaceChildren();
   const plain = (text) => { const d = document.createElement("div"); d.className = "layer-head"; d.textContent = text; return d; };
   heads.append(plain(data.n_features === 2 ? "FEATURES" : `${data.n_features} FEATURES`));
+  if (config.layers.length > 8) {  // a deep network: one compact head for all its layers
+    heads.style.gridTemplateColumns = "1fr 4fr 1fr";
+    const l = config.layers[0];
+    heads.append(plain(`${config.layers.length} hidden layers of ${l.units} ${l.activation} units`), plain("OUTPUT"));
+    return;
+  }
   config.layers.forEach((layer, i) => {
     const head = document.createElement("div");
     head.className = "layer-head"; head.dataset.testid = `layer-${i + 1}`;
@@ -242,6 +250,7 @@ function render() {
   byId("dev-accuracy").textContent = num(f.dev_accuracy);
   document.body.classList.toggle("playing", Boolean(f.playing));
   drawBoundary(f); drawChart(f); drawNetwork(f);
+  for (const h of hooks.render) h(f);
 }
 
 function drawBoundary(f) {
@@ -260,12 +269,17 @@ function drawBoundary(f) {
 function drawChart(f) {
   const canvas = byId("cost-chart"), ctx = fit(canvas), w = canvas.width, h = canvas.height;
   ctx.clearRect(0, 0, w, h);
-  const pts = f.curves.filter((p) => p[1] !== null);
-  if (pts.length < 2) return;
-  const xmax = pts[pts.length - 1][0] || 1;
-  let ymax = 0;
+  const pts = f.curves.filter((p) => p[1] !== null), pinned = window.trainwellLab.pinned || [];
+  if (pts.length < 2 && !pinned.length) return;
+  let xmax = pts.length ? pts[pts.length - 1][0] : 1, ymax = 0;
+  for (const run of pinned) for (const p of run.curves) { xmax = Math.max(xmax, p[0]); ymax = Math.max(ymax, p[1] || 0); }
   for (const p of pts) ymax = Math.max(ymax, p[1], p[2] === null ? 0 : p[2]);
-  ymax = ymax || 1;
+  xmax = xmax || 1; ymax = ymax || 1;
+  for (const run of pinned) {  // pinned runs' train cost, dashed, under the live curves
+    ctx.beginPath(); ctx.strokeStyle = run.color; ctx.lineWidth = 1.5 * (window.devicePixelRatio || 1); ctx.setLineDash([5, 3]);
+    run.curves.filter((p) => p[1] !== null).forEach((p, i) => { const x = (p[0] / xmax) * (w - 2) + 1, y = h - 2 - (p[1] / ymax) * (h - 6); i ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
+    ctx.stroke(); ctx.setLineDash([]);
+  }
   const r = window.devicePixelRatio || 1;
   ctx.fillStyle = "#999"; ctx.font = `${10 * r}px sans-serif`; ctx.textBaseline = "top";
   ctx.textAlign = "right"; ctx.fillText(`loss ${ymax.toPrecision(3)}`, w - 2, 12 * r);
@@ -291,6 +305,7 @@ function drawNetwork(f) {
   const pos = sizes.map((n, c) => Array.from({ length: n }, (_, k) => [colW * (c + 0.5), 6 * r + gap * (k + (most - n) / 2) + box / 2]));
   // links, by sign and size of each weight W[l][j][i] from unit i of column l to unit j of column l+1
   f.weights.forEach((Wl, l) => {
+    if (l + 1 >= pos.length) return;  // a frame of the previous network, drawn before the new one's
     let peak = 1e-9;
     for (const row of Wl) for (const v of row) peak = Math.max(peak, Math.abs(v));
     Wl.forEach((row, j) => row.forEach((v, i) => {
@@ -327,8 +342,8 @@ function drawInput(ctx, k, left, top, box) {
 }
 
 function tick() {
+  requestAnimationFrame(tick);  // first, so that one bad frame cannot stop the redraws
   if (dirty && frame) { dirty = false; render(); stats.draws++; }
-  requestAnimationFrame(tick);
 }
 for (const id of ["show-dev", "discretize"]) document.getElementById(id).addEventListener("change", () => { dirty = true; });
 window.addEventListener("resize", () => { dirty = true; });
