@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import median, parser, save
 
 SRC = Path(__file__).resolve().parent.parent / "src"
+# the timed fits run a fixed number of steps on purpose: their ConvergenceWarning is noise here
+warnings.filterwarnings("ignore", message="fit (ended|trained)")
 CONFIGS = {
     "full batch": {"dataset": "spiral", "batch_size": "full"},
     "batch 16": {"dataset": "spiral", "batch_size": 16},
