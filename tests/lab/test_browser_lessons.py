@@ -108,6 +108,12 @@ def test_thirty_layer_preset_shows_the_norms_explode(page):  # noqa: F811
     assert 1e-3 < da[0] / da[-2] < 1e3
 
 
+def _fresh(pg) -> None:
+    """Wait for the first frame of the network a preset just built (iteration 0), so that
+    no frame of the network before it is taken for one of this one."""
+    pg.wait_for_function("window.trainwellLab.frame && window.trainwellLab.frame.iteration === 0")
+
+
 def _epoch(pg, n: int) -> None:
     for _ in range(n):
         before = pg.evaluate("window.trainwellLab.frame.iteration")
@@ -118,6 +124,7 @@ def _epoch(pg, n: int) -> None:
 def test_copy_as_code_reproduces_the_lab_cost_with_live_changes(page):  # noqa: F811
     page.select_option("[data-testid=preset]", "opt_momentum")
     page.wait_for_function("window.trainwellLab.config.optimizer === 'momentum'")
+    _fresh(page)
     _epoch(page, 3)
     page.fill("[data-testid=learning-rate]", "0.05")
     page.press("[data-testid=learning-rate]", "Tab")
@@ -179,11 +186,13 @@ def test_pinned_runs_overlay_and_fill_the_table(page):  # noqa: F811
     n0 = page.evaluate("window.trainwellLab.pinned.length")
     page.select_option("[data-testid=preset]", "opt_momentum")
     page.wait_for_function("window.trainwellLab.config.optimizer === 'momentum'")
+    _fresh(page)
     _epoch(page, 2)
     page.click("[data-testid=pin-run]")
     page.wait_for_function(f"window.trainwellLab.pinned.length === {n0 + 1}")
     page.select_option("[data-testid=preset]", "opt_adam")
     page.wait_for_function("window.trainwellLab.config.optimizer === 'adam'")
+    _fresh(page)
     _epoch(page, 4)
     page.click("[data-testid=pin-run]")
     page.wait_for_function(f"window.trainwellLab.pinned.length === {n0 + 2}")
@@ -220,6 +229,7 @@ def test_optimizers_on_a_surface_ewma_and_batch_norm_views(page):  # noqa: F811
     page.wait_for_function("window.trainwellLab.config.init === 'he'")
     page.click("[data-testid=bn-toggle]")
     page.wait_for_function("window.trainwellLab.config.layers.every(l => l.batch_norm)")
+    _fresh(page)
     _epoch(page, 3)
     # the view's frames are throttled: the one after the third step may come a moment later
     page.wait_for_function(
