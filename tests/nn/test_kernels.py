@@ -204,7 +204,7 @@ def test_a_one_kernel_update_trains_alike_and_an_interrupt_keeps_whole_steps(mon
 
     cut = net(fake)
     cut.build(3)
-    step, calls = cut._engine.device_loss_and_gradient, []
+    step, calls = cut.passes.device_loss_and_gradient, []
 
     def interrupted_at_the_third(*args):
         calls.append(1)
@@ -212,7 +212,7 @@ def test_a_one_kernel_update_trains_alike_and_an_interrupt_keeps_whole_steps(mon
             raise KeyboardInterrupt
         return step(*args)
 
-    monkeypatch.setattr(cut._engine, "device_loss_and_gradient", interrupted_at_the_third)
+    monkeypatch.setattr(cut.passes, "device_loss_and_gradient", interrupted_at_the_third)
     h_cut = fit(cut, X, y, epochs=1, shuffle=False, **kw)
     two = net("array_api_strict")
     fit(two, X[:16], y[:16], epochs=1, shuffle=False, **kw)  # the same two whole steps

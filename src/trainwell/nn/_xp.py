@@ -28,7 +28,7 @@ from .decision import decide
 from .layers import BatchNorm, Dense, Dropout
 from .losses import LOSSES
 
-__all__ = ["XPEngine", "check_device_X"]
+__all__ = ["ArrayAPIEngine", "check_device_X"]
 
 
 def _act(layer: Any, direction: str) -> Any:
@@ -163,12 +163,15 @@ def _passes(layer: Any) -> tuple:
     )
 
 
-class XPEngine:
-    """Forward, cost and backward of ``network`` on its (non-NumPy) backend.
+class ArrayAPIEngine:
+    """The array-API engine (:class:`~trainwell.nn.engines.Engine`): forward, cost and
+    backward of ``network`` on its (non-NumPy) backend.
 
-    Built by :meth:`Network.build`; the network's ``_forward``, ``_backward``,
-    ``loss_and_gradient`` and cost methods hand their work to it.
+    Made by :meth:`Network.build` (:func:`~trainwell.nn.engines.make_engine`) for a network
+    on any backend but NumPy; the network's passes hand their work to it.
     """
+
+    name = "array_api"
 
     def __init__(self, network: Any) -> None:
         self.net, self.bk = network, network.backend
@@ -276,6 +279,10 @@ class XPEngine:
         reg = self._device_regularization_cost(Y.shape[0])
         self.backward(Y)
         return cost if reg is None else cost + reg
+
+    def optimizer_step(self, optimizer: Any, state: dict[str, Any], learning_rate: float) -> None:
+        """One in-place update of ``theta`` (a fused kernel where the backend compiles one)."""
+        optimizer.update(self.net.theta, self.net.grad, state, learning_rate)
 
     def evaluate(self, X: Any, Y: Any, mode: Any) -> tuple[float, float | None]:
         """Cost and accuracy (None for mse) of encoded (X, Y), as the training loop's
