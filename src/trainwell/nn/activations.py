@@ -36,6 +36,10 @@ class Activation:
         :mod:`trainwell.backend`): ``xp_forward(xp, Z) -> A`` and
         ``xp_backward(xp, dA, Z, A) -> dZ``, returning new arrays (the standard has no
         ``out=``). An activation without them trains on NumPy only.
+    kernel_code : int, optional
+        The compiled (numba) engine's branch for this activation in
+        :mod:`trainwell.nn._fast_kernels` (``_bias_act``, ``_back_act``); None (the default
+        for a new activation): the compiled engine refuses networks that use it, naming it.
     """
 
     name: str
@@ -43,6 +47,7 @@ class Activation:
     backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     xp_forward: Callable[[Any, Any], Any] | None = None
     xp_backward: Callable[[Any, Any, Any, Any], Any] | None = None
+    kernel_code: int | None = None
 
 
 def _relu(Z, out):
@@ -54,6 +59,8 @@ def _relu_back(dA, Z, A):
     return np.multiply(dA, Z > 0, out=dA)
 
 
+#: g(z) = 0.01 z for z <= 0: the one definition every engine reads (the compiled kernels
+#: get it as an argument).
 LEAKY_SLOPE = 0.01
 
 
@@ -180,12 +187,12 @@ def _xp_softmax_back(xp, dA, Z, A):
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "relu": Activation("relu", _relu, _relu_back, _xp_relu, _xp_relu_back),
-    "leaky_relu": Activation("leaky_relu", _leaky, _leaky_back, _xp_leaky, _xp_leaky_back),
-    "tanh": Activation("tanh", _tanh, _tanh_back, _xp_tanh, _xp_tanh_back),
-    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_back, _xp_sigmoid, _xp_sigmoid_back),
-    "linear": Activation("linear", _linear, _linear_back, _xp_linear, _xp_linear_back),
-    "softmax": Activation("softmax", _softmax, _softmax_back, _xp_softmax, _xp_softmax_back),
+    "relu": Activation("relu", _relu, _relu_back, _xp_relu, _xp_relu_back, 1),
+    "leaky_relu": Activation("leaky_relu", _leaky, _leaky_back, _xp_leaky, _xp_leaky_back, 2),
+    "tanh": Activation("tanh", _tanh, _tanh_back, _xp_tanh, _xp_tanh_back, 3),
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_back, _xp_sigmoid, _xp_sigmoid_back, 4),
+    "linear": Activation("linear", _linear, _linear_back, _xp_linear, _xp_linear_back, 0),
+    "softmax": Activation("softmax", _softmax, _softmax_back, _xp_softmax, _xp_softmax_back, 5),
 }
 
 

@@ -40,11 +40,16 @@ class Loss:
         The output activation whose gradient fuses with this loss into ``(A - Y) / m``.
     allowed_activations : tuple of str
         Output activations this loss accepts.
+    kernel_code : int or None
+        The compiled (numba) engine's branch for this loss fused with its natural
+        activation (``_output`` in :mod:`trainwell.nn._fast_kernels`); None (a new loss's
+        default): the compiled engine refuses it, naming it.
     """
 
     name = "loss"
     natural_activation = "linear"
     allowed_activations: tuple[str, ...] = ()
+    kernel_code: int | None = None
 
     def cost(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:  # pragma: no cover
         raise NotImplementedError
@@ -87,6 +92,7 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_crossentropy"
     natural_activation = "sigmoid"
+    kernel_code = 0
     allowed_activations = ("sigmoid",)
 
     def cost(self, Z, A, Y):
@@ -110,6 +116,7 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_crossentropy"
     natural_activation = "softmax"
+    kernel_code = 1
     allowed_activations = ("softmax",)
 
     def cost(self, Z, A, Y):
@@ -133,6 +140,7 @@ class MeanSquaredError(Loss):
 
     name = "mse"
     natural_activation = "linear"
+    kernel_code = 2
     allowed_activations = ("linear", "relu", "leaky_relu", "tanh", "sigmoid")
 
     def cost(self, Z, A, Y):

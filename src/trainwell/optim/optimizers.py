@@ -38,9 +38,15 @@ _EPS = [Interval("real", 0, None, "neither")]
 
 
 class Optimizer:
-    """Base class: ``init(theta) -> state`` and ``update(theta, grad, state, lr)``."""
+    """Base class: ``init(theta) -> state`` and ``update(theta, grad, state, lr)``.
+
+    ``kernel_code`` is the compiled (numba) engine's branch for the rule (``update`` in
+    :mod:`trainwell.nn._fast_kernels`); None (a new optimizer's default): the compiled
+    engine leaves its step to :meth:`update`, and refuses it in a compiled epoch.
+    """
 
     name = "optimizer"
+    kernel_code: int | None = None
 
     def init(self, theta: np.ndarray) -> dict[str, Any]:
         return {"t": 0}
@@ -109,6 +115,7 @@ class GradientDescent(Optimizer):
     """
 
     name = "gd"
+    kernel_code = 0
     _kernel = ("T g, T lr", "T theta", "theta -= lr * g")
 
     def _xp_step(self, theta, grad, state, lr):
@@ -151,6 +158,7 @@ class Momentum(Optimizer):
     beta: float = 0.9
     bias_correction: bool = False
     name = "momentum"
+    kernel_code = 1
 
     def __post_init__(self):
         validate_params(
@@ -216,6 +224,7 @@ class RMSprop(Optimizer):
     beta2: float = 0.999
     epsilon: float = 1e-8
     name = "rmsprop"
+    kernel_code = 2
 
     def __post_init__(self):
         validate_params(
@@ -295,6 +304,7 @@ class Adam(Optimizer):
     beta2: float = 0.999
     epsilon: float = 1e-8
     name = "adam"
+    kernel_code = 3
 
     def __post_init__(self):
         validate_params(
