@@ -228,7 +228,7 @@ class ArrayAPIEngine:
         if self._builtin_loss:
             stats = getattr(out, "_softmax_stats", None)
             J = _kernels.cost(self.bk, loss.name, out.Z, A, Y, stats)
-        return loss.xp_cost(self.xp, out.Z, A, Y) if J is None else J
+        return loss.xp_cost(self.bk.ops, out.Z, A, Y) if J is None else J
 
     def regularization_cost(self, m: int) -> float:
         cost = self._device_regularization_cost(m)
@@ -252,7 +252,7 @@ class ArrayAPIEngine:
         out = net.layers[-1]
         d = _kernels.output_gradient(self.bk, out.A, Y) if self._builtin_loss else None
         if d is None:
-            d = net.loss.xp_output_gradient(xp, out.Z, out.A, Y)
+            d = net.loss.xp_output_gradient(self.bk.ops, out.Z, out.A, Y)
         last = len(self._plan) - 1
         need = net._need_input_grad
         layer, _, backward, backward_dZ = self._plan[last]
