@@ -65,8 +65,9 @@ class OutFreeNamespace:
 
         return call
 
-    @staticmethod
-    def multiply(a: Any, b: Any, out: Any = None) -> Any:
+    def multiply(self, a: Any, b: Any, out: Any = None) -> Any:
+        if getattr(b, "dtype", None) == self.xp.bool:  # NumPy's float * bool mask
+            b = self.xp.astype(b, a.dtype)
         return a * b
 
     @staticmethod

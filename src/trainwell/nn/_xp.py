@@ -31,14 +31,15 @@ from .losses import LOSSES
 __all__ = ["ArrayAPIEngine", "check_device_X"]
 
 
-def _act(layer: Any, direction: str) -> Any:
-    fn = getattr(layer.activation, direction)
-    if fn is None:
+def _act(layer: Any) -> tuple[Any, Any]:
+    pair = layer.activation.array_api_pair()
+    if pair is None:
         raise InvalidParameterError(
-            f"The activation {layer.activation.name!r} has no array API version; use "
+            f"The activation {layer.activation.name!r} has no array API version (the "
+            "array-API engine needs namespace=True or xp_forward/xp_backward); use "
             "backend='numpy' for it."
         )
-    return fn
+    return pair
 
 
 def _compiled(layer: Any) -> str | None:
@@ -154,8 +155,7 @@ def _passes(layer: Any) -> tuple:
     for cls, fns in _PASSES.items():
         if isinstance(layer, cls):
             if cls is not Dropout:
-                layer._xp_fwd = _act(layer, "xp_forward")
-                layer._xp_bwd = _act(layer, "xp_backward")
+                layer._xp_fwd, layer._xp_bwd = _act(layer)
                 layer._compiled = _compiled(layer)
             return fns
     raise InvalidParameterError(
