@@ -160,7 +160,8 @@ class NumpyEngine:
 
     def loss_and_gradient(self, X: Any, Y: Any, mode: Mode) -> float:
         A = self.forward(X, mode)
-        cost = self.data_cost(A, Y) + self.regularization_cost(Y.shape[0])
+        net = self.net
+        cost = net.loss.cost(net.layers[-1].Z, A, Y) + self.regularization_cost(Y.shape[0])
         self.backward(Y)
         return cost
 

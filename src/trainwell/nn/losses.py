@@ -14,8 +14,8 @@ backend's :attr:`~trainwell.backend.Backend.ops` through :meth:`Loss.xp_cost` an
 :meth:`Loss.xp_output_gradient`.
 
 Extension point: a new loss subclasses :class:`Loss`, sets ``name`` and
-``natural_activation``, implements ``total`` (and ``gradient`` when it is not
-``(A - Y) / m``), and registers itself in ``LOSSES``; ``kernel_code`` stays None unless
+``natural_activation``, implements ``total`` (and ``output_gradient`` when it is
+not ``(A - Y) / m``), and registers itself in ``LOSSES``; ``kernel_code`` stays None unless
 the compiled kernels get a branch for it.
 """
 
@@ -59,45 +59,37 @@ class Loss:
     allowed_activations: tuple[str, ...] = ()
     kernel_code: int | None = None
 
+    #: J = total / (per_example * m): 1, or 2 for the half mean squared error
+    per_example = 1
+
     def total(self, xp: Any, Z: Any, A: Any, Y: Any) -> Any:  # pragma: no cover
-        """The batch's summed loss ``sum_i L(a(i), y(i))`` times :meth:`denominator`/m, a
-        0-d array (the one definition; ``xp`` a namespace as :func:`~trainwell.backend.as_ops`
-        gives)."""
+        """The batch's summed loss, ``J * per_example * m``, as a 0-d array: the one
+        definition (``xp`` a namespace as :func:`~trainwell.backend.as_ops` gives)."""
         raise NotImplementedError(
             f"{type(self).__name__} defines no total(xp, Z, A, Y); implement it (or cost "
             "for NumPy only)."
         )
 
-    def denominator(self, m: int) -> int:
-        """What :meth:`total` is divided by for the cost J: ``m`` (mse: ``2 m``)."""
-        return m
+    def cost(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
+        """J of the batch on NumPy, as a float."""
+        return float(self.total(NUMPY_OPS, Z, A, Y)) / (self.per_example * Y.shape[0])
 
-    def gradient(self, xp: Any, Z: Any, A: Any, Y: Any, out: Any = None) -> Any:
-        """``dZ = (A - Y) / m`` for the natural activation, else ``dA``: the one definition
-        (into ``out`` on NumPy; a new array elsewhere)."""
+    def output_gradient(self, Z: Any, A: Any, Y: Any, out: Any = None, xp: Any = NUMPY_OPS) -> Any:
+        """``dZ = (A - Y) / m`` for the natural activation, else ``dA``: the one
+        definition, written into ``out`` on NumPy (a new array with another ``xp``)."""
         m = Y.shape[0]
         d = xp.subtract(A, Y, out=out)
         d *= 1.0 / m
         return d
 
-    def cost(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
-        """J of the batch on NumPy, as a float."""
-        return float(self.total(NUMPY_OPS, Z, A, Y)) / self.denominator(Y.shape[0])
-
-    def output_gradient(
-        self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray, out: np.ndarray
-    ) -> np.ndarray:
-        """``dZ`` (for the natural activation) or ``dA`` (otherwise), written into ``out``."""
-        return self.gradient(NUMPY_OPS, Z, A, Y, out)
-
     def xp_cost(self, xp: Any, Z: Any, A: Any, Y: Any) -> Any:
         """:meth:`cost` on another array library (networks on other backends), as a 0-d
         array on the device: the training loop reads it back once per epoch, not per step."""
-        return self.total(as_ops(xp), Z, A, Y) / self.denominator(Y.shape[0])
+        return self.total(as_ops(xp), Z, A, Y) / (self.per_example * Y.shape[0])
 
     def xp_output_gradient(self, xp: Any, Z: Any, A: Any, Y: Any) -> Any:
         """:meth:`output_gradient` on another array library, as a new array."""
-        return self.gradient(as_ops(xp), Z, A, Y)
+        return self.output_gradient(Z, A, Y, None, as_ops(xp))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -160,8 +152,7 @@ class MeanSquaredError(Loss):
         diff = A - Y
         return xp.vdot(diff, diff)
 
-    def denominator(self, m):
-        return 2 * m
+    per_example = 2  # J = total / (2 m)
 
 
 LOSSES: dict[str, type[Loss]] = {
