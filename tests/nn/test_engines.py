@@ -156,6 +156,11 @@ def test_every_engine_meets_the_protocol():
         make_engine(net, "fortran")
     with pytest.raises(InvalidParameterError, match="cannot run a network on the 'numpy'"):
         make_engine(net, "array_api")
+    require("array_api_strict")
+    dev = _network("relu", "sigmoid", "binary_crossentropy", "none", "array_api_strict")
+    assert isinstance(dev.passes, Engine) and dev.passes.name == "array_api"
+    with pytest.raises(InvalidParameterError, match="engine='numpy' cannot run a network"):
+        dev.loss_and_gradient(dev.check_input(np.ones((2, 3))), None, engine="numpy")
 
 
 def _cube(Z, out):
