@@ -26,6 +26,7 @@ results/scaling.json, drawn by report.py (BENCHMARKS.md and benchmarks/scaling.p
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 import warnings
@@ -178,12 +179,12 @@ def summarize(sweep: str, points: list[dict[str, Any]]) -> dict[str, Any]:
         out["slopes"][impl] = slope([a for a, _ in pts], [b for _, b in pts])
         if impl == "trainwell" and len(pts) > 1:
             local = [math.log(t2 / t1) / math.log(x2 / x1)
-                     for (x1, t1), (x2, t2) in zip(pts, pts[1:])]  # fmt: skip
+                     for (x1, t1), (x2, t2) in itertools.pairwise(pts)]  # fmt: skip
             out["max_local_slope"] = max(local)
-    flips = [(a["x"], b["x"]) for a, b in zip(points, points[1:]) if a["auto"] != b["auto"]]
+    flips = [(a["x"], b["x"]) for a, b in itertools.pairwise(points) if a["auto"] != b["auto"]]
     out["auto_flips_between"] = flips
     worst, cross = 1.0, []
-    for a, b in zip(points, points[1:]):
+    for a, b in itertools.pairwise(points):
         ra, rb = _numba_over_numpy(a), _numba_over_numpy(b)
         if ra and rb and (ra - 1) * (rb - 1) < 0:  # the engines' curves cross between a, b
             f = math.log(ra) / (math.log(ra) - math.log(rb))
