@@ -97,14 +97,13 @@ def auto_choice(spec: Spec, m: int) -> str:
     return "numpy" if runner is None else "numba"
 
 
-def flip_width(lo: int, hi: int) -> int:
-    """The widest [20, w, 1] (batch 256) that ``engine="auto"`` still compiles, w in [lo, hi)."""
-    spec = lambda w: spec_for("width", w)[0]  # noqa: E731
-    if auto_choice(spec(lo), N_WIDTH) != "numba":
-        return lo - 1
+def flip_point(sweep: str, lo: int, hi: int) -> int:
+    """The largest x in [lo, hi) where ``engine="auto"`` still picks what it picks at lo."""
+    choice = lambda x: auto_choice(*spec_for(sweep, x))  # noqa: E731
+    first = choice(lo)
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if auto_choice(spec(mid), N_WIDTH) == "numba" else (lo, mid)
+        lo, hi = (mid, hi) if choice(mid) == first else (lo, mid)
     return lo
 
 
@@ -153,7 +152,7 @@ def measure_point(sweep, x, impls, X, y, args, last, threads) -> dict[str, Any]:
         s = median(per[impl])
         out["impls"][impl] = {"s_per_epoch": s, "min_s": min(per[impl]), "epochs": plan[impl],
                               "us_per_step": s / steps * 1e6, "accuracy": acc[impl]}  # fmt: skip
-        last[impl] = (x, s, False)
+        last[impl] = (x, min(per[impl]), False)  # the best: a busy neighbour only slows
     cells = "  ".join(
         f"{k} {v['s_per_epoch']:.4f}" if "s_per_epoch" in v else f"{k} capped"
         for k, v in out["impls"].items()
@@ -197,8 +196,7 @@ def summarize(sweep: str, points: list[dict[str, Any]]) -> dict[str, Any]:
             worst = max(worst, p["auto_over_best"])
     out["engines_cross_at"] = cross
     out["auto_worst_over_best_engine"] = worst
-    if sweep == "width" and flips:
-        out["auto_last_compiled_width"] = flip_width(*flips[0])
+    out["auto_flips_after"] = [flip_point(sweep, a, b) for a, b in flips]
     return out
 
 
@@ -211,7 +209,7 @@ def _numba_over_numpy(p: dict[str, Any]) -> float | None:
 def main(argv=None):
     p = parser(__doc__.splitlines()[0], repeats=3)
     p.add_argument("--target", type=float, default=0.25, help="seconds per timed fit")
-    p.add_argument("--cap", type=float, default=4.0, help="largest epoch timed, seconds")
+    p.add_argument("--cap", type=float, default=6.0, help="largest epoch timed, seconds")
     p.add_argument("--max-epochs", type=int, default=2000, help="most epochs per timed fit")
     p.add_argument("--sweeps", default=",".join(SWEEPS), help="comma-separated subset")
     args = p.parse_args(argv)
