@@ -18,7 +18,8 @@ trains one epoch (warm-up and calibration), then ``--repeats`` interleaved timed
 epochs each, E chosen so a fit lasts about ``--target`` seconds (fit's fixed costs spread
 over the epochs); the time per epoch is the median of the fits' time over E. An
 implementation whose epoch, extrapolated linearly from its previous point, would exceed
-``--cap`` seconds is skipped there and beyond (marked "capped").
+``--cap`` seconds is skipped there and beyond (marked "capped"); one whose calibration
+epoch exceeds it keeps that single epoch as its measurement and is capped beyond.
 
 Run ``python benchmarks/scaling.py`` (3-5 minutes on 2 idle cores); writes
 results/scaling.json, drawn by report.py (BENCHMARKS.md and benchmarks/scaling.png).
@@ -137,7 +138,13 @@ def measure_point(sweep, x, impls, X, y, args, last, threads) -> dict[str, Any]:
                 last[impl] = (x, predicted, True)
                 continue
         run = runner(impl, Xm, ym, threads)
-        one = run(epochs(spec, 1))["seconds"]  # warm-up and calibration
+        first = run(epochs(spec, 1))  # warm-up and calibration
+        one = first["seconds"]
+        if one > args.cap:  # this one epoch is all it gets, here and beyond
+            out["impls"][impl] = {"s_per_epoch": one, "min_s": one, "epochs": 1, "runs": 1,
+                                  "accuracy": first["accuracy"], "over_cap": True}  # fmt: skip
+            last[impl] = (x, one, True)
+            continue
         plan[impl] = max(1, min(args.max_epochs, math.ceil(args.target / max(one, 1e-6))))
         active[impl] = run
     per: dict[str, list[float]] = {k: [] for k in active}
@@ -151,7 +158,7 @@ def measure_point(sweep, x, impls, X, y, args, last, threads) -> dict[str, Any]:
     for impl in active:
         s = median(per[impl])
         out["impls"][impl] = {"s_per_epoch": s, "min_s": min(per[impl]), "epochs": plan[impl],
-                              "us_per_step": s / steps * 1e6, "accuracy": acc[impl]}  # fmt: skip
+                              "runs": args.repeats, "us_per_step": s / steps * 1e6, "accuracy": acc[impl]}  # fmt: skip
         last[impl] = (x, min(per[impl]), False)  # the best: a busy neighbour only slows
     cells = "  ".join(
         f"{k} {v['s_per_epoch']:.4f}" if "s_per_epoch" in v else f"{k} capped"
@@ -216,7 +223,7 @@ def main(argv=None):
     if args.quick:
         args.repeats, args.target = min(args.repeats, 2), 0.02
     warnings.simplefilter("ignore")  # fit's one-epoch ConvergenceWarning, sklearn's
-    from trainwell.nn._fast import AUTO_MAX_STEP_COST
+    from trainwell.nn import _fast
 
     impls = [k for k in IMPLS if k != "torch" or have_torch()]
     if args.impls:
@@ -251,7 +258,7 @@ def main(argv=None):
             "target_s": args.target,
             "cap_s": args.cap,
             "torch_threads": threads if "torch" in impls else None,
-            "auto_max_step_cost": AUTO_MAX_STEP_COST,
+            "auto_max_step_cost": getattr(_fast, "AUTO_MAX_STEP_COST", None),
             "dtype": "float64",
         },
         partial=bool(args.quick or args.impls or args.sweeps != ",".join(SWEEPS)),
