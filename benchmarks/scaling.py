@@ -21,7 +21,8 @@ implementation whose epoch, extrapolated linearly from its previous point, would
 ``--cap`` seconds is skipped there and beyond (marked "capped"); one whose calibration
 epoch exceeds it keeps that single epoch as its measurement and is capped beyond.
 
-Run ``python benchmarks/scaling.py`` (3-5 minutes on 2 idle cores); writes
+Run ``python benchmarks/scaling.py`` (a few minutes on 2 idle cores; 13 minutes at a load
+average of 10, where every 2-thread library slows most), ``--quick`` for a smoke test; writes
 results/scaling.json, drawn by report.py (BENCHMARKS.md and benchmarks/scaling.png).
 """
 
@@ -221,7 +222,7 @@ def main(argv=None):
     p.add_argument("--sweeps", default=",".join(SWEEPS), help="comma-separated subset")
     args = p.parse_args(argv)
     if args.quick:
-        args.repeats, args.target = min(args.repeats, 2), 0.02
+        args.repeats, args.target = 1, 0.02
     warnings.simplefilter("ignore")  # fit's one-epoch ConvergenceWarning, sklearn's
     from trainwell.nn import _fast
 
