@@ -222,6 +222,40 @@ def workload_section(key: str, d: dict) -> list[str]:
     return [*lines, ""]
 
 
+def breakdown_section(d: dict) -> list[str]:
+    """W3's step part by part (benchmarks/w3_breakdown.py), before and after."""
+    trees = d["trees"]
+    rows = []
+    extra = [("step", "the whole step"), ("products_alone", "(products alone, best of 5)")]
+    for key, label in [*d["parts"], *extra]:
+        row = {"part": label}
+        for name, res in trees.items():
+            row[name] = res["ms"][key]
+            row[f"{name}_x"] = res["x_floor"][key] if "x_floor" in res else None
+        rows.append(row)
+    for what, key in (("peak RSS MiB", "peak_rss_mib"), ("tracemalloc peak MiB",
+                                                         "tracemalloc_peak_mib")):  # fmt: skip
+        rows.append({"part": what, **{name: res[key] for name, res in trees.items()}})
+    cols = [("part", "part of a step")]
+    for name in trees:
+        cols += [(name, f"{name} ms"), (f"{name}_x", f"{name} x floor")]
+    lines = ["## W3 step by step", "", table(rows, cols), ""]
+    for name, res in trees.items():
+        if "x_floor_products_and_update" in res:
+            lines.append(
+                f"- {name}: a step at the BLAS floor takes {res['floor_ms']:.3f} ms; the "
+                f"products where they ran plus Adam's update alone take "
+                f"{res['x_floor_products_and_update']:.2f}x that (BLAS threads: "
+                f"{d.get('blas_threads', '-')})."
+            )
+    for dt, res in d.get("update_variants", {}).items():
+        ms = "; ".join(f"{k} {v:.3f} ms" for k, v in res["ms"].items())
+        same = "the same bits" if res["same_bits"] else "**different bits**"
+        lines.append(f"- Adam's update, {dt} (thread CPU time; blocked variants give {same}): {ms}")
+    lines += [f"- {note}" for note in d.get("notes", [])]
+    return [*lines, ""]
+
+
 def compiled_section(d: dict) -> list[str]:
     c, imp = d["compiled_path_s"], d["import_s"]
     return [
@@ -260,6 +294,8 @@ def main() -> None:
     for key in TITLES:
         if key in res:
             lines += workload_section(key, res[key])
+        if key == "w3_wide" and (RESULTS / "w3_breakdown.json").exists():
+            lines += breakdown_section(json.loads((RESULTS / "w3_breakdown.json").read_text()))
     if "machine" in res:
         lines += compiled_section(res["machine"])
     text = "\n".join(lines).rstrip() + "\n"
