@@ -47,14 +47,17 @@ WHY = {
         "The floor counts the matrix products at the rate of a large square product. The "
         "same products in the layers' shapes and orientations (Z = A W^T, dW = dZ^T A, "
         "dA = dZ W at batch 256), timed alone, already take most of the 1.3x, which "
-        "leaves almost nothing for the rest of a step: Adam's dozen element-wise passes "
-        "over the 535,818 parameters (0.8 ms a step with NumPy, 0.2-0.4 ms fused), the "
-        "bias, relu and softmax passes, the batch gathers (0.03 ms), the copy of the "
-        "last finite parameters (0.05 ms) and fit's validation of X (a finiteness check "
-        "of the whole set: about 0.1 s per fit and a 45 MiB temporary). `engine='numba'` "
-        "fuses the optimizer update into one compiled pass (the same bits; end to end "
-        "within this machine's noise here), but importing numba adds about 100 MiB of "
-        "resident memory, so `engine='auto'` leaves the update to NumPy."
+        "leaves almost nothing for the rest of a step; the step by step table below "
+        "says where it goes. Adam's update is a dozen element-wise NumPy passes over the "
+        "535,818 parameters (0.8 ms a step on one core); the same passes cache-blocked "
+        "(64 KiB to 1 MiB chunks, the same bits) measured slower, since each chunk pays "
+        "about 1 µs per NumPy call and the whole-array working set (10 MiB) already "
+        "fits the L3 cache. Products plus that update alone exceed 1.3x the floor, so no "
+        "NumPy-only step reaches it. The batch gathers, the copy of the last finite "
+        "parameters and fit's check of X (a sum, no temporary, about 25 ms per fit) "
+        "cost a few percent. `engine='numba'` fuses the update into one compiled pass "
+        "(the same bits), but importing numba adds about 100 MiB of resident memory, so "
+        "`engine='auto'` leaves the update to NumPy."
     ),
     "w4_tuning": (
         "Each trial trains W2's network for 10,000 epochs on one core (the compiled "
@@ -164,15 +167,29 @@ def targets_section(res: dict) -> list[str]:
             f"{_fmt(t['x_floor'], 'x')} (engine='numba': {_fmt(t['x_floor_numba'], 'x')}; "
             f"the layers' matrix products alone: {_fmt(t.get('gemm_only_x_floor'), 'x')})",
             t["met"]["within 1.3x of the BLAS floor"])  # fmt: skip
-        add("W3", "at least as fast as PyTorch CPU, same threads",
-            f"PyTorch takes {_fmt(t['torch_over_trainwell'], 'x')} trainwell's time",
-            t["met"]["at least as fast as torch"])  # fmt: skip
+        met = t["met"]
+        if "torch takes >= 1.5x trainwell's time" in met:  # issue 23's targets
+            add("W3", "PyTorch CPU (fused Adam, same threads) takes ≥ 1.5x trainwell's time",
+                f"{_fmt(t['torch_over_trainwell'], 'x')}",
+                met["torch takes >= 1.5x trainwell's time"])  # fmt: skip
+        else:
+            add("W3", "at least as fast as PyTorch CPU, same threads",
+                f"PyTorch takes {_fmt(t['torch_over_trainwell'], 'x')} trainwell's time",
+                met["at least as fast as torch"])  # fmt: skip
         add("W3", "float32 end to end", res["w3_wide"].get("float32", "-"),
             res["w3_wide"].get("float32") == "yes")  # fmt: skip
-        add("W3", "peak memory < 2x (dataset + parameters)",
-            f"{_fmt(t['peak_rss_trainwell_mib'], ' MiB', 4)} vs "
-            f"{_fmt(t['memory_limit_mib'], ' MiB', 4)}",
-            t["met"]["peak memory < 2x (data + params)"])  # fmt: skip
+        peak = f"{_fmt(t['peak_rss_trainwell_mib'], ' MiB', 4)} vs "
+        if "peak memory <= 1.5x (data + params)" in met:  # issue 23's targets
+            add("W3", "peak memory ≤ 1.5x (dataset + parameters)",
+                peak + f"{_fmt(t['memory_limit_mib'], ' MiB', 4)}",
+                met["peak memory <= 1.5x (data + params)"])  # fmt: skip
+            add("W3", "peak memory below PyTorch's",
+                peak + f"{_fmt(t.get('peak_rss_torch_mib'), ' MiB', 4)}",
+                met["peak memory below torch's"])  # fmt: skip
+        else:
+            add("W3", "peak memory < 2x (dataset + parameters)",
+                peak + f"{_fmt(t['memory_limit_mib'], ' MiB', 4)}",
+                met["peak memory < 2x (data + params)"])  # fmt: skip
     if "w4_tuning" in res:
         t = res["w4_tuning"]["targets"]
         add("W4", "two workers ≥ 1.8x the trials/min of one", _fmt(t["speedup"], "x"),
