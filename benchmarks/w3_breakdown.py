@@ -335,7 +335,8 @@ def main(argv=None):
     stored = RESULTS / "w3_breakdown.json"
     if "before" not in out and stored.exists():
         old = json.loads(stored.read_text())
-        if "before" in old.get("trees", {}):
+        same_threads = old.get("blas_threads") == (args.threads or "the default")
+        if "before" in old.get("trees", {}) and same_threads:
             out = {"before": old["trees"]["before"], **out}
     for name, res in out.items():
         print(f"{name}: {res['x_floor']['step']:.2f}x the floor ({res['floor_ms']:.3f} ms a "
