@@ -170,6 +170,7 @@ def child(m: int, repeats: int) -> dict:
         part["products_alone"] = products
         rows.append(part)
     out = {k: median([r[k] for r in rows]) * 1e3 for k in rows[0]}  # milliseconds
+    peak = round(peak_rss_mib(), 1)  # before the rate's 2048 x 2048 matrices
     rate = max(matmul_rate("float32"), matmul_rate("float32"))  # GFLOP/s, a busy moment lowers it
     floor_ms = epoch_flops(SPEC.dims, m) / steps / (rate * 1e9) * 1e3  # a step at the floor
     return {
@@ -180,7 +181,7 @@ def child(m: int, repeats: int) -> dict:
         "data_mib": data_mib,
         "param_mib": param_mib,
         "tracemalloc_peak_mib": tracemalloc_peak,
-        "peak_rss_mib": round(peak_rss_mib(), 1),
+        "peak_rss_mib": peak,
         "numba_imported": "numba" in sys.modules,
     }
 
@@ -327,6 +328,12 @@ def main(argv=None):
             print(f"  repeat {r + 1}/{args.repeats} {name:<7} {res['ms']['step']:.3f} ms/step "
                   f"peak RSS {res['peak_rss_mib']} MiB")  # fmt: skip
     out = {k: summarize(v) for k, v in runs.items()}
+    floor_ms = min(res["floor_ms"] for res in out.values())  # the best rate of the run
+    for res in out.values():
+        res["floor_ms"] = floor_ms
+        res["x_floor"] = {k: v / floor_ms for k, v in res["ms"].items()}
+        both = res["ms"]["products"] + res["ms"]["update"]
+        res["x_floor_products_and_update"] = both / floor_ms
     print("w3_breakdown: Adam's update, whole arrays against cache-blocked")
     variants = update_variants(repeats=5 if args.quick else 15)
     for dt, res in variants.items():
