@@ -362,8 +362,10 @@ def main(argv=None):
             "update_variants": variants,
             "notes": [
                 "one W3 epoch per fresh child process, engine='auto'; ms per step, medians",
-                "products timed alone (best of 5); bias/activation/softmax is forward and "
-                "backward less the products; the rest is the step less the named parts",
+                "products timed where they run (trainwell.nn.layers' np.matmul; alone, best "
+                "of 5, when the layers compute them elsewhere) and alone; bias/activation/"
+                "softmax is forward and backward less the products; the rest is the step "
+                "less the named parts",
             ],
         },
         partial=bool(args.quick),
