@@ -19,6 +19,7 @@ SCRIPTS = {
     "w1": "w1_course_small.py",
     "w2": "w2_course_adam.py",
     "w3": "w3_wide.py",
+    "w3b": "w3_breakdown.py",
     "w4": "w4_tuning.py",
     "lab": "lab_speed.py",
     "w5": "w5_asha.py",
