@@ -480,7 +480,7 @@ def test_backend_is_passed_to_the_network():
     from trainwell.sklearn import MLPClassifier
 
     X, y = make_moons(60, noise=0.2, random_state=0)
-    kw = dict(hidden_layer_sizes=(5,), max_epochs=5, random_state=0, batch_size=None)
+    kw = dict(hidden_layer_sizes=(5,), max_epochs=5, random_state=0, batch_size="full")
     a = MLPClassifier(**kw).fit(X, y)
     b = MLPClassifier(backend="array_api_strict", **kw).fit(X, y)
     assert b.network_.backend.name == "array_api_strict"

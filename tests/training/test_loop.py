@@ -96,7 +96,7 @@ def test_history_records_cost_before_update_and_validation(moons):
         X,
         y,
         epochs=3,
-        batch_size=None,
+        batch_size="full",
         learning_rate=0.1,
         validation_data=(X, y),
         track_accuracy=True,
@@ -240,7 +240,7 @@ def test_divergence_stops_cleanly_keeping_finite_parameters(moons):
     X = X * 1e3
     net = Network([Dense(20, "relu", "random"), Dense(1, "sigmoid")], random_state=0)
     with pytest.raises(TrainingDiverged, match="learning rate") as info:
-        fit(net, X, y, learning_rate=1e6, epochs=200, batch_size=None, progress=False)
+        fit(net, X, y, learning_rate=1e6, epochs=200, batch_size="full", progress=False)
     assert np.isfinite(net.theta).all()
     err = info.value
     assert err.history.stopped_reason == "diverged" and err.epoch >= 0
@@ -253,7 +253,7 @@ def test_divergence_stops_cleanly_keeping_finite_parameters(moons):
             y,
             learning_rate=1e6,
             epochs=200,
-            batch_size=None,
+            batch_size="full",
             on_divergence="warn",
             progress=False,
         )
@@ -347,10 +347,12 @@ def test_continuing_with_optimizer_state_equals_one_long_run(moons):
         ({"learning_rate": -1.0}, r"'learning_rate' parameter of fit must be a float"),
         (
             {"batch_size": 0},
-            r"'batch_size' parameter of fit must be None, one of \{'auto'\} or an int in "
-            r"\[1, inf\)\. Got 0",
+            r"'batch_size' parameter of fit must be one of \{'auto', 'full'\}, an int in "
+            r"\[1, inf\) or None\. Got 0",
         ),
-        ({"batch_size": "full"}, r"'batch_size' parameter of fit must be None, one of"),
+        ({"batch_size": "half"}, r"'batch_size' parameter of fit must be one of"),
+        ({"engine": "tpu"}, r"'engine' parameter of fit must be one of 'auto', 'numpy'"),
+        ({"callbacks": "cb"}, r"'callbacks' parameter of fit must be a sequence"),
         ({"schedule": 0.1}, r"'schedule' parameter of fit must be None or a callable"),
         ({"optimizer": "adamw"}, r"'optimizer' parameter must be one of 'gd'"),
         ({"learning_rate": float("inf")}, r"'learning_rate' parameter of fit must be a float"),
@@ -421,7 +423,7 @@ def test_an_overflow_in_the_last_update_is_a_divergence(engine):
     net = Network([Dense(4, "tanh"), Dense(1, "linear")], loss="mse", random_state=0)
     before = net.check_input(X) is not None and net.theta.copy()
     with pytest.raises(TrainingDiverged, match="before the last update were kept"):
-        fit(net, X, y, optimizer="gd", learning_rate=1e307, epochs=1, batch_size=None,
+        fit(net, X, y, optimizer="gd", learning_rate=1e307, epochs=1, batch_size="full",
             engine=engine, progress=False)  # fmt: skip
     np.testing.assert_array_equal(net.theta, before)  # the only update was undone
 
@@ -453,7 +455,7 @@ def test_an_interrupted_epoch_leaves_the_last_checkpoint_exact(moons, tmp_path):
 def test_costs_every_counts_absolute_epochs_after_a_resume(moons):
     X, y = moons
     net = _moons_net()
-    first = fit(net, X, y, epochs=10, batch_size=None, progress=False)
-    more = fit(net, X, y, epochs=20, initial_epoch=10, batch_size=None, progress=False,
+    first = fit(net, X, y, epochs=10, batch_size="full", progress=False)
+    more = fit(net, X, y, epochs=20, initial_epoch=10, batch_size="full", progress=False,
                optimizer_state=first.optimizer_state)  # fmt: skip
     assert list(more.costs_every(5)) == ["10", "15"]

@@ -74,7 +74,7 @@ def test_builds_the_architecture_the_config_asks_for(moons):
     assert type(fit_kwargs["optimizer"]).__name__ == "Momentum"
     assert fit_kwargs["optimizer"].beta == 0.95
     assert fit_kwargs["schedule"](1) == pytest.approx(0.1)  # 0.2 / (1 + 1.0 * 1)
-    assert fit_kwargs["batch_size"] is None and fit_kwargs["epochs"] == 5
+    assert fit_kwargs["batch_size"] == "full" and fit_kwargs["epochs"] == 5
 
 
 def test_adam_gets_its_betas_and_a_list_of_widths_works(moons):

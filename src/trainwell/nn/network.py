@@ -18,6 +18,7 @@ import numpy as np
 from .._random import RandomLike, check_random_state
 from .._validation import Interval, validate_params
 from ..backend import get_backend
+from ..engines import deprecated_backend, engine_from_backend, parse_engine
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from ._display import network_html
 from .activations import get_activation
@@ -57,11 +58,13 @@ default=None
     dtype : {"float64", "float32"}, default="float64"
     input_dim : int, optional
         n[0]; when omitted the network is built at its first use.
-    backend : {"numpy", "cupy", "torch", "array_api_strict"} or Backend, default="numpy"
-        The array library the engine runs on (see :mod:`trainwell.backend`): "cupy" trains
-        on an NVIDIA GPU (``pip install 'trainwell[gpu]'``). Initial weights are drawn on
-        the host as for NumPy (the same values) and copied once; ``theta``, ``grad`` and the
-        layers' arrays live on the device, and ``forward``/``predict`` return NumPy arrays.
+    engine : {"auto", "numpy", "numba", "cupy", "torch", "torch:cuda", "torch:cpu", \
+"array_api_strict"} or module, default="auto"
+        Where and how it trains (:mod:`trainwell.engines`; kept in the model file): "auto",
+        "numpy", "numba" keep NumPy arrays (fit compiles small networks, never, or wherever
+        it can); "cupy" trains on an NVIDIA GPU, "torch" on PyTorch, a module on that array
+        library. Initial weights are drawn on the host as for NumPy and copied once;
+        ``forward``/``predict`` return NumPy arrays. ``backend`` is its deprecated spelling.
 
     Attributes
     ----------
@@ -69,6 +72,8 @@ default=None
         The flat parameter and gradient buffers.
     n_weights : int
         Length of the weight block ``theta[:n_weights]``.
+    engine, backend : str, Backend
+        The engine's name ("auto", "numba", "cupy", ...) and its array library.
 
     Examples
     --------
@@ -88,8 +93,10 @@ default=None
         random_state: RandomLike = None,
         dtype: Any = "float64",
         input_dim: int | None = None,
-        backend: Any = "numpy",
+        engine: Any = "auto",
+        backend: Any = None,
     ) -> None:
+        engine = deprecated_backend("Network", backend, engine)
         validate_params(
             {"l2": [Interval("real", 0, None)], "l1": [Interval("real", 0, None)]},
             {"l2": l2, "l1": l1},
@@ -134,7 +141,8 @@ default=None
             )
         self.random_state = random_state
         self.rng = check_random_state(random_state)
-        self.backend = get_backend(backend)
+        self.engine, bk_name = parse_engine(engine, "Network")
+        self.backend = get_backend(engine if not isinstance(engine, str) else bk_name)
         self._engine: Any = None  # the array-API passes, for backends other than NumPy
         self.input_dim: int | None = None
         self.preprocessing: InputTransform | None = None  # set by load (see nn.inputs)
@@ -241,6 +249,8 @@ default=None
         # (restored) flat buffers so the network trains through one buffer again. Buffers
         # loaded read-only (joblib's mmap_mode="r") are copied so training can go on.
         self.__dict__.update(state)
+        if "engine" not in state:  # pickled before engine= existed
+            self.engine = "auto" if self.backend.is_numpy else self.backend.name
         if self.input_dim is not None:
             for name in ("theta", "grad"):
                 arr = getattr(self, name)
@@ -307,16 +317,26 @@ default=None
             "l1": self.l1,
             "dtype": self.dtype.name,
             "input_dim": self.input_dim,
-            "backend": self.backend.name,
+            "engine": self.engine,
+            "backend": self.backend.name,  # for the readers of files before engine=
         }
 
     @classmethod
     def from_config(
-        cls, config: dict[str, Any], random_state: RandomLike = None, backend: Any = None
+        cls,
+        config: dict[str, Any],
+        random_state: RandomLike = None,
+        backend: Any = None,
+        *,
+        engine: Any = None,
     ) -> Network:
-        """Rebuild from :meth:`get_config`; ``backend`` overrides the config's (e.g. "numpy"
-        to run a GPU-trained network on a machine without one)."""
+        """Rebuild from :meth:`get_config`; ``engine`` (``backend``: deprecated) overrides the
+        config's, e.g. "auto" to run a GPU-trained network on a machine without one."""
         from .layers import layer_from_config
+
+        engine = deprecated_backend("Network.from_config", backend, engine, None)
+        if engine is None:  # a file from before engine= holds its backend only
+            engine = config.get("engine") or engine_from_backend(config.get("backend"))
 
         return cls(
             [layer_from_config(c) for c in config["layers"]],
@@ -326,7 +346,7 @@ default=None
             dtype=config["dtype"],
             input_dim=config.get("input_dim"),
             random_state=random_state,
-            backend=backend if backend is not None else config.get("backend", "numpy"),
+            engine=engine,
         )
 
     def save(self, path: Any, standardizer: Any = None) -> None:
@@ -357,12 +377,11 @@ default=None
         save_network(self, path, extra={} if pre is None else pre.to_arrays())
 
     @classmethod
-    def load(cls, path: Any, backend: Any = None) -> Network:
-        """Read a network written by :meth:`save`; clear errors for bad files.
-
-        The network comes back on the backend it was saved from unless ``backend`` names
-        another (files always hold NumPy arrays)."""
-        return load_network(path, backend=backend)
+    def load(cls, path: Any, backend: Any = None, *, engine: Any = None) -> Network:
+        """Read a network written by :meth:`save`; clear errors for bad files. It comes
+        back on its saved engine unless ``engine`` (``backend``: deprecated) names another."""
+        engine = deprecated_backend("Network.load", backend, engine, None)
+        return load_network(path, engine=engine)
 
     _repr_html_ = network_html  # Jupyter's table of the layers
 

@@ -10,6 +10,7 @@ from .callbacks import (
     TrainingContext,
     load_checkpoint,
 )
+from .build import build_network, build_training, fit_arguments
 from .history import History
 from .loop import evaluate, fit
 from .trainer import Trainer
@@ -24,8 +25,11 @@ __all__ = [
     "Trainer",
     "TrainingContext",
     "auto_batch_size",
+    "build_network",
+    "build_training",
     "evaluate",
     "fit",
+    "fit_arguments",
     "iterate_minibatches",
     "load_checkpoint",
     "minibatch_slices",
