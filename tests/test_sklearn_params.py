@@ -79,8 +79,8 @@ def test_aliases_resolve_and_a_conflict_is_named():
     clf = tw.MLPClassifier(hidden_layer_sizes=(8,), max_iter=3, alpha=0.5, beta_1=0.8)
     clf.fit(X[:200], y[:200])
     assert clf.n_iter_ == 3 and clf.network_.l2 == 0.5
-    with pytest.raises(InvalidParameterError, match="max_epochs=5 and max_iter=3"):
-        tw.MLPClassifier(max_epochs=5, max_iter=3).fit(X[:50], y[:50])
+    with pytest.raises(InvalidParameterError, match="epochs=5 and max_iter=3"):
+        tw.MLPClassifier(epochs=5, max_iter=3).fit(X[:50], y[:50])
     with pytest.raises(InvalidParameterError, match="solver='lbfgs'.*solver='adam'"):
         tw.MLPClassifier(solver="lbfgs").fit(X[:50], y[:50])
     logistic = tw.MLPClassifier(hidden_layer_sizes=(4,), activation="logistic", max_iter=2)

@@ -1,6 +1,7 @@
 """The training loop, mini-batches, callbacks and History."""
 
 from .batches import auto_batch_size, iterate_minibatches, minibatch_slices
+from .build import build_network, build_training, fit_arguments
 from .callbacks import (
     Callback,
     Checkpoint,
@@ -10,7 +11,6 @@ from .callbacks import (
     TrainingContext,
     load_checkpoint,
 )
-from .build import build_network, build_training, fit_arguments
 from .history import History
 from .loop import evaluate, fit
 from .trainer import Trainer

@@ -140,7 +140,7 @@ optimizer_state, initial_epoch, resume_from, verbose
         if validation_data is not None and not (
             isinstance(validation_data, (tuple, list)) and len(validation_data) == 2
         ):
-            raise InvalidParameterError(f"{_caller}: validation_data must be a pair (X_dev, y_dev).")
+            raise InvalidParameterError(f"{_caller}: validation_data must be a pair (X_dev, y_dev)")
         callbacks = _setup.check_callbacks(callbacks, _caller)
         # the arguments are sound: now the data
         X = network.check_input(X)
