@@ -230,7 +230,9 @@ def resolve(est: Any) -> Resolved:
             "mini-batch first-order methods. Use solver='adam' (the default) or 'sgd'; for "
             "a small data set, batch_size='full' trains on the full batch."
         )
-    new = {n: _renamed(est, old, n, d) for old, n, d in RENAMED}
+    new = {}
+    for old, n, d in RENAMED:  # a loop, not a comprehension: one frame on every Python
+        new[n] = _renamed(est, old, n, d)
     values = {c: _pick(est, a, c, d, new.get(c)) for a, c, d in ALIASES}
     batch = est.batch_size
     if batch is None:

@@ -13,6 +13,7 @@ from trainwell.training import (
     Callback,
     Checkpoint,
     EarlyStopping,
+    Trainer,
     TrainingContext,
     fit,
     load_checkpoint,
@@ -459,3 +460,53 @@ def test_costs_every_counts_absolute_epochs_after_a_resume(moons):
     more = fit(net, X, y, epochs=20, initial_epoch=10, batch_size="full", progress=False,
                optimizer_state=first.optimizer_state)  # fmt: skip
     assert list(more.costs_every(5)) == ["10", "15"]
+
+
+BAD_FOR_BOTH = [
+    ({"learning_rate": 0.0}, "'learning_rate' parameter of {}"),
+    ({"batch_size": "half"}, "'batch_size' parameter of {}"),
+    ({"engine": "tpu"}, "'engine' parameter of {}"),
+    ({"callbacks": [object()]}, "'callbacks' parameter of {}"),
+    ({"validation_data": (1,)}, "{}: validation_data must be a pair"),
+    ({"on_divergence": "shrug"}, "'on_divergence' parameter of {}"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), BAD_FOR_BOTH)
+def test_errors_name_the_function_called(moons, kwargs, message):
+    X, y = moons
+    with pytest.raises(InvalidParameterError, match=message.format("fit")):
+        fit(_moons_net(), X, y, progress=False, **kwargs)
+    with pytest.raises(InvalidParameterError, match=message.format("Trainer")):
+        Trainer(_moons_net(), X, y, **kwargs)
+
+
+def test_fit_checks_each_argument_once(moons, monkeypatch):
+    from trainwell.training import _setup
+
+    seen = []
+    real = _setup.validate_params
+
+    def counting(rules, values, caller):
+        seen.extend((caller, name) for name in rules if name in values)
+        return real(rules, values, caller)
+
+    monkeypatch.setattr(_setup, "validate_params", counting)
+    X, y = moons
+    fit(_moons_net(), X, y, epochs=2, batch_size=64, progress=False)
+    names = [name for _, name in seen]
+    assert sorted(names) == sorted(set(names)) and {c for c, _ in seen} == {"fit"}
+    assert {"learning_rate", "batch_size", "epochs", "progress", "shuffle"} <= set(names)
+
+
+def test_full_batch_is_spelled_full_and_none_is_deprecated(moons):
+    X, y = moons
+    a, b = _moons_net(), _moons_net()
+    h = fit(a, X, y, epochs=3, batch_size="full", progress=False)
+    with pytest.warns(DeprecationWarning, match=r"fit\(batch_size='full'\)") as record:
+        fit(b, X, y, epochs=3, batch_size=None, progress=False)
+    assert record[0].filename == __file__  # points at the caller's line
+    np.testing.assert_array_equal(a.theta, b.theta)
+    assert h.batch_size == len(X)
+    with pytest.warns(DeprecationWarning, match=r"Trainer\(batch_size=None\)"):
+        Trainer(_moons_net(), X, y, batch_size=None)
