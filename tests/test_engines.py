@@ -115,8 +115,8 @@ def test_fit_trains_on_the_network_engine_by_default():
 
 def test_an_engine_on_other_arrays_than_the_network_is_refused():
     require("array_api_strict")
-    with pytest.raises(InvalidParameterError, match=r"'engine' parameter of fit is "
-                       r"'array_api_strict'.*Network\(\.\.\., engine='array_api_strict'\)"):  # fmt: skip
+    refused = r"'engine' parameter of fit is 'array_api_strict'.*Network\(\.\.\., engine="
+    with pytest.raises(InvalidParameterError, match=refused):
         fit(_net(), X, Y, engine="array_api_strict", progress=False)
     with pytest.raises(InvalidParameterError, match="'engine' parameter of Trainer is"):
         Trainer(_net(), X, Y, engine="array_api_strict")
