@@ -206,8 +206,7 @@ def _renamed(est: Any, old: str, new: str, default: Any) -> Any:
 
 
 def _pick(est: Any, alias: str, canonical: str, default: Any, mine: Any = None) -> Any:
-    """The canonical value (``mine`` when given), or the alias's when only the alias was
-    given."""
+    """The canonical value (or ``mine``), or the alias's when only the alias was given."""
     mine = getattr(est, canonical) if mine is None else mine
     theirs = getattr(est, alias)
     if theirs is None:
@@ -230,8 +229,8 @@ def resolve(est: Any) -> Resolved:
             "mini-batch first-order methods. Use solver='adam' (the default) or 'sgd'; for "
             "a small data set, batch_size='full' trains on the full batch."
         )
-    new = {}
-    for old, n, d in RENAMED:  # a loop, not a comprehension: one frame on every Python
+    new = {}  # a loop, not a comprehension, so the warnings' stack depth is one
+    for old, n, d in RENAMED:
         new[n] = _renamed(est, old, n, d)
     values = {c: _pick(est, a, c, d, new.get(c)) for a, c, d in ALIASES}
     batch = est.batch_size
@@ -283,17 +282,8 @@ def resolve(est: Any) -> Resolved:
         notes.append(f"learning_rate={est.learning_rate!r} applies to solver='sgd' only.")
         schedule = None
     activation = ACTIVATION_ALIASES.get(est.activation, est.activation)
-    return Resolved(
-        activation,
-        optimizer,
-        float(lr),
-        schedule,
-        **values,
-        beta=beta,
-        engine=new["engine"],
-        batch_size=batch,
-        notes=notes,
-    )
+    extra = {"beta": beta, "engine": new["engine"], "batch_size": batch, "notes": notes}
+    return Resolved(activation, optimizer, float(lr), schedule, **values, **extra)
 
 
 class FittedAttributes:
@@ -379,8 +369,7 @@ def check_params(est: Any) -> Resolved:
 
 
 def training_settings(est: Any) -> dict[str, Any]:
-    """The settings of :mod:`trainwell.training.build` (the library's names) for the
-    parameters of ``est``, its scikit-learn aliases resolved (after :func:`check_params`)."""
+    """:mod:`trainwell.training.build`'s settings for ``est`` (after :func:`check_params`)."""
     r, sizes = est._resolved, est._hidden_sizes()
     return {
         "hidden_units": list(sizes),

@@ -53,9 +53,11 @@ from .exceptions import InvalidParameterError
 __all__ = [
     "ENGINES",
     "HOST_ENGINES",
+    "config_engine",
     "deprecated_backend",
     "engine_backend",
     "engine_from_backend",
+    "network_engine",
     "parse_engine",
 ]
 
@@ -128,10 +130,28 @@ def engine_from_backend(backend: Any) -> Any:
     if isinstance(backend, str):
         return "auto" if backend.strip().lower() == "numpy" else backend
     bk = get_backend(backend)
-    return "auto" if bk.is_numpy else bk
+    return "auto" if bk.is_numpy else bk.name
 
 
-def deprecated_backend(caller: str, backend: Any, engine: Any, default: Any = "auto") -> Any:
+def network_engine(engine: Any, caller: str = "Network") -> tuple[str, Backend]:
+    """``(engine name, Backend)`` for ``Network(engine=...)``, checked (:func:`parse_engine`)."""
+    name, arrays = parse_engine(engine, caller)
+    return name, get_backend(arrays if isinstance(engine, str) else engine)
+
+
+def config_engine(config: dict[str, Any], engine: Any = None, backend: Any = None) -> Any:
+    """The engine to rebuild a saved network on: ``engine`` (or the deprecated ``backend``)
+    when given, else the config's; a config written before ``engine`` existed holds only
+    its ``backend`` (see :func:`engine_from_backend`)."""
+    engine = deprecated_backend("Network.from_config", backend, engine, None, stacklevel=4)
+    if engine is None:
+        engine = config.get("engine") or engine_from_backend(config.get("backend"))
+    return engine
+
+
+def deprecated_backend(
+    caller: str, backend: Any, engine: Any, default: Any = "auto", stacklevel: int = 3
+) -> Any:
     """The engine for a call that used the old ``backend=`` (warning once per call).
 
     ``engine`` must be left at ``default``: giving both is an error."""
@@ -144,7 +164,7 @@ def deprecated_backend(caller: str, backend: Any, engine: Any, default: Any = "a
         f"use {caller}(engine={shown!r}) (engine= chooses the arrays and how steps run "
         "on them: 'auto', 'numpy', 'numba', 'cupy', 'torch', ...).",
         DeprecationWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )
     if engine is not default and engine != default:
         raise InvalidParameterError(

@@ -17,8 +17,7 @@ import numpy as np
 
 from .._random import RandomLike, check_random_state
 from .._validation import Interval, validate_params
-from ..backend import get_backend
-from ..engines import deprecated_backend, engine_from_backend, parse_engine
+from ..engines import config_engine, deprecated_backend, engine_from_backend, network_engine
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from ._display import network_html
 from .activations import get_activation
@@ -60,11 +59,10 @@ default=None
         n[0]; when omitted the network is built at its first use.
     engine : {"auto", "numpy", "numba", "cupy", "torch", "torch:cuda", "torch:cpu", \
 "array_api_strict"} or module, default="auto"
-        Where and how it trains (:mod:`trainwell.engines`; kept in the model file): "auto",
-        "numpy", "numba" keep NumPy arrays (fit compiles small networks, never, or wherever
-        it can); "cupy" trains on an NVIDIA GPU, "torch" on PyTorch, a module on that array
-        library. Initial weights are drawn on the host as for NumPy and copied once;
-        ``forward``/``predict`` return NumPy arrays. ``backend`` is its deprecated spelling.
+        Where and how it trains (:mod:`trainwell.engines`; kept as ``engine`` and in the
+        model file): "auto", "numpy", "numba" on NumPy arrays (fit compiles small networks,
+        never, or wherever it can); "cupy" on an NVIDIA GPU, "torch" on PyTorch. Initial
+        weights are drawn on the host as for NumPy; ``backend``: deprecated spelling.
 
     Attributes
     ----------
@@ -72,8 +70,6 @@ default=None
         The flat parameter and gradient buffers.
     n_weights : int
         Length of the weight block ``theta[:n_weights]``.
-    engine, backend : str, Backend
-        The engine's name ("auto", "numba", "cupy", ...) and its array library.
 
     Examples
     --------
@@ -141,8 +137,7 @@ default=None
             )
         self.random_state = random_state
         self.rng = check_random_state(random_state)
-        self.engine, bk_name = parse_engine(engine, "Network")
-        self.backend = get_backend(engine if not isinstance(engine, str) else bk_name)
+        self.engine, self.backend = network_engine(engine)
         self._engine: Any = None  # the array-API passes, for backends other than NumPy
         self.input_dim: int | None = None
         self.preprocessing: InputTransform | None = None  # set by load (see nn.inputs)
@@ -249,8 +244,7 @@ default=None
         # (restored) flat buffers so the network trains through one buffer again. Buffers
         # loaded read-only (joblib's mmap_mode="r") are copied so training can go on.
         self.__dict__.update(state)
-        if "engine" not in state:  # pickled before engine= existed
-            self.engine = "auto" if self.backend.is_numpy else self.backend.name
+        self.__dict__.setdefault("engine", engine_from_backend(self.backend))  # older pickles
         if self.input_dim is not None:
             for name in ("theta", "grad"):
                 arr = getattr(self, name)
@@ -323,20 +317,13 @@ default=None
 
     @classmethod
     def from_config(
-        cls,
-        config: dict[str, Any],
-        random_state: RandomLike = None,
-        backend: Any = None,
-        *,
-        engine: Any = None,
+        cls, config: dict, random_state: RandomLike = None, backend: Any = None, *, engine=None
     ) -> Network:
-        """Rebuild from :meth:`get_config`; ``engine`` (``backend``: deprecated) overrides the
-        config's, e.g. "auto" to run a GPU-trained network on a machine without one."""
+        """Rebuild from :meth:`get_config`; ``engine=`` (``backend``: deprecated) overrides
+        the config's, e.g. "auto" to run a GPU-trained network on a machine without one."""
         from .layers import layer_from_config
 
-        engine = deprecated_backend("Network.from_config", backend, engine, None)
-        if engine is None:  # a file from before engine= holds its backend only
-            engine = config.get("engine") or engine_from_backend(config.get("backend"))
+        engine = config_engine(config, engine, backend)
 
         return cls(
             [layer_from_config(c) for c in config["layers"]],
