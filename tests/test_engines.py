@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
+from trainwell.backend import get_backend
 from trainwell.engines import ENGINES, engine_from_backend, parse_engine
 from trainwell.exceptions import InvalidParameterError
 from trainwell.nn import Dense, Network
@@ -50,6 +51,7 @@ def test_a_bad_engine_is_named_and_imports_nothing(bad):
 def test_engine_from_backend_keeps_what_backend_meant():
     assert engine_from_backend("numpy") == engine_from_backend(None) == "auto"
     assert engine_from_backend(np) == "auto"
+    assert engine_from_backend(get_backend("numpy")) == "auto"
     assert engine_from_backend("cupy") == "cupy"
 
 

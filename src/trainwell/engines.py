@@ -130,7 +130,7 @@ def engine_from_backend(backend: Any) -> Any:
     if isinstance(backend, str):
         return "auto" if backend.strip().lower() == "numpy" else backend
     bk = get_backend(backend)
-    return "auto" if bk.is_numpy else bk.name
+    return "auto" if bk.is_numpy else bk  # the object itself: it may be no registered one
 
 
 def network_engine(engine: Any, caller: str = "Network") -> tuple[str, Backend]:

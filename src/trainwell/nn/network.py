@@ -17,7 +17,7 @@ import numpy as np
 
 from .._random import RandomLike, check_random_state
 from .._validation import Interval, validate_params
-from ..engines import config_engine, deprecated_backend, engine_from_backend, network_engine
+from ..engines import config_engine, deprecated_backend, network_engine
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from ._display import network_html
 from .activations import get_activation
@@ -244,7 +244,7 @@ default=None
         # (restored) flat buffers so the network trains through one buffer again. Buffers
         # loaded read-only (joblib's mmap_mode="r") are copied so training can go on.
         self.__dict__.update(state)
-        self.__dict__.setdefault("engine", engine_from_backend(self.backend))  # older pickles
+        self.__dict__.setdefault("engine", "auto" if self.backend.is_numpy else self.backend.name)
         if self.input_dim is not None:
             for name in ("theta", "grad"):
                 arr = getattr(self, name)
