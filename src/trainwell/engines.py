@@ -3,22 +3,23 @@
 One name says both where a network's arrays live (the array library, see
 :mod:`trainwell.backend`) and how its steps run there:
 
-==================  ===================  ================================================
-engine              arrays               steps
-==================  ===================  ================================================
-``"auto"``          NumPy (the default)  NumPy's layers; a compiled (numba) kernel for the
-                                         small networks where NumPy's per-call cost
-                                         dominates (``TRAINWELL_ENGINE`` may name the
-                                         choice)
-``"numpy"``         NumPy                NumPy's layers, never compiled
-``"numba"``         NumPy                the compiled kernel wherever it applies
-``"cupy"``          CuPy (NVIDIA GPU)    the array-API passes
-``"torch"``         PyTorch              the array-API passes (CUDA when available);
-                                         ``"torch:cuda"``, ``"torch:cpu"`` choose
-``"array_api_strict"``  the standard's   the array-API passes
-                    reference library
-a module            that namespace       the array-API passes (NumPy's module: ``"numpy"``)
-==================  ===================  ================================================
+======================  ===================  ==========================================
+engine                  arrays               steps
+======================  ===================  ==========================================
+``"auto"`` (default)    NumPy                NumPy's layers; a compiled (numba) kernel
+                                             for the small networks where NumPy's
+                                             per-call cost dominates
+                                             (``TRAINWELL_ENGINE`` may name the choice)
+``"numpy"``             NumPy                NumPy's layers, never compiled
+``"numba"``             NumPy                the compiled kernel wherever it applies
+``"cupy"``              CuPy (NVIDIA GPU)    the array-API passes
+``"torch"``             PyTorch              the array-API passes (CUDA when available;
+                                             ``"torch:cuda"``, ``"torch:cpu"`` choose)
+``"array_api_strict"``  the standard's       the array-API passes
+                        reference library
+a module                that namespace       the array-API passes (NumPy's module is
+                                             ``"numpy"``)
+======================  ===================  ==========================================
 
 :class:`~trainwell.nn.Network` takes it (``Network(..., engine="cupy")``), keeps it as
 ``network.engine`` and writes it into its model file; ``fit``, ``Trainer`` and the
@@ -34,8 +35,8 @@ Examples
 --------
 >>> parse_engine("auto")
 ('auto', 'numpy')
->>> parse_engine("Torch:CPU")[0]
-'torch:cpu'
+>>> parse_engine(" NUMBA ")
+('numba', 'numpy')
 >>> engine_from_backend("numpy"), engine_from_backend("cupy")
 ('auto', 'cupy')
 """
