@@ -124,6 +124,9 @@ def test_an_engine_on_other_arrays_than_the_network_is_refused():
         Trainer(_net(), X, Y, engine="array_api_strict")
     dev = _net(engine="array_api_strict")
     assert Trainer(dev, X, Y, engine="array_api_strict").runner.kind == "device"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "auto" lets any network choose: no warning
+        assert Trainer(dev, X, Y, engine="auto").runner.kind == "device"
     # before Network(engine=), fit(engine="numpy") on a device network was ignored: still
     # is, for one release, with a warning
     with pytest.warns(DeprecationWarning, match=r"fit\(engine='numpy'\) on a network whose"):

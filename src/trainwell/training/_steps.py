@@ -37,13 +37,13 @@ def choose_engine(network: Any, engine: Any, caller: str) -> str:
     a NumPy engine for a NumPy network (it chooses how the steps run), or the network's
     own device. A device engine for another network is an error naming the fix; a NumPy
     engine for a device network was ignored before ``Network(engine=)`` existed, and is
-    for one release, with a DeprecationWarning."""
+    for one release, with a DeprecationWarning ("auto", which chooses, is always fine)."""
     bk = network.backend
     own = getattr(network, "engine", None) or ("auto" if bk.is_numpy else bk.name)
     if engine is None:
         return resolve_engine(own if own in HOST_ENGINES else "auto")
     name, arrays = parse_engine(engine, caller)
-    if arrays != bk.name:
+    if arrays != bk.name and name != "auto":  # "auto" lets every network choose
         if name not in HOST_ENGINES:
             raise InvalidParameterError(
                 f"The 'engine' parameter of {caller} is {name!r}, which trains on "
