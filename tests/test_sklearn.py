@@ -35,7 +35,7 @@ TOOLBOX = {
     "keep_prob": 0.9,
     "batch_norm": True,
     "batch_size": 32,
-    "max_epochs": 40,
+    "epochs": 40,
     "dtype": "float32",
 }
 CHECKED = [
@@ -102,7 +102,10 @@ def test_init_only_stores_and_errors_come_from_fit():
         ({"keep_prob": 1.5}, r"'keep_prob' .* must be a float in \(0, 1\] or a list"),
         ({"hidden_layer_sizes": (10, 0)}, r"'hidden_layer_sizes' .* a tuple of ints >= 1"),
         ({"beta2": 1.0}, r"'beta2' .* must be a float in \[0, 1\)"),
-        ({"batch_size": 0}, r"'batch_size' .* an int in \[1, inf\), one of \{'auto'\} or None"),
+        (
+            {"batch_size": 0},
+            r"'batch_size' .* an int in \[1, inf\), one of \{'auto', 'full'\} or None",
+        ),
         ({"dtype": "float16"}, r"'dtype' .* one of \{'float32', 'float64'\}"),
         ({"validation_data": 3}, r"'validation_data' .* a pair \(X_val, y_val\)"),
         ({"random_state": -1}, r"'random_state' .* None, an int in \[0, 4294967295\]"),
@@ -122,7 +125,7 @@ def test_parameter_errors(params, match):
 
 
 def test_bad_data_is_rejected_clearly():
-    clf = MLPClassifier((4,), max_epochs=2)
+    clf = MLPClassifier((4,), epochs=2)
     X_nan = X_MOONS.copy()
     X_nan[3, 1] = np.nan
     with pytest.raises(ValueError, match="Input X contains NaN"):
@@ -154,29 +157,29 @@ def test_sample_weight_is_refused_by_the_regressor_too():
 
 # ---------------------------------------------------------------- what fit builds
 def test_network_follows_the_flat_hyperparameters():
-    clf = MLPClassifier((5, 4), keep_prob=(0.8, 1.0), batch_norm=True, max_epochs=1)
+    clf = MLPClassifier((5, 4), keep_prob=(0.8, 1.0), batch_norm=True, epochs=1)
     layers = clf.fit(X_MOONS, Y_MOONS).network_.layers
     assert [type(layer) for layer in layers] == [Dense, BatchNorm, Dropout, Dense, BatchNorm, Dense]
     assert layers[2].keep_prob == 0.8
     assert layers[-1].activation.name == "sigmoid" and layers[-1].units == 1
     assert clf.network_.loss.name == "binary_crossentropy"
     assert layers[0].init.name == "he"  # init="auto" with relu
-    tanh = MLPClassifier((3,), activation="tanh", max_epochs=1).fit(X_MOONS, Y_MOONS)
+    tanh = MLPClassifier((3,), activation="tanh", epochs=1).fit(X_MOONS, Y_MOONS)
     assert tanh.network_.layers[0].init.name == "xavier"
 
 
 def test_no_hidden_layer_is_logistic_regression_and_an_int_is_one_layer():
-    logistic = MLPClassifier((), learning_rate=0.1, max_epochs=50).fit(X_MOONS, Y_MOONS)
+    logistic = MLPClassifier((), learning_rate=0.1, epochs=50).fit(X_MOONS, Y_MOONS)
     assert [layer.units for layer in logistic.network_.layers] == [1]
     assert logistic.score(X_MOONS, Y_MOONS) > 0.8
-    one = MLPRegressor(5, max_epochs=1).fit(X_REG, Y_REG)
+    one = MLPRegressor(5, epochs=1).fit(X_REG, Y_REG)
     assert [layer.units for layer in one.network_.layers] == [5, 1]
 
 
 def test_string_labels_softmax_and_probabilities():
     X, y = make_blobs(150, centers=3, random_state=0)
     labels = np.array(["cat", "dog", "emu"])[y]
-    clf = MLPClassifier((8,), learning_rate=0.01, max_epochs=100, random_state=0)
+    clf = MLPClassifier((8,), learning_rate=0.01, epochs=100, random_state=0)
     clf.fit(X, labels)
     assert clf.classes_.tolist() == ["cat", "dog", "emu"]
     assert clf.network_.layers[-1].activation.name == "softmax"
@@ -190,7 +193,7 @@ def test_string_labels_softmax_and_probabilities():
 
 def test_multilabel_uses_one_sigmoid_per_label():
     X, Y = make_multilabel_classification(120, n_features=5, n_classes=3, random_state=0)
-    clf = MLPClassifier((16,), learning_rate=0.01, max_epochs=100, random_state=0).fit(X, Y)
+    clf = MLPClassifier((16,), learning_rate=0.01, epochs=100, random_state=0).fit(X, Y)
     assert clf.network_.layers[-1].units == 3
     assert clf.network_.loss.name == "binary_crossentropy"
     pred, proba = clf.predict(X), clf.predict_proba(X)
@@ -201,7 +204,7 @@ def test_multilabel_uses_one_sigmoid_per_label():
 
 
 def test_regressor_single_and_multi_output():
-    reg = MLPRegressor((16,), learning_rate=0.01, max_epochs=200, random_state=0)
+    reg = MLPRegressor((16,), learning_rate=0.01, epochs=200, random_state=0)
     assert reg.fit(X_REG, Y_REG).predict(X_REG).shape == (150,)
     assert reg.score(X_REG, Y_REG) > 0.95
     Y2 = np.c_[Y_REG, -Y_REG]
@@ -216,14 +219,14 @@ def test_regressor_single_and_multi_output():
 )
 def test_every_optimizer_learns_the_moons(optimizer, learning_rate):
     clf = MLPClassifier(
-        (16,), optimizer=optimizer, learning_rate=learning_rate, batch_size=32, max_epochs=60
+        (16,), optimizer=optimizer, learning_rate=learning_rate, batch_size=32, epochs=60
     )
     assert clf.set_params(random_state=0).fit(X_MOONS, Y_MOONS).score(X_MOONS, Y_MOONS) > 0.9
 
 
 def test_l2_shrinks_the_weights():
     small, large = (
-        MLPClassifier((16,), l2=l2, learning_rate=0.01, max_epochs=100, random_state=0)
+        MLPClassifier((16,), l2=l2, learning_rate=0.01, epochs=100, random_state=0)
         .fit(X_MOONS, Y_MOONS)
         .network_
         for l2 in (0.0, 5.0)
@@ -236,7 +239,7 @@ def test_normalize_inputs_makes_training_scale_free():
     X_shifted = X_MOONS * np.array([1000.0, 0.001]) + 5.0
     X_const = np.c_[X_MOONS, np.full(200, 3.0)]  # a constant feature: centered, sigma = 1
     a, b, c = (
-        MLPClassifier((8,), max_epochs=20, random_state=0).fit(X, Y_MOONS)
+        MLPClassifier((8,), epochs=20, random_state=0).fit(X, Y_MOONS)
         for X in (X_MOONS, X_shifted, X_const)
     )
     np.testing.assert_allclose(a.network_.theta, b.network_.theta, rtol=1e-6, atol=1e-9)
@@ -250,7 +253,7 @@ def test_lr_schedule_sees_absolute_epochs():
         learning_rate=0.1,
         lr_schedule="staircase",
         lr_schedule_params={"factor": 0.5, "step_size": 2},
-        max_epochs=3,
+        epochs=3,
         warm_start=True,
     )
     assert clf.fit(X_MOONS, Y_MOONS).history_.learning_rate == [0.1, 0.1, 0.05]
@@ -259,7 +262,7 @@ def test_lr_schedule_sees_absolute_epochs():
 
 # ---------------------------------------------------------------- randomness and dtype
 def _theta(**params):
-    clf = MLPClassifier((8,), keep_prob=0.8, batch_size=32, max_epochs=5, **params)
+    clf = MLPClassifier((8,), keep_prob=0.8, batch_size=32, epochs=5, **params)
     return clf.fit(X_MOONS, Y_MOONS).network_.theta
 
 
@@ -274,7 +277,7 @@ def test_random_state_drives_init_shuffling_and_dropout():
 
 def test_int_random_state_gives_the_course_weights():
     # one step of size 1e-300 leaves the weights exactly as drawn
-    clf = MLPClassifier((3,), init="he", optimizer="gd", learning_rate=1e-300, max_epochs=1)
+    clf = MLPClassifier((3,), init="he", optimizer="gd", learning_rate=1e-300, epochs=1)
     clf.set_params(random_state=3).fit(X_MOONS, Y_MOONS)
     W1 = np.random.RandomState(3).randn(3, 2) * np.sqrt(2 / 2)
     np.testing.assert_array_equal(clf.network_.parameters()["W1"], W1)
@@ -282,17 +285,17 @@ def test_int_random_state_gives_the_course_weights():
 
 def test_float32_stays_float32():
     X32 = X_MOONS.astype(np.float32)
-    clf = MLPClassifier((8,), dtype="float32", max_epochs=5).fit(X32, Y_MOONS)
+    clf = MLPClassifier((8,), dtype="float32", epochs=5).fit(X32, Y_MOONS)
     assert clf.network_.theta.dtype == np.float32
     assert clf.predict_proba(X32).dtype == np.float32
-    reg = MLPRegressor((8,), dtype="float32", max_epochs=5).fit(X_REG.astype(np.float32), Y_REG)
+    reg = MLPRegressor((8,), dtype="float32", epochs=5).fit(X_REG.astype(np.float32), Y_REG)
     assert reg.predict(X_REG.astype(np.float32)).dtype == np.float32
-    f64 = MLPClassifier((8,), max_epochs=5).fit(X32, Y_MOONS)
+    f64 = MLPClassifier((8,), epochs=5).fit(X32, Y_MOONS)
     assert f64.predict_proba(X32).dtype == np.float64
 
 
 def test_batch_size_auto_follows_the_course(capsys):
-    clf = MLPClassifier((4,), max_epochs=1, verbose=1)
+    clf = MLPClassifier((4,), epochs=1, verbose=1)
     assert clf.fit(X_MOONS, Y_MOONS).batch_size_ == 200  # m <= 2000: full batch
     X, y = make_moons(2500, noise=0.2, random_state=0)
     assert clf.fit(X, y).batch_size_ == 64
@@ -307,7 +310,7 @@ def test_early_stopping_restores_the_best_epoch():
     clf = MLPClassifier(
         (32,),
         learning_rate=0.05,
-        max_epochs=300,
+        epochs=300,
         early_stopping=True,
         validation_fraction=0.2,
         patience=5,
@@ -325,42 +328,42 @@ def test_early_stopping_restores_the_best_epoch():
 
 def test_user_validation_data_is_scored_every_epoch():
     X, Xv, y, yv = train_test_split(X_MOONS, Y_MOONS, random_state=0)
-    clf = MLPClassifier((8,), max_epochs=7, validation_data=(Xv, yv), random_state=0)
+    clf = MLPClassifier((8,), epochs=7, validation_data=(Xv, yv), random_state=0)
     clf.fit(X, y)
     assert len(clf.validation_scores_) == 7
     assert clf.validation_scores_[-1] == clf.score(Xv, yv)
     Xr, Xrv, yr, yrv = train_test_split(X_REG, Y_REG, random_state=0)
-    reg = MLPRegressor((8,), max_epochs=4, validation_data=(Xrv, yrv), random_state=0)
+    reg = MLPRegressor((8,), epochs=4, validation_data=(Xrv, yrv), random_state=0)
     reg.fit(Xr, yr)
     assert reg.validation_scores_[-1] == pytest.approx(reg.score(Xrv, yrv), rel=1e-12)
-    assert MLPClassifier((8,), max_epochs=2).fit(X, y).validation_scores_ is None
+    assert MLPClassifier((8,), epochs=2).fit(X, y).validation_scores_ is None
 
 
 # ---------------------------------------------------------------- continued training
 def test_warm_start_keeps_the_optimizer_state():
     params = {"keep_prob": 0.9, "batch_size": 32, "random_state": 0, "learning_rate": 0.01}
-    once = MLPClassifier((8,), max_epochs=20, **params).fit(X_MOONS, Y_MOONS)
-    twice = MLPClassifier((8,), max_epochs=10, warm_start=True, **params)
+    once = MLPClassifier((8,), epochs=20, **params).fit(X_MOONS, Y_MOONS)
+    twice = MLPClassifier((8,), epochs=10, warm_start=True, **params)
     twice.fit(X_MOONS, Y_MOONS).fit(X_MOONS, Y_MOONS)
     # Adam's moments, step count, shuffles and dropout masks all continue: bit for bit.
     np.testing.assert_array_equal(once.network_.theta, twice.network_.theta)
     assert once.loss_curve_ == twice.loss_curve_ and twice.n_iter_ == 20
-    cold = MLPClassifier((8,), max_epochs=10, **params)
+    cold = MLPClassifier((8,), epochs=10, **params)
     cold.fit(X_MOONS, Y_MOONS).fit(X_MOONS, Y_MOONS)  # warm_start=False starts over
     assert cold.n_iter_ == 10
     with pytest.raises(InvalidParameterError, match="'activation' changed from 'relu' to"):
         twice.set_params(activation="tanh").fit(X_MOONS, Y_MOONS)
-    twice.set_params(activation="relu", backend="array_api_strict")  # not moved silently
-    with pytest.raises(InvalidParameterError, match="'backend' changed from 'numpy' to"):
+    twice.set_params(activation="relu", engine="array_api_strict")  # not moved silently
+    with pytest.raises(InvalidParameterError, match="'engine' changed from 'auto' to"):
         twice.fit(X_MOONS, Y_MOONS)
-    with pytest.raises(InvalidParameterError, match="'backend' changed"):
+    with pytest.raises(InvalidParameterError, match="'engine' changed"):
         twice.partial_fit(X_MOONS, Y_MOONS)
     assert twice.network_.backend.is_numpy and twice.n_iter_ == 20
 
 
 def test_partial_fit_runs_one_epoch_per_call():
     params = {"batch_norm": True, "batch_size": 50, "random_state": 0}
-    full = MLPClassifier((8,), max_epochs=4, **params).fit(X_MOONS, Y_MOONS)
+    full = MLPClassifier((8,), epochs=4, **params).fit(X_MOONS, Y_MOONS)
     inc = MLPClassifier((8,), **params)
     for _ in range(4):
         inc.partial_fit(X_MOONS, Y_MOONS, classes=[0, 1])
@@ -383,7 +386,7 @@ def _joblib_memmap_copy(est, tmp_path):
 )
 def test_a_copy_resumes_bit_for_bit(duplicate, tmp_path):
     clf = MLPClassifier((8, 4), keep_prob=0.8, batch_norm=True, batch_size=32, random_state=0)
-    clf.set_params(max_epochs=5).fit(X_MOONS, Y_MOONS)
+    clf.set_params(epochs=5).fit(X_MOONS, Y_MOONS)
     other = duplicate(clf, tmp_path)
     np.testing.assert_array_equal(clf.predict_proba(X_MOONS), other.predict_proba(X_MOONS))
     for est in (clf, other):
@@ -405,14 +408,14 @@ def test_divergence_raises_and_keeps_the_record():
 
 # ---------------------------------------------------------------- model selection
 def test_pipeline_and_cross_val_score():
-    pipe = make_pipeline(StandardScaler(), MLPClassifier((8,), learning_rate=0.01, max_epochs=30))
+    pipe = make_pipeline(StandardScaler(), MLPClassifier((8,), learning_rate=0.01, epochs=30))
     scores = cross_val_score(pipe.set_params(mlpclassifier__random_state=0), X_MOONS, Y_MOONS)
     assert scores.shape == (5,) and scores.mean() > 0.8
 
 
 def test_grid_and_randomized_search():
     X, y = X_MOONS[:120], Y_MOONS[:120]
-    clf = MLPClassifier((8,), max_epochs=20, random_state=0)
+    clf = MLPClassifier((8,), epochs=20, random_state=0)
     grid = GridSearchCV(clf, {"learning_rate": [1e-3, 3e-2], "l2": [0.0, 0.1]}, cv=3).fit(X, y)
     assert grid.best_params_["learning_rate"] == 3e-2
     search = RandomizedSearchCV(
@@ -438,7 +441,7 @@ def test_similar_accuracy_to_scikit_learns_mlp_with_matched_settings():
         init="glorot_uniform",
         optimizer="gd",
         learning_rate=0.1,
-        max_epochs=100,
+        epochs=100,
         normalize_inputs=False,
         **shared,
     )
@@ -469,28 +472,31 @@ def test_similar_accuracy_to_scikit_learns_mlp_with_matched_settings():
 def test_feature_names_in():
     pd = require("pandas")
     df = pd.DataFrame(X_MOONS, columns=["a", "b"])
-    clf = MLPClassifier((4,), max_epochs=2).fit(df, Y_MOONS)
+    clf = MLPClassifier((4,), epochs=2).fit(df, Y_MOONS)
     assert clf.feature_names_in_.tolist() == ["a", "b"] and clf.n_features_in_ == 2
 
 
-def test_backend_is_passed_to_the_network():
+def test_engine_is_passed_to_the_network():
     require("array_api_strict")
     from sklearn.datasets import make_moons
 
     from trainwell.sklearn import MLPClassifier
 
     X, y = make_moons(60, noise=0.2, random_state=0)
-    kw = dict(hidden_layer_sizes=(5,), max_epochs=5, random_state=0, batch_size=None)
+    kw = dict(hidden_layer_sizes=(5,), epochs=5, random_state=0, batch_size="full")
     a = MLPClassifier(**kw).fit(X, y)
-    b = MLPClassifier(backend="array_api_strict", **kw).fit(X, y)
-    assert b.network_.backend.name == "array_api_strict"
+    b = MLPClassifier(engine="array_api_strict", **kw).fit(X, y)
+    assert b.network_.backend.name == b.network_.engine == "array_api_strict"
     np.testing.assert_allclose(b.predict_proba(X), a.predict_proba(X), rtol=1e-10)
+    with pytest.warns(DeprecationWarning, match=r"backend=\.\.\.\) is deprecated.*engine="):
+        c = MLPClassifier(backend="array_api_strict", **kw).fit(X, y)
+    np.testing.assert_array_equal(c.predict_proba(X), b.predict_proba(X))
 
 
 def test_a_fit_that_fails_before_training_leaves_the_estimator_as_it_was():
     rs = np.random.RandomState(0)
     X, y = rs.randn(40, 3), np.array(["a", "b", "c", "a"])[rs.randint(0, 4, 40)]
-    clf = MLPClassifier((5,), max_epochs=5, random_state=0).fit(X, y)
+    clf = MLPClassifier((5,), epochs=5, random_state=0).fit(X, y)
     before = clf.predict_proba(X)
     with pytest.raises(DataError, match="only one class"):
         clf.fit(X, ["q"] * 40)
@@ -499,7 +505,7 @@ def test_a_fit_that_fails_before_training_leaves_the_estimator_as_it_was():
         clf.fit(X, ["x", "y"] * 20)
     assert clf.classes_.tolist() == ["a", "b", "c"]
     np.testing.assert_array_equal(clf.predict_proba(X), before)
-    fresh = MLPClassifier((5,), max_epochs=5, random_state=0)
+    fresh = MLPClassifier((5,), epochs=5, random_state=0)
     with pytest.raises(DataError):
         fresh.fit(X, ["q"] * 40)
     assert not hasattr(fresh, "classes_") and not hasattr(fresh, "network_")
@@ -509,6 +515,6 @@ def test_early_stopping_names_a_class_too_rare_to_split_by_its_label():
     rs = np.random.RandomState(0)
     X, y = rs.randn(40, 3), np.array(["a", "b"])[rs.randint(0, 2, 40)]
     y[0] = "z"
-    clf = MLPClassifier((5,), max_epochs=5, early_stopping=True, random_state=0)
+    clf = MLPClassifier((5,), epochs=5, early_stopping=True, random_state=0)
     with pytest.raises(DataError, match=r"at least 2 samples of each class; 'z' has only 1"):
         clf.fit(X, y)

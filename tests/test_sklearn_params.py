@@ -12,6 +12,7 @@ from sklearn.model_selection import train_test_split
 
 import trainwell.sklearn as tw
 from trainwell._sklearn_params import SklearnStopping
+from trainwell.exceptions import ConvergenceWarning as TrainwellConvergence
 from trainwell.exceptions import InvalidParameterError
 
 SKLEARN_ARGS = {
@@ -79,8 +80,8 @@ def test_aliases_resolve_and_a_conflict_is_named():
     clf = tw.MLPClassifier(hidden_layer_sizes=(8,), max_iter=3, alpha=0.5, beta_1=0.8)
     clf.fit(X[:200], y[:200])
     assert clf.n_iter_ == 3 and clf.network_.l2 == 0.5
-    with pytest.raises(InvalidParameterError, match="max_epochs=5 and max_iter=3"):
-        tw.MLPClassifier(max_epochs=5, max_iter=3).fit(X[:50], y[:50])
+    with pytest.raises(InvalidParameterError, match="epochs=5 and max_iter=3"):
+        tw.MLPClassifier(epochs=5, max_iter=3).fit(X[:50], y[:50])
     with pytest.raises(InvalidParameterError, match="solver='lbfgs'.*solver='adam'"):
         tw.MLPClassifier(solver="lbfgs").fit(X[:50], y[:50])
     logistic = tw.MLPClassifier(hidden_layer_sizes=(4,), activation="logistic", max_iter=2)
@@ -112,3 +113,61 @@ def test_sklearn_stopping_counts_as_sklearn_and_adaptive_divides_by_five():
     for epoch, cost in enumerate([1.0, 1.0, 1.0, 1.0]):
         plain.on_epoch_end(epoch, {"cost": cost, "learning_rate": 0.1}, ctx)
     assert ctx.stop_training and "did not improve more than tol=0.001" in plain.message
+
+
+RENAMED = [
+    (
+        {"max_epochs": 4},
+        {"epochs": 4},
+        r"MLPClassifier\(max_epochs=\.\.\.\) is deprecated.*epochs=4",
+    ),
+    ({"backend": "numpy"}, {"engine": "auto"}, r"\(backend=\.\.\.\).*use engine='auto'"),
+    ({"batch_size": None}, {"batch_size": "full"}, r"batch_size='full'"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), RENAMED)
+def test_deprecated_names_warn_and_train_the_same(old, new, message):
+    from sklearn.base import clone
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:120], y[:120]
+    kw = {"hidden_layer_sizes": (8,), "epochs": 4, "random_state": 0, "batch_size": 32}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrainwellConvergence)
+        with pytest.warns(DeprecationWarning, match=message) as record:
+            a = tw.MLPClassifier(**{**kw, **old}).fit(X, y)
+        assert record[0].filename == __file__  # points at the caller's fit
+        b = tw.MLPClassifier(**{**kw, **new}).fit(X, y)
+    np.testing.assert_array_equal(a.coefs_[0], b.coefs_[0])
+    assert clone(a).get_params() == a.get_params()  # the old name is still a parameter
+    assert all(a.get_params()[k] == v for k, v in old.items())
+
+
+def test_a_renamed_parameter_given_twice_differently_is_an_error():
+    X, y = load_digits(return_X_y=True)
+    with (
+        pytest.warns(DeprecationWarning),
+        pytest.raises(InvalidParameterError, match="epochs only"),
+    ):
+        tw.MLPClassifier(epochs=5, max_epochs=3).fit(X[:50], y[:50])
+    with (
+        pytest.warns(DeprecationWarning),
+        pytest.raises(InvalidParameterError, match="engine only"),
+    ):
+        tw.MLPClassifier(engine="numba", backend="numpy").fit(X[:50], y[:50])
+
+
+def test_new_names_are_parameters_and_reach_the_network():
+    from sklearn.base import clone
+
+    clf = tw.MLPRegressor((4,), epochs=3, engine="numpy", batch_size="full")
+    assert clone(clf).get_params()["engine"] == "numpy"
+    params = clf.get_params()
+    assert params["epochs"] == 3 and params["max_epochs"] is None and params["backend"] is None
+    X, y = make_friedman1(60, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrainwellConvergence)
+        warnings.simplefilter("error", DeprecationWarning)
+        clf.fit(X, y)
+    assert clf.network_.engine == "numpy" and clf.n_iter_ == 3 and clf.batch_size_ == 60

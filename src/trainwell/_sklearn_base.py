@@ -27,19 +27,19 @@ from ._sklearn_params import (
     SklearnStopping,
     ValidationScores,
     check_params,
+    training_settings,
 )
 from ._sklearn_state import PackedNetwork
 from .data.preprocessing import Standardizer
 from .exceptions import ConvergenceWarning, DataError, InvalidParameterError, TrainingDiverged
-from .nn import BatchNorm, Dense, Dropout, Network
-from .optim import get_optimizer, get_schedule
-from .training import Callback, EarlyStopping, fit
+from .optim import get_schedule
+from .training import Callback, EarlyStopping, build_network, fit, fit_arguments
 from .training.batches import resolve_batch_size
 
 __all__ = ["BaseMLP"]
 
 
-_FIXED = ("activation", "backend", "batch_norm", "dtype", "normalize_inputs", "optimizer")
+_FIXED = ("activation", "batch_norm", "dtype", "normalize_inputs", "optimizer")
 
 
 class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
@@ -66,7 +66,7 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
         lr_schedule: str | None = None,
         lr_schedule_params: dict[str, Any] | None = None,
         batch_size: int | str | None = "auto",
-        max_epochs: int = 200,
+        epochs: int = 200,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         validation_data: tuple[Any, Any] | None = None,
@@ -77,7 +77,7 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
         warm_start: bool = False,
         random_state: Any = None,
         verbose: int = 0,
-        backend: str = "numpy",
+        engine: str = "auto",
         solver: str | None = None,
         alpha: float | None = None,
         learning_rate_init: float | None = None,
@@ -90,6 +90,8 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
         beta_2: float | None = None,
         n_iter_no_change: int | None = None,
         max_fun: int = 15000,
+        max_epochs: int | None = None,
+        backend: str | None = None,
     ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -107,7 +109,7 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
         self.lr_schedule = lr_schedule
         self.lr_schedule_params = lr_schedule_params
         self.batch_size = batch_size
-        self.max_epochs = max_epochs
+        self.epochs = epochs
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.validation_data = validation_data
@@ -118,7 +120,7 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
-        self.backend = backend
+        self.engine = engine
         self.solver = solver
         self.alpha = alpha
         self.learning_rate_init = learning_rate_init
@@ -131,6 +133,8 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
         self.beta_2 = beta_2
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.max_epochs = max_epochs  # deprecated: epochs
+        self.backend = backend  # deprecated: engine
 
     # Subclasses define _encode_targets(y, reset, classes) -> Y (setting classes_ and
     # n_outputs_ when reset), _output_layer() -> (n_outputs, activation, loss) and
@@ -180,21 +184,6 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
     # ------------------------------------------------------------------ building
     def _build_network(self, n_features: int) -> None:
         """New network, generators and records (a fresh start)."""
-        sizes = self._hidden_sizes()
-        keep = self.keep_prob
-        keeps = list(keep) if isinstance(keep, (list, tuple)) else [keep] * len(sizes)
-        init, activation = self.init, self._resolved.activation
-        if init == "auto":  # the course's advice: He for ReLU, Xavier for tanh
-            init = "he" if activation in ("relu", "leaky_relu") else "xavier"
-        layers: list = []
-        for units, kp in zip(sizes, keeps):
-            layers.append(Dense(units, activation, init))
-            if self.batch_norm:
-                layers.append(BatchNorm())
-            if kp < 1:
-                layers.append(Dropout(kp))
-        n_out, out_activation, loss = self._output_layer()
-        layers.append(Dense(n_out, out_activation, init))
         rs = self.random_state
         # An int seeds the network's generator directly, so random_state=3 draws the
         # course's np.random.seed(3) weights; it then also draws the dropout masks.
@@ -203,15 +192,14 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
         else:  # a generator given by the user: draw a seed from it (scikit-learn's way)
             draw = rs.integers if isinstance(rs, np.random.Generator) else rs.randint
             rng = np.random.RandomState(int(draw(2**31 - 1)))
-        self.network_ = Network(
-            layers,
-            loss=loss,
-            l2=self._resolved.l2,
-            l1=self.l1,
-            random_state=rng,
-            dtype=self.dtype,
+        n_out, out_activation, loss = self._output_layer()
+        self.network_ = build_network(
+            training_settings(self),
             input_dim=n_features,
-            backend=self.backend,
+            n_outputs=n_out,
+            loss=loss,
+            random_state=rng,
+            output_activation=out_activation,
         )
         split_seed, shuffle_seed = rng.randint(2**31 - 1, size=2)
         self._split_seed_ = int(split_seed)
@@ -231,6 +219,7 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
             "hidden_layer_sizes": self._hidden_sizes(),
             "keep_prob": tuple(keep) if isinstance(keep, (list, tuple)) else keep,
             **{k: getattr(self, k) for k in _FIXED},
+            "engine": self._resolved.engine,
         }
 
     def _check_continuable(self) -> None:
@@ -329,12 +318,7 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
     def _train(self, X: np.ndarray, Y: np.ndarray, val: list | None, incremental: bool) -> None:
         net, r = self.network_, self._resolved
         net.l2, net.l1 = float(r.l2), float(self.l1)
-        hyper = {
-            "gd": {},
-            "momentum": {"beta": r.beta},
-            "rmsprop": {"beta2": r.beta2, "epsilon": self.epsilon},
-            "adam": {"beta1": r.beta1, "beta2": r.beta2, "epsilon": self.epsilon},
-        }[r.optimizer]
+        kwargs = fit_arguments(training_settings(self))
         self._n_train_ = X.shape[0]
         schedule = self._schedule()
         if r.sklearn_schedule == "invscaling":
@@ -348,17 +332,17 @@ class BaseMLP(PackedNetwork, FittedAttributes, BaseEstimator):
             callbacks.append(ValidationScores(lambda n: self._score_network(n, *val)))
         if self.early_stopping and not incremental:
             callbacks.append(EarlyStopping("val_cost", patience=r.patience, min_delta=self.tol))
-        if self.verbose and self.batch_size != "auto":  # fit itself reports "auto"
-            print(f"batch_size={resolve_batch_size(self.batch_size, X.shape[0])}.")
+        if self.verbose and r.batch_size != "auto":  # fit itself reports "auto"
+            print(f"batch_size={resolve_batch_size(r.batch_size, X.shape[0])}.")
         start = self.n_iter_
         try:
             history = (_fit_one_epoch if incremental else fit)(
                 net,
                 X,
                 Y,
-                optimizer=get_optimizer(r.optimizer, **hyper),
-                epochs=start + (1 if incremental else r.max_epochs),
-                batch_size=self.batch_size,
+                optimizer=kwargs["optimizer"],
+                epochs=start + (1 if incremental else r.epochs),
+                batch_size=r.batch_size,
                 schedule=schedule,
                 shuffle=bool(self.shuffle),
                 validation_data=None if val is None else tuple(val),

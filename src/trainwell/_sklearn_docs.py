@@ -50,11 +50,13 @@ default="auto"
         The schedule's parameters: ``decay_rate`` (inverse_time), ``base``
         (exponential), ``factor`` and ``step_size`` (staircase), ``k`` (inverse_sqrt),
         ``decay_rate`` and ``time_interval`` (fixed_interval). Other keys are refused.
-    batch_size : int, "auto" or None, default="auto"
-        Mini-batch size; None is the full batch. "auto" follows the course: the full
-        batch when m <= 2000, else a power of two in [64, 512]; see ``batch_size_``.
-    max_epochs : int, default=200
-        Epochs per ``fit`` (also per warm-started ``fit``).
+    batch_size : int, "auto" or "full", default="auto"
+        Mini-batch size; "full" is the full batch (None: deprecated spelling). "auto"
+        follows the course: the full batch when m <= 2000, else a power of two in
+        [64, 512]; see ``batch_size_``.
+    epochs : int, default=200
+        Epochs per ``fit`` (also per warm-started ``fit``); ``max_epochs`` is its
+        deprecated name (one release, with a DeprecationWarning).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training set (stratified for
         classifiers), or use ``validation_data``, and stop when its cost has not
@@ -77,7 +79,7 @@ default="auto"
         Precision of the network; with "float32", float32 inputs stay float32.
     warm_start : bool, default=False
         ``fit`` continues the previous training (parameters, optimizer moments,
-        generators) for ``max_epochs`` more epochs instead of starting over.
+        generators) for ``epochs`` more epochs instead of starting over.
     random_state : None, int, RandomState or Generator, default=None
         Draws the initial weights, the validation split, the shuffles and the dropout
         masks. An int gives the course's ``np.random.seed(int)`` weights.
@@ -90,7 +92,7 @@ nesterovs_momentum, beta_1, beta_2, n_iter_no_change, max_fun
         ``sklearn.neural_network`` works (see :mod:`trainwell._sklearn_params`):
         ``alpha`` is ``l2`` exactly (scikit-learn's batch loss adds
         ``alpha / (2 m) sum ||W||^2``, the course's ``lambda / (2m) sum ||W||_F^2``, so
-        lambda = alpha); ``max_iter`` is ``max_epochs``; ``learning_rate_init`` the
+        lambda = alpha); ``max_iter`` is ``epochs``; ``learning_rate_init`` the
         float ``learning_rate``; ``beta_1``, ``beta_2`` are ``beta1``, ``beta2``;
         ``n_iter_no_change`` is ``patience``. ``solver="adam"`` is ``optimizer="adam"``;
         ``solver="sgd"`` is ``optimizer="momentum"`` with ``beta=momentum`` and the
@@ -106,12 +108,13 @@ nesterovs_momentum, beta_1, beta_2, n_iter_no_change, max_fun
         error. Defaults stay trainwell's (``alpha`` None is ``l2=0``, not 1e-4;
         ``batch_size="auto"`` is the course's rule, not ``min(200, m)``), and inputs are
         standardized unless ``normalize_inputs=False``.
-    backend : str, default="numpy"
-        Array backend of the network (``"numpy"``, ``"cupy"`` for an NVIDIA GPU, see
-        :mod:`trainwell.backend`); inputs and predictions stay NumPy arrays. Like the
-        architecture, it cannot change under ``warm_start`` or ``partial_fit`` (an error
-        says so); to move a fitted network, ``network_.save`` it and
-        ``Network.load(path, backend=...)``.
+    engine : str, default="auto"
+        Where and how the network trains (:mod:`trainwell.engines`: "auto", "numpy",
+        "numba", "cupy" for an NVIDIA GPU, "torch", ...); inputs and predictions stay
+        NumPy arrays. Like the architecture, it cannot change under ``warm_start`` or
+        ``partial_fit`` (an error says so); to move a fitted network, ``network_.save``
+        it and ``Network.load(path, engine=...)``. ``backend`` is its deprecated name
+        (``backend="numpy"`` is ``engine="auto"``).
 """
 
 ATTRIBUTES = """n_features_in_ : int

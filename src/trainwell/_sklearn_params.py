@@ -12,7 +12,7 @@ scikit-learn           here
 alpha                  ``l2`` (lambda), exactly: scikit-learn's batch loss adds
                        ``alpha / (2 m) * sum ||W||^2`` over a batch of m examples,
                        the course's ``lambda / (2m) sum ||W[l]||_F^2``.
-max_iter               ``max_epochs``
+max_iter               ``epochs``
 learning_rate_init     ``learning_rate`` when that is a float
 learning_rate (str)    "constant", "invscaling" (``eta_0 / (t + 1) ** power_t``, t
                        the samples seen so far, updated after each epoch) or
@@ -44,15 +44,17 @@ to 2000 examples), not ``min(200, m)``; inputs are standardized (``normalize_inp
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ._sklearn_callbacks import InvScaling, SklearnStopping, ValidationScores
 from ._validation import InstanceOf, Interval, Options, validate_params
+from .engines import engine_from_backend
 from .exceptions import InvalidParameterError
 from .optim.schedules import SCHEDULES
-from .training import Callback
 
 __all__ = [
     "PARAMETER_CONSTRAINTS",
@@ -64,6 +66,7 @@ __all__ = [
     "ValidationScores",
     "check_params",
     "resolve",
+    "training_settings",
 ]
 
 _BOOL = InstanceOf((bool, np.bool_), "a bool")
@@ -128,8 +131,9 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "epsilon": [Interval("real", 0, None, "neither")],
     "lr_schedule": [None, Options(SCHEDULES)],
     "lr_schedule_params": [None, InstanceOf((dict,), "a dict")],
-    "batch_size": [Interval("int", 1, None), Options({"auto"}), None],
-    "max_epochs": [Interval("int", 1, None)],
+    "batch_size": [Interval("int", 1, None), Options({"auto", "full"}), None],
+    "epochs": [Interval("int", 1, None)],
+    "max_epochs": [None, Interval("int", 1, None)],
     "early_stopping": [_BOOL],
     "validation_fraction": [Interval("real", 0, 1, "neither")],
     "validation_data": [None, _Sequence("a pair (X_val, y_val)", length=2)],
@@ -144,14 +148,18 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
         InstanceOf((np.random.RandomState, np.random.Generator), "a RandomState or Generator"),
     ],
     "verbose": [Interval("int", 0, None), _BOOL],
-    "backend": [InstanceOf((str,), "a backend name such as 'numpy' or 'cupy'")],
+    "engine": [InstanceOf((str,), "an engine name such as 'auto', 'numba' or 'cupy'")],
+    "backend": [None, InstanceOf((str,), "a backend name such as 'numpy' or 'cupy'")],
     **SKLEARN_CONSTRAINTS,
 }
+
+#: (deprecated name, its new name, the new one's default): accepted for one release
+RENAMED = (("max_epochs", "epochs", 200), ("backend", "engine", "auto"))
 
 #: (scikit-learn alias, trainwell canonical name, trainwell default)
 ALIASES = (
     ("alpha", "l2", 0.0),
-    ("max_iter", "max_epochs", 200),
+    ("max_iter", "epochs", 200),
     ("beta_1", "beta1", 0.9),
     ("beta_2", "beta2", 0.999),
     ("n_iter_no_change", "patience", 10),
@@ -167,17 +175,40 @@ class Resolved:
     learning_rate: float
     sklearn_schedule: str | None
     l2: float
-    max_epochs: int
+    epochs: int
     beta: float
     beta1: float
     beta2: float
     patience: int
+    engine: str = "auto"
+    batch_size: int | str = "auto"
     notes: list[str] = field(default_factory=list)
 
 
-def _pick(est: Any, alias: str, canonical: str, default: Any) -> Any:
-    """The canonical value, or the alias's when only the alias was given."""
-    mine, theirs = getattr(est, canonical), getattr(est, alias)
+def _renamed(est: Any, old: str, new: str, default: Any) -> Any:
+    """The value of ``new``, or of the deprecated ``old`` when that was given (warning)."""
+    mine, given = getattr(est, new), getattr(est, old, None)
+    if given is None:
+        return mine
+    value = engine_from_backend(given) if old == "backend" else given
+    warnings.warn(
+        f"{type(est).__name__}({old}=...) is deprecated and will be removed in the next "
+        f"release; use {new}={value!r}.",
+        DeprecationWarning,
+        stacklevel=8,  # the caller of fit / partial_fit
+    )
+    if mine != default and mine != value:
+        raise InvalidParameterError(
+            f"{type(est).__name__} got {new}={mine!r} and {old}={given!r}; {old} is the "
+            f"deprecated name of {new}. Give {new} only."
+        )
+    return value
+
+
+def _pick(est: Any, alias: str, canonical: str, default: Any, mine: Any = None) -> Any:
+    """The canonical value (or ``mine``), or the alias's when only the alias was given."""
+    mine = getattr(est, canonical) if mine is None else mine
+    theirs = getattr(est, alias)
     if theirs is None:
         return mine
     if mine != default and mine != theirs:
@@ -196,9 +227,21 @@ def resolve(est: Any) -> Resolved:
         raise InvalidParameterError(
             f"{name} does not support solver='lbfgs': trainwell trains with the course's "
             "mini-batch first-order methods. Use solver='adam' (the default) or 'sgd'; for "
-            "a small data set, batch_size=None trains on the full batch."
+            "a small data set, batch_size='full' trains on the full batch."
         )
-    values = {canonical: _pick(est, alias, canonical, d) for alias, canonical, d in ALIASES}
+    new = {}  # a loop, not a comprehension, so the warnings' stack depth is one
+    for old, n, d in RENAMED:
+        new[n] = _renamed(est, old, n, d)
+    values = {c: _pick(est, a, c, d, new.get(c)) for a, c, d in ALIASES}
+    batch = est.batch_size
+    if batch is None:
+        warnings.warn(
+            f"{name}(batch_size=None) is deprecated and will be removed in the next release; "
+            "use batch_size='full' for the full batch.",
+            DeprecationWarning,
+            stacklevel=7,
+        )
+        batch = "full"
     lr, schedule = est.learning_rate, None
     if isinstance(lr, str):
         if lr not in SKLEARN_SCHEDULES:
@@ -239,67 +282,8 @@ def resolve(est: Any) -> Resolved:
         notes.append(f"learning_rate={est.learning_rate!r} applies to solver='sgd' only.")
         schedule = None
     activation = ACTIVATION_ALIASES.get(est.activation, est.activation)
-    return Resolved(activation, optimizer, float(lr), schedule, **values, beta=beta, notes=notes)
-
-
-class InvScaling:
-    """scikit-learn's "invscaling": ``eta_0 / (t + 1) ** power_t`` with t the samples seen
-    before the epoch (updated once per epoch, as scikit-learn does)."""
-
-    def __init__(self, initial: float, power_t: float, n_samples: int) -> None:
-        self.initial, self.power_t, self.n_samples = initial, power_t, n_samples
-
-    def __call__(self, epoch: int) -> float:
-        return self.initial / (epoch * self.n_samples + 1) ** self.power_t
-
-
-class SklearnStopping(Callback):
-    """scikit-learn's stopping rule on the training loss, and its "adaptive" rate.
-
-    After each epoch: if the cost is not below ``best - tol``, count one; otherwise reset.
-    When the count exceeds ``n_iter_no_change``, "adaptive" divides the rate by 5 (and
-    stops once it is at or below 1e-6); any other schedule stops, as scikit-learn does.
-    Call the instance as the fit's schedule.
-    """
-
-    def __init__(self, schedule: Any, tol: float, n_iter_no_change: int, adaptive: bool):
-        self.schedule, self.tol, self.limit, self.adaptive = (
-            schedule,
-            tol,
-            n_iter_no_change,
-            adaptive,
-        )
-        self.best, self.count, self.factor = float("inf"), 0, 1.0
-        self.message: str | None = None
-
-    def __call__(self, epoch: int) -> float:
-        return self.schedule(epoch) * self.factor
-
-    def on_epoch_end(self, epoch, logs, ctx):
-        cost = logs["cost"]
-        self.count = self.count + 1 if cost > self.best - self.tol else 0
-        self.best = min(self.best, cost)
-        if self.count > self.limit:
-            if self.adaptive and logs["learning_rate"] / 5 > 1e-6:
-                self.factor /= 5
-                self.count = 0
-                return
-            ctx.stop_training = True
-            ctx.stop_reason = "callback"
-            self.message = (
-                f"Training loss did not improve more than tol={self.tol} for "
-                f"{self.limit} consecutive epochs. Stopping."
-            )
-
-
-class ValidationScores(Callback):
-    """Append ``score(network)`` on the validation set after every epoch."""
-
-    def __init__(self, score: Any) -> None:
-        self.score, self.scores = score, []
-
-    def on_epoch_end(self, epoch, logs, ctx):
-        self.scores.append(float(self.score(ctx.network)))
+    extra = {"beta": beta, "engine": new["engine"], "batch_size": batch, "notes": notes}
+    return Resolved(activation, optimizer, float(lr), schedule, **values, **extra)
 
 
 class FittedAttributes:
@@ -382,3 +366,27 @@ def check_params(est: Any) -> Resolved:
             f"lr_schedule={schedule!r}: {exc}"
         ) from exc
     return resolved
+
+
+def training_settings(est: Any) -> dict[str, Any]:
+    """:mod:`trainwell.training.build`'s settings for ``est`` (after :func:`check_params`)."""
+    r, sizes = est._resolved, est._hidden_sizes()
+    return {
+        "hidden_units": list(sizes),
+        "activation": r.activation,
+        "init": est.init,
+        "keep_prob": est.keep_prob,
+        "batch_norm": est.batch_norm,
+        "l2": r.l2,
+        "l1": est.l1,
+        "dtype": est.dtype,
+        "engine": r.engine,
+        "optimizer": r.optimizer,
+        "learning_rate": r.learning_rate,
+        "beta": r.beta,
+        "beta1": r.beta1,
+        "beta2": r.beta2,
+        "epsilon": est.epsilon,
+        "epochs": r.epochs,
+        "batch_size": r.batch_size,
+    }

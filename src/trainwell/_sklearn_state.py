@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._random import from_state, get_state
+from .engines import engine_from_backend
 from .nn.io import network_arrays, network_from_arrays
 
 __all__ = ["PackedNetwork"]
@@ -28,6 +29,10 @@ class PackedNetwork:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         state = dict(state)
+        if "epochs" not in state and "max_epochs" in state:  # pickled before the renames
+            state["epochs"], state["max_epochs"] = state["max_epochs"], None
+        if "engine" not in state and "backend" in state:
+            state["engine"], state["backend"] = engine_from_backend(state["backend"]), None
         packed = state.pop("_packed_network", None)
         opt = state.get("_optimizer_state_")
         if opt is not None:  # updated in place by the optimizer: own writeable copies

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -56,11 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     _json_options(rep, "results.json's contents")
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
     rep.add_argument(
-        "--backend",
-        default="numpy",
-        help="array backend that trains the networks: numpy (default; the course's training "
-        "bit for bit), cupy (an NVIDIA GPU), torch, torch:cuda, torch:cpu, array_api_strict",
+        "--engine",
+        default=None,
+        help="where and how the networks train: numpy (default; the course's training bit "
+        "for bit), numba, auto, cupy (an NVIDIA GPU), torch, torch:cuda, torch:cpu, "
+        "array_api_strict",
     )
+    rep.add_argument("--backend", default=None, help="deprecated: --engine")
 
     dia = sub.add_parser("diagnose", help="bias/variance verdict from train and dev errors")
     dia.add_argument(
@@ -127,8 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="no progress bar (on a terminal) and no progress lines (in a log)",
     )
     tun.add_argument(
-        "--backend", default="numpy", help="array backend the trials train on (as reproduce's)"
+        "--engine",
+        default=None,
+        help="where and how the trials train (auto, numpy, numba, cupy, torch, ...; "
+        "beats [search] engine)",
     )
+    tun.add_argument("--backend", default=None, help="deprecated: --engine")
     lab = sub.add_parser("lab", help="train a network live in the browser")
     lab.add_argument("--data", default=None, help="a CSV, NPZ or MAT file to start with")
     lab.add_argument(
@@ -173,6 +180,26 @@ def _normalize_json(args: Any) -> None:
     args.json = False
 
 
+def _normalize_engine(args: Any) -> None:
+    """Turn the deprecated ``--backend NAME`` into ``--engine`` (with a note): for
+    reproduce, whose recipes trained on NumPy's layers, ``numpy`` is ``--engine numpy``;
+    for tune, whose trials let fit choose, it is ``--engine auto``."""
+    backend = getattr(args, "backend", None)
+    if backend is None:
+        return
+    numpy = backend.strip().lower() == "numpy"
+    engine = ("numpy" if args.command == "reproduce" else "auto") if numpy else backend
+    message = (
+        f"trainwell {args.command}: --backend is deprecated and goes away in the next "
+        f"release; write --engine {engine}."
+    )
+    print(message, file=sys.stderr)
+    warnings.warn(message, DeprecationWarning, stacklevel=3)
+    if args.engine is not None and args.engine != engine:
+        raise ValueError(f"--backend {backend} and --engine {args.engine} disagree; give --engine.")
+    args.engine, args.backend = engine, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``trainwell`` script; returns the exit status."""
     parser = build_parser()
@@ -182,6 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     _normalize_json(args)
     try:
+        _normalize_engine(args)
         if args.command == "reproduce":
             from .course.runner import run_reproduce
 

@@ -302,7 +302,7 @@ def _float64_copy(target: Any, engine: str | None, notes: list[str]) -> Any:
         on = "numpy" if engine == "numpy" else bk
         config = {**target.get_config(), "dtype": "float64"}
         # the target's generator (copied): dropout masks drawn as the target would draw them
-        net = Network.from_config(config, random_state=copy.deepcopy(target.rng), backend=on)
+        net = Network.from_config(config, random_state=copy.deepcopy(target.rng), engine=on)
         if engine == "numpy":
             notes.append(f"checked on a NumPy float64 copy of the {bk.name} network")
         else:

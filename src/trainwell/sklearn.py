@@ -68,7 +68,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     >>> from sklearn.datasets import make_moons
     >>> from trainwell.sklearn import MLPClassifier
     >>> X, y = make_moons(200, noise=0.1, random_state=0)
-    >>> clf = MLPClassifier((20, 7), learning_rate=0.01, max_epochs=300, random_state=3)
+    >>> clf = MLPClassifier((20, 7), learning_rate=0.01, epochs=300, random_state=3)
     >>> clf.fit(X, y).batch_size_, clf.n_iter_
     (200, 300)
     >>> clf.score(X, y) > 0.95
@@ -78,7 +78,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     """
 
     def fit(self, X: Any, y: Any, **fit_params: Any) -> MLPClassifier:
-        """Train on (X, y) for ``max_epochs`` epochs (or until early stopping).
+        """Train on (X, y) for ``epochs`` epochs (or until early stopping).
 
         Parameters
         ----------
@@ -231,7 +231,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     >>> import numpy as np
     >>> from trainwell.sklearn import MLPRegressor
     >>> X = np.linspace(-1, 1, 100).reshape(-1, 1); y = X[:, 0] ** 2
-    >>> reg = MLPRegressor((16,), activation="tanh", learning_rate=0.01, max_epochs=500,
+    >>> reg = MLPRegressor((16,), activation="tanh", learning_rate=0.01, epochs=500,
     ...                    random_state=0).fit(X, y)
     >>> reg.score(X, y) > 0.95
     True
@@ -240,7 +240,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     _y_numeric = True
 
     def fit(self, X: Any, y: Any, **fit_params: Any) -> MLPRegressor:
-        """Train on (X, y) for ``max_epochs`` epochs (or until early stopping).
+        """Train on (X, y) for ``epochs`` epochs (or until early stopping).
 
         Parameters
         ----------

@@ -40,7 +40,7 @@ def test_list_and_bad_names(capsys):
     assert all(name in out for name in EXPERIMENTS)
     assert main(["reproduce", "--only", "nope", "--no-progress"]) == 2
     assert "the experiments are: initialization" in capsys.readouterr().err
-    assert main(["reproduce", "--only", "tuning", "--backend", "cupy"]) == 2
+    assert main(["reproduce", "--only", "tuning", "--engine", "cupy"]) == 2
     assert main(["reproduce", "--only", "tuning", "--data", "x.mat"]) == 2
 
 
@@ -90,17 +90,22 @@ def test_same_numbers_whatever_the_scheduling():
         assert 0 <= variant["train_accuracy"] <= 1 and list(variant["costs"]) == ["0"]
 
 
-def test_backend_is_checked_before_any_work(tmp_path, capsys, monkeypatch):
+def test_engine_is_checked_before_any_work(tmp_path, capsys, monkeypatch):
     from trainwell import backend as backend_module
 
     monkeypatch.delitem(backend_module._CACHE, "cupy", raising=False)
     monkeypatch.setitem(sys.modules, "cupy", None)  # as if CuPy were not installed
     out = tmp_path / "report"
     base = ["reproduce", "--only", "initialization", "--out", str(out), "--no-progress"]
-    assert main([*base, "--backend", "cupy"]) == 2
+    assert main([*base, "--engine", "cupy"]) == 2
     assert "pip install 'trainwell[gpu]'" in capsys.readouterr().err
-    assert main([*base, "--backend", "no_such_library"]) == 2
-    assert "'numpy', 'cupy'" in capsys.readouterr().err
+    assert main([*base, "--engine", "no_such_library"]) == 2
+    err = capsys.readouterr().err
+    assert "'--engine' parameter of trainwell reproduce" in err and "'numba', 'cupy'" in err
+    with pytest.warns(DeprecationWarning, match="write --engine cupy"):
+        assert main([*base, "--backend", "cupy"]) == 2  # the old spelling, for one release
+    assert "--backend is deprecated" in capsys.readouterr().err
+    assert main([*base, "--backend", "numpy", "--engine", "numba"]) == 2  # they disagree
     assert not out.exists()
 
 

@@ -163,7 +163,7 @@ def test_noisy_2d_makes_an_unregularized_network_overfit():
             optimizer="gd",
             learning_rate=0.3,
             epochs=30_000,
-            batch_size=None,
+            batch_size="full",
             progress=False,
             random_state=0,
         )

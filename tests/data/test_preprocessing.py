@@ -149,7 +149,7 @@ def test_unnormalized_breast_cancer_trains_far_slower():
             optimizer="gd",
             learning_rate=0.01,
             epochs=300,
-            batch_size=None,
+            batch_size="full",
             progress=False,
             random_state=0,
         )

@@ -68,7 +68,7 @@ def _data(output: str, loss: str) -> tuple[np.ndarray, np.ndarray]:
 def _network(hidden, output, loss, reg, backend="numpy"):
     l2, l1 = {"l2": (0.3, 0.0), "l1": (0.0, 0.2)}.get(reg, (0.0, 0.0))
     layers = _layers(hidden, output, reg)
-    return Network(layers, loss=loss, l2=l2, l1=l1, input_dim=3, random_state=0, backend=backend)
+    return Network(layers, loss=loss, l2=l2, l1=l1, input_dim=3, random_state=0, engine=backend)
 
 
 def _host(x):
@@ -191,4 +191,4 @@ def test_a_registered_activation_runs_on_numpy_and_is_refused_by_name_elsewhere(
         make_engine(net, "numba")
     require("array_api_strict")
     with pytest.raises(InvalidParameterError, match="activation 'cube' has no array API"):
-        Network([Dense(3, "cube"), Dense(1, "sigmoid")], input_dim=2, backend="array_api_strict")
+        Network([Dense(3, "cube"), Dense(1, "sigmoid")], input_dim=2, engine="array_api_strict")

@@ -90,7 +90,7 @@ CONFIGS = {
         net_kw=dict(out="softmax", loss="categorical_crossentropy", n_out=2), optimizer="gd"
     ),
     "mse": dict(net_kw=dict(out="linear", loss="mse"), optimizer="momentum"),
-    "full-batch": dict(batch_size=None, optimizer="gd", learning_rate=0.5, epochs=60),
+    "full-batch": dict(batch_size="full", optimizer="gd", learning_rate=0.5, epochs=60),
     "batch-7-remainder": dict(batch_size=7, epochs=4),
     "schedule": dict(schedule=ExponentialDecay(0.05, base=0.9), optimizer="rmsprop"),
 }

@@ -93,7 +93,7 @@ def _reproduce(tmp: Path, **kw: Any) -> int:
     from trainwell.course.runner import run_reproduce
 
     args = {"only": "bias_variance", "list": False, "out": str(tmp / "report"), "data": None}
-    args.update({"json": False, "json_out": None, "no_progress": True, "backend": "numpy", **kw})
+    args.update({"json": False, "json_out": None, "no_progress": True, "engine": "numpy", **kw})
     return run_reproduce(argparse.Namespace(**args))
 
 
@@ -124,41 +124,49 @@ def _masked_X() -> np.ma.MaskedArray:
 
 SECURITY = [
     Case(
-        "model file backend 'this' imports nothing",
+        "model file engine 'this' imports nothing",
+        _unimported("this", lambda tmp: Network.load(c.model_file(tmp, config={"engine": "this"}))),
+        CheckpointError,
+        "nothing was imported",
+        after=_not_imported("this"),
+    ),
+    Case(
+        "old model file (backend only) 'this' imports nothing",
         _unimported(
-            "this", lambda tmp: Network.load(c.model_file(tmp, config={"backend": "this"}))
+            "this",
+            lambda tmp: Network.load(c.model_file(tmp, config={"engine": None, "backend": "this"})),
         ),
         CheckpointError,
         "nothing was imported",
         after=_not_imported("this"),
     ),
     Case(
-        "checkpoint backend 'json' imports nothing",
+        "checkpoint engine 'json' imports nothing",
         _unimported(
             "json.tool",
-            lambda tmp: load_checkpoint(c.checkpoint_file(tmp, config={"backend": "json.tool"})),
+            lambda tmp: load_checkpoint(c.checkpoint_file(tmp, config={"engine": "json.tool"})),
         ),
         CheckpointError,
         "nothing was imported",
         after=_not_imported("json.tool"),
     ),
     Case(
-        "load_checkpoint(backend='this')",
-        _unimported("this", lambda tmp: load_checkpoint(c.checkpoint_file(tmp), backend="this")),
+        "load_checkpoint(engine='this')",
+        _unimported("this", lambda tmp: load_checkpoint(c.checkpoint_file(tmp), engine="this")),
         InvalidParameterError,
         "nothing was imported",
         after=_not_imported("this"),
     ),
     Case(
-        "Network(backend='antigravity')",
-        lambda tmp: Network([Dense(1, "sigmoid")], backend="antigravity"),
+        "Network(engine='antigravity')",
+        lambda tmp: Network([Dense(1, "sigmoid")], engine="antigravity"),
         InvalidParameterError,
-        "'numpy', 'cupy'",
+        "'numba', 'cupy'",
         after=_not_imported("antigravity"),
     ),
     Case(
-        "trainwell reproduce --backend this",
-        _unimported("this", lambda tmp: _reproduce(tmp, backend="this")),
+        "trainwell reproduce --engine this",
+        _unimported("this", lambda tmp: _reproduce(tmp, engine="this")),
         InvalidParameterError,
         "nothing was imported",
         after=_not_imported("this"),
@@ -457,7 +465,7 @@ def test_the_cli_turns_the_refusals_into_one_line_and_status_2(tmp_path, capsys)
 
     (tmp_path / "index.html").write_text("mine")
     assert main(["reproduce", "--only", "bias_variance", "--out", str(tmp_path)]) == 2
-    assert main(["reproduce", "--backend", "this", "--out", str(tmp_path / "r")]) == 2
+    assert main(["reproduce", "--engine", "this", "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert "index.html' exists and trainwell did not write it" in err
     assert "nothing was imported" in err and "Traceback" not in err

@@ -67,7 +67,7 @@ def _mse(optimizer, lr, epochs, hidden="tanh", scale=1.0):
             optimizer=optimizer,
             learning_rate=lr,
             epochs=epochs,
-            batch_size=None,
+            batch_size="full",
         )
         return net.cost(XR, YR * scale), first, err
 

@@ -13,6 +13,7 @@ from trainwell.training import (
     Callback,
     Checkpoint,
     EarlyStopping,
+    Trainer,
     TrainingContext,
     fit,
     load_checkpoint,
@@ -96,7 +97,7 @@ def test_history_records_cost_before_update_and_validation(moons):
         X,
         y,
         epochs=3,
-        batch_size=None,
+        batch_size="full",
         learning_rate=0.1,
         validation_data=(X, y),
         track_accuracy=True,
@@ -240,7 +241,7 @@ def test_divergence_stops_cleanly_keeping_finite_parameters(moons):
     X = X * 1e3
     net = Network([Dense(20, "relu", "random"), Dense(1, "sigmoid")], random_state=0)
     with pytest.raises(TrainingDiverged, match="learning rate") as info:
-        fit(net, X, y, learning_rate=1e6, epochs=200, batch_size=None, progress=False)
+        fit(net, X, y, learning_rate=1e6, epochs=200, batch_size="full", progress=False)
     assert np.isfinite(net.theta).all()
     err = info.value
     assert err.history.stopped_reason == "diverged" and err.epoch >= 0
@@ -253,7 +254,7 @@ def test_divergence_stops_cleanly_keeping_finite_parameters(moons):
             y,
             learning_rate=1e6,
             epochs=200,
-            batch_size=None,
+            batch_size="full",
             on_divergence="warn",
             progress=False,
         )
@@ -347,10 +348,12 @@ def test_continuing_with_optimizer_state_equals_one_long_run(moons):
         ({"learning_rate": -1.0}, r"'learning_rate' parameter of fit must be a float"),
         (
             {"batch_size": 0},
-            r"'batch_size' parameter of fit must be None, one of \{'auto'\} or an int in "
-            r"\[1, inf\)\. Got 0",
+            r"'batch_size' parameter of fit must be one of \{'auto', 'full'\}, an int in "
+            r"\[1, inf\) or None\. Got 0",
         ),
-        ({"batch_size": "full"}, r"'batch_size' parameter of fit must be None, one of"),
+        ({"batch_size": "half"}, r"'batch_size' parameter of fit must be one of"),
+        ({"engine": "tpu"}, r"'engine' parameter of fit must be one of 'auto', 'numpy'"),
+        ({"callbacks": "cb"}, r"'callbacks' parameter of fit must be a sequence"),
         ({"schedule": 0.1}, r"'schedule' parameter of fit must be None or a callable"),
         ({"optimizer": "adamw"}, r"'optimizer' parameter must be one of 'gd'"),
         ({"learning_rate": float("inf")}, r"'learning_rate' parameter of fit must be a float"),
@@ -421,7 +424,7 @@ def test_an_overflow_in_the_last_update_is_a_divergence(engine):
     net = Network([Dense(4, "tanh"), Dense(1, "linear")], loss="mse", random_state=0)
     before = net.check_input(X) is not None and net.theta.copy()
     with pytest.raises(TrainingDiverged, match="before the last update were kept"):
-        fit(net, X, y, optimizer="gd", learning_rate=1e307, epochs=1, batch_size=None,
+        fit(net, X, y, optimizer="gd", learning_rate=1e307, epochs=1, batch_size="full",
             engine=engine, progress=False)  # fmt: skip
     np.testing.assert_array_equal(net.theta, before)  # the only update was undone
 
@@ -453,7 +456,57 @@ def test_an_interrupted_epoch_leaves_the_last_checkpoint_exact(moons, tmp_path):
 def test_costs_every_counts_absolute_epochs_after_a_resume(moons):
     X, y = moons
     net = _moons_net()
-    first = fit(net, X, y, epochs=10, batch_size=None, progress=False)
-    more = fit(net, X, y, epochs=20, initial_epoch=10, batch_size=None, progress=False,
+    first = fit(net, X, y, epochs=10, batch_size="full", progress=False)
+    more = fit(net, X, y, epochs=20, initial_epoch=10, batch_size="full", progress=False,
                optimizer_state=first.optimizer_state)  # fmt: skip
     assert list(more.costs_every(5)) == ["10", "15"]
+
+
+BAD_FOR_BOTH = [
+    ({"learning_rate": 0.0}, "'learning_rate' parameter of {}"),
+    ({"batch_size": "half"}, "'batch_size' parameter of {}"),
+    ({"engine": "tpu"}, "'engine' parameter of {}"),
+    ({"callbacks": [object()]}, "'callbacks' parameter of {}"),
+    ({"validation_data": (1,)}, "{}: validation_data must be a pair"),
+    ({"on_divergence": "shrug"}, "'on_divergence' parameter of {}"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), BAD_FOR_BOTH)
+def test_errors_name_the_function_called(moons, kwargs, message):
+    X, y = moons
+    with pytest.raises(InvalidParameterError, match=message.format("fit")):
+        fit(_moons_net(), X, y, progress=False, **kwargs)
+    with pytest.raises(InvalidParameterError, match=message.format("Trainer")):
+        Trainer(_moons_net(), X, y, **kwargs)
+
+
+def test_fit_checks_each_argument_once(moons, monkeypatch):
+    from trainwell.training import _setup
+
+    seen = []
+    real = _setup.validate_params
+
+    def counting(rules, values, caller):
+        seen.extend((caller, name) for name in rules if name in values)
+        return real(rules, values, caller)
+
+    monkeypatch.setattr(_setup, "validate_params", counting)
+    X, y = moons
+    fit(_moons_net(), X, y, epochs=2, batch_size=64, progress=False)
+    names = [name for _, name in seen]
+    assert sorted(names) == sorted(set(names)) and {c for c, _ in seen} == {"fit"}
+    assert {"learning_rate", "batch_size", "epochs", "progress", "shuffle"} <= set(names)
+
+
+def test_full_batch_is_spelled_full_and_none_is_deprecated(moons):
+    X, y = moons
+    a, b = _moons_net(), _moons_net()
+    h = fit(a, X, y, epochs=3, batch_size="full", progress=False)
+    with pytest.warns(DeprecationWarning, match=r"fit\(batch_size='full'\)") as record:
+        fit(b, X, y, epochs=3, batch_size=None, progress=False)
+    assert record[0].filename == __file__  # points at the caller's line
+    np.testing.assert_array_equal(a.theta, b.theta)
+    assert h.batch_size == len(X)
+    with pytest.warns(DeprecationWarning, match=r"Trainer\(batch_size=None\)"):
+        Trainer(_moons_net(), X, y, batch_size=None)

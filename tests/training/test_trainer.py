@@ -270,7 +270,7 @@ def test_stop_on_divergence_is_quiet_and_resume_goes_on(engine, recwarn):
         random_state=0,
         optimizer="gd",
         learning_rate=1e6,
-        batch_size=None,
+        batch_size="full",
     )
     for _ in range(20):
         if tr.stopped_reason:
@@ -289,7 +289,7 @@ def test_stop_on_divergence_is_quiet_and_resume_goes_on(engine, recwarn):
 def test_raise_on_divergence_raises_from_step_with_finite_weights():
     X, y = _data()
     net = _net("numpy")
-    tr = Trainer(net, X * 1e3, y, optimizer="gd", learning_rate=1e6, batch_size=None)
+    tr = Trainer(net, X * 1e3, y, optimizer="gd", learning_rate=1e6, batch_size="full")
     with pytest.raises(TrainingDiverged, match="learning rate 1e\\+06"):
         tr.step(50)
     assert np.isfinite(net.theta).all() and tr.stopped_reason == "diverged"

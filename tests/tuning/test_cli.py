@@ -234,13 +234,13 @@ def test_dataset_files_npz_with_dev_split_and_csv(workdir):
     assert config["search"]["keep"] == 0.25 and config["dataset"]["path"].endswith("moons.npz")
 
 
-def test_backend_trains_the_trials_there_and_is_checked_first(workdir, capsys, monkeypatch):
+def test_engine_trains_the_trials_there_and_is_checked_first(workdir, capsys, monkeypatch):
     require("array_api_strict")
     from trainwell import backend as backend_module
 
     args = ["tune", "tune.toml", "--no-progress", "--json-out"]
     assert main([*args, "numpy.json"]) == 0
-    assert main([*args, "strict.json", "--backend", "array_api_strict"]) == 0
+    assert main([*args, "strict.json", "--engine", "array_api_strict"]) == 0
     a, b = (
         json.loads((workdir / n).read_text())["result"]["trials"]
         for n in ("numpy.json", "strict.json")
@@ -250,9 +250,12 @@ def test_backend_trains_the_trials_there_and_is_checked_first(workdir, capsys, m
     monkeypatch.delitem(backend_module._CACHE, "cupy", raising=False)
     monkeypatch.setitem(sys.modules, "cupy", None)  # as if CuPy were not installed
     capsys.readouterr()
-    assert main([*args, "gpu.json", "--backend", "cupy"]) == 2
+    assert main([*args, "gpu.json", "--engine", "cupy"]) == 2
     assert "pip install 'trainwell[gpu]'" in capsys.readouterr().err
     assert not (workdir / "gpu.json").exists()
+    with pytest.warns(DeprecationWarning, match="--backend is deprecated.*--engine cupy"):
+        assert main([*args, "gpu.json", "--backend", "cupy"]) == 2  # the old spelling
+    assert "write --engine cupy" in capsys.readouterr().err
 
 
 def test_a_journal_of_another_dataset_or_metric_is_refused(workdir, capsys):

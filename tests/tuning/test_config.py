@@ -36,3 +36,23 @@ def test_an_unknown_table_gets_a_suggestion(tmp_path):
     )
     with pytest.raises(InvalidParameterError, match="did you mean 'search'"):
         load_config(path)
+
+
+def _toml(tmp_path, search: str):
+    path = tmp_path / "t.toml"
+    space = 'l2 = {dist = "uniform", low = 0, high = 1}'
+    path.write_text(f'[dataset]\nname = "moons"\n[space]\n{space}\n[search]\n{search}\n')
+    return path
+
+
+def test_search_engine_and_its_deprecated_name(tmp_path):
+    assert load_config(_toml(tmp_path, ""))["search"]["engine"] == "auto"
+    assert load_config(_toml(tmp_path, 'engine = "numba"'))["search"]["engine"] == "numba"
+    with pytest.warns(DeprecationWarning, match='backend is deprecated.*engine = "auto"'):
+        config = load_config(_toml(tmp_path, 'backend = "numpy"'))
+    assert config["search"]["engine"] == "auto" and "backend" not in config["search"]
+    with (
+        pytest.warns(DeprecationWarning),
+        pytest.raises(InvalidParameterError, match="keep engine"),
+    ):
+        load_config(_toml(tmp_path, 'backend = "numpy"\nengine = "numba"'))

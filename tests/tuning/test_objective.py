@@ -74,7 +74,7 @@ def test_builds_the_architecture_the_config_asks_for(moons):
     assert type(fit_kwargs["optimizer"]).__name__ == "Momentum"
     assert fit_kwargs["optimizer"].beta == 0.95
     assert fit_kwargs["schedule"](1) == pytest.approx(0.1)  # 0.2 / (1 + 1.0 * 1)
-    assert fit_kwargs["batch_size"] is None and fit_kwargs["epochs"] == 5
+    assert fit_kwargs["batch_size"] == "full" and fit_kwargs["epochs"] == 5
 
 
 def test_adam_gets_its_betas_and_a_list_of_widths_works(moons):
@@ -276,3 +276,18 @@ def test_new_fixed_keys_are_checked():
         NetworkObjective(X, y, Xd, yd, fixed={"patience": 0})
     with pytest.raises(InvalidParameterError, match="'normalize_inputs'"):
         NetworkObjective(X, y, Xd, yd, fixed={"normalize_inputs": "yes"})
+
+
+def test_engine_reaches_every_trial_and_backend_is_its_deprecated_name(moons):
+    X_tr, y_tr, X_dev, y_dev = moons
+    objective = NetworkObjective(X_tr, y_tr, X_dev, y_dev, engine="numpy")
+    net, _, _ = objective.build({}, random_state=0)
+    assert net.engine == "numpy"
+    with pytest.warns(DeprecationWarning, match=r"NetworkObjective\(engine='auto'\)"):
+        old = NetworkObjective(X_tr, y_tr, X_dev, y_dev, backend="numpy")
+    assert old.build({}, random_state=0)[0].engine == "auto"
+    with pytest.raises(InvalidParameterError, match="'engine' parameter of NetworkObjective"):
+        NetworkObjective(X_tr, y_tr, X_dev, y_dev, engine="tpu")
+    with pytest.warns(DeprecationWarning, match="batch_size='full'"):
+        _, kwargs, _ = objective.build({"batch_size": None}, random_state=0)
+    assert kwargs["batch_size"] == "full"

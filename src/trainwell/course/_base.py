@@ -91,11 +91,12 @@ class Settings:
     data : str, optional
         A .mat file for the regularization experiment.
     backend : str, default="numpy"
-        The array backend (:mod:`trainwell.backend`) that trains the experiments'
-        networks: every :class:`Run` given to :func:`map_variants`, and the batch-norm
-        learning-rate sweep. NumPy repeats the course's float64 training bit for bit (its
-        weights, steps and accuracies; a cost is computed stably from the logits, so it
-        can differ from the course's formula in the last bit). Another backend agrees to
+        The engine (:mod:`trainwell.engines`; ``trainwell reproduce --engine``) that
+        trains the experiments' networks: every :class:`Run` given to
+        :func:`map_variants`, and the batch-norm learning-rate sweep. NumPy repeats the
+        course's float64 training bit for bit (its weights, steps and accuracies; a cost
+        is computed stably from the logits, so it can differ from the course's formula in
+        the last bit). Another backend agrees to
         rounding (float64 there too), except that dropout masks come from the device's
         own generator and that a chaotic run (the large "random" initialization, whose
         cost jumps tenfold between steps) amplifies another library's rounding until it
@@ -186,8 +187,8 @@ class Run:
         Record the cost every ``every`` iterations (epochs).
     grid : bool, default=False
         Also return the decision regions over the training data (2-D inputs).
-    backend : str, default="numpy"
-        Where the network trains (set from :attr:`Settings.backend` by
+    backend : str, default=ENGINE
+        The engine the network trains on (set from :attr:`Settings.backend` by
         :func:`map_variants`).
     """
 
@@ -199,7 +200,7 @@ class Run:
     loss: str = "binary_crossentropy"
     every: int = 1000
     grid: bool = False
-    backend: str = "numpy"
+    backend: str = ENGINE
 
 
 def train(run: Run) -> dict[str, Any]:
@@ -223,11 +224,11 @@ def train(run: Run) -> dict[str, Any]:
         l2=run.l2,
         random_state=run.random_state,
         input_dim=X.shape[1],
-        backend=run.backend,
+        engine=run.backend,  # ENGINE unless reproduce was given --engine
     )
     with warnings.catch_warnings():  # the course's budgets are the course's, converged or not
         warnings.simplefilter("ignore", ConvergenceWarning)
-        history = fit(net, X, y, progress=False, engine=ENGINE, **run.fit)
+        history = fit(net, X, y, progress=False, **run.fit)
     return {
         "train_accuracy": net.score(X, y),
         "test_accuracy": net.score(Xt, yt),

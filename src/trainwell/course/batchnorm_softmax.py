@@ -23,7 +23,6 @@ from ..nn import BatchNorm, Dense, Network
 from ..training import fit
 from ._base import (
     DEFAULT,
-    ENGINE,
     ExperimentResult,
     Run,
     Settings,
@@ -70,7 +69,7 @@ def sweep_point(args: tuple[bool, float, tuple[Any, ...], str]) -> dict[str, Any
         loss="categorical_crossentropy",
         random_state=0,
         input_dim=X.shape[1],
-        backend=backend,
+        engine=backend,
     )
     try:
         with warnings.catch_warnings():  # a 10-epoch probe of stability, not a full training
@@ -85,7 +84,6 @@ def sweep_point(args: tuple[bool, float, tuple[Any, ...], str]) -> dict[str, Any
                 batch_size=64,
                 random_state=0,
                 progress=False,
-                engine=ENGINE,
             )
     except TrainingDiverged:
         return {"final_cost": None, "train_accuracy": None, "diverged": True}

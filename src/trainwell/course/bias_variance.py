@@ -47,7 +47,7 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
     cases = [diagnose(t, d) for t, d, _ in COURSE_CASES]
     X, y, Xd, yd = load_digits()
     model = partial(
-        MLPClassifier, (32,), learning_rate=0.003, batch_size=32, max_epochs=EPOCHS, random_state=0
+        MLPClassifier, (32,), learning_rate=0.003, batch_size=32, epochs=EPOCHS, random_state=0
     )
     curve = learning_curve(model, X, y, Xd, yd, sizes=SIZES, random_state=0)
     first, last = (

@@ -60,7 +60,7 @@ def runs(settings: Settings) -> dict[str, Run]:
                 "optimizer": GradientDescent(),
                 "learning_rate": 0.01,
                 "epochs": steps(ITERATIONS, settings),
-                "batch_size": None,
+                "batch_size": "full",
             },
             grid=settings.figures,
         )

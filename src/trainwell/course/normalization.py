@@ -47,7 +47,7 @@ def _run(data: tuple[Any, ...], rate: float, iterations: int) -> Run:
         [Dense(16, "relu", "he"), Dense(8, "relu", "he"), Dense(1, "sigmoid", "he")],
         data,
         every=200,
-        fit={"optimizer": "gd", "learning_rate": rate, "epochs": iterations, "batch_size": None},
+        fit={"optimizer": "gd", "learning_rate": rate, "epochs": iterations, "batch_size": "full"},
     )
 
 

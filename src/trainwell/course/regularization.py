@@ -105,7 +105,7 @@ def runs(settings: Settings, data: tuple[np.ndarray, ...]) -> dict[str, Run]:
                 "optimizer": GradientDescent(),
                 "learning_rate": 0.3,
                 "epochs": steps(ITERATIONS, settings),
-                "batch_size": None,
+                "batch_size": "full",
             },
             grid=settings.figures,
         )

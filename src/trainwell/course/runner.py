@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .._files import check_output
-from ..backend import get_backend
+from ..engines import HOST_ENGINES, parse_engine
 from ..exceptions import InvalidParameterError
 from . import EXPERIMENTS, run_experiment, select
 from ._base import ExperimentResult, Settings
@@ -65,7 +65,7 @@ def run_reproduce(args: Any) -> int:
 
     ``args`` carries ``only``, ``list``, ``out``, ``data``, ``json`` (print results.json
     on stdout, the text on stderr), ``json_out`` (also write it there), ``no_progress``
-    and ``backend`` (see :mod:`trainwell.cli`).
+    and ``engine`` (see :mod:`trainwell.cli`; None: "numpy").
     """
     if getattr(args, "list", False):
         width = max(map(len, EXPERIMENTS))
@@ -73,8 +73,9 @@ def run_reproduce(args: Any) -> int:
             print(f"{name:<{width}}  {what}")
         return 0
     names = select(args.only)
-    backend = getattr(args, "backend", "numpy") or "numpy"
-    get_backend(backend)  # an unknown name, or CuPy without a GPU, fails before any work
+    engine = getattr(args, "engine", None) or "numpy"
+    # an unknown name, or CuPy without a GPU, fails before any work
+    engine = parse_engine(engine, "trainwell reproduce", "--engine")[0]
     check_output(args.out, "--out", folder=True)  # and so does a path it cannot write
     json_out = getattr(args, "json_out", None)
     as_json = getattr(args, "json", False) is True  # --json: JSON on stdout, text on stderr
@@ -94,10 +95,10 @@ def run_reproduce(args: Any) -> int:
         load_mat(args.data)  # a malformed file is refused now, not after other experiments
     settings = Settings(
         # variants train in parallel processes on the CPU; one process drives a device
-        n_jobs=min(os.cpu_count() or 1, 6) if backend == "numpy" else 1,
+        n_jobs=min(os.cpu_count() or 1, 6) if engine in HOST_ENGINES else 1,
         progress=not args.no_progress,
         data=args.data,
-        backend=backend,
+        backend=engine,  # the course's engine (its field keeps the old name)
     )
     start = time.perf_counter()
     say = (lambda *a: print(*a, file=sys.stderr)) if as_json else print
@@ -113,7 +114,7 @@ def run_reproduce(args: Any) -> int:
         for flag, value in (
             ("--only", args.only),
             ("--data", args.data),
-            ("--backend", None if backend == "numpy" else backend),
+            ("--engine", None if engine == "numpy" else engine),
         )
         if value is not None
     )

@@ -154,7 +154,7 @@ def snippet(
         "    data.y_train,",
         f"    optimizer={optimizer!r},",
         f"    learning_rate={config['learning_rate']!r},",
-        f"    batch_size={None if batch == 'full' else batch!r},",
+        f"    batch_size={batch!r},",
         f"    schedule={schedule},",
         f"    random_state={network_seed},",
         "    on_divergence='stop',",

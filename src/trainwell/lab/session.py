@@ -314,7 +314,7 @@ class Session(LessonsMixin):
             data.y_train,
             optimizer=optimizer,
             learning_rate=config["learning_rate"],
-            batch_size=None if batch == "full" else batch,
+            batch_size=batch,
             schedule=self._rate if decay is not None else None,
             random_state=draw_seed(config["seed"], self.draw),
             on_divergence="stop",

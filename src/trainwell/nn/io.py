@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from .._files import atomic_writer, refuse_foreign
-from ..backend import backend_of, get_backend
+from ..backend import backend_of
+from ..engines import parse_engine
 from ..exceptions import CheckpointError
 from .inputs import InputTransform
 
@@ -167,15 +168,15 @@ def register_network_class(cls: Any) -> None:
     _NETWORK_CLASS[:] = [cls]
 
 
-def network_from_arrays(arrays: dict[str, np.ndarray], source: str, backend: Any = None) -> Any:
-    """Rebuild a network from :func:`network_arrays` output, on the saved backend unless
-    ``backend`` names another."""
+def network_from_arrays(arrays: dict[str, np.ndarray], source: str, engine: Any = None) -> Any:
+    """Rebuild a network from :func:`network_arrays` output, on the saved engine unless
+    ``engine`` names another."""
     (Network,) = _NETWORK_CLASS
     try:
         config = json.loads(str(arrays["config"]))
         if not isinstance(config, dict):
             raise TypeError(f"the config must be a JSON object, not {type(config).__name__}")
-        net = Network.from_config(config, backend=backend)
+        net = Network.from_config(config, engine=engine)
         theta = arrays["theta"]
     except (KeyError, ValueError, TypeError, AttributeError, MemoryError) as exc:
         raise CheckpointError(f"{source!r} has a missing or invalid network config: {exc}") from exc
@@ -222,13 +223,13 @@ def save_network(network: Any, path: Any, extra: dict[str, np.ndarray] | None = 
     write_npz_atomic(path, arrays)
 
 
-def load_network(path: Any, backend: Any = None) -> Any:
-    """Load a network saved by :func:`save_network` (on ``backend`` if given), with the
+def load_network(path: Any, engine: Any = None) -> Any:
+    """Load a network saved by :func:`save_network` (on ``engine`` if given), with the
     preprocessing stored beside it (see :mod:`trainwell.nn.inputs`)."""
-    if backend is not None:  # the caller's argument: its own error, before the file
-        backend = get_backend(backend)
+    if engine is not None:  # the caller's argument: its own error, before the file
+        parse_engine(engine, "Network.load")
     arrays = read_npz(path)
-    net = network_from_arrays(arrays, str(path), backend=backend)
+    net = network_from_arrays(arrays, str(path), engine=engine)
     transform = InputTransform.from_arrays(arrays, str(path))
     if transform is None and "extra:standardizer" in arrays:  # files of trainwell <= 0.x
         try:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._random import RandomLike, check_random_state
 from .._validation import Interval, validate_params
-from ..backend import get_backend
+from ..engines import config_engine, deprecated_backend, network_engine
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from ._display import network_html
 from .activations import get_activation
@@ -58,11 +58,12 @@ default=None
     dtype : {"float64", "float32"}, default="float64"
     input_dim : int, optional
         n[0]; when omitted the network is built at its first use.
-    backend : {"numpy", "cupy", "torch", "array_api_strict"} or Backend, default="numpy"
-        The array library the engine runs on (see :mod:`trainwell.backend`): "cupy" trains
-        on an NVIDIA GPU (``pip install 'trainwell[gpu]'``). Initial weights are drawn on
-        the host as for NumPy (the same values) and copied once; ``theta``, ``grad`` and the
-        layers' arrays live on the device, and ``forward``/``predict`` return NumPy arrays.
+    engine : {"auto", "numpy", "numba", "cupy", "torch", "torch:cuda", "torch:cpu", \
+"array_api_strict"} or module, default="auto"
+        Where and how it trains (:mod:`trainwell.engines`; kept as ``engine`` and in the
+        model file): "auto", "numpy", "numba" on NumPy arrays (fit compiles small networks,
+        never, or wherever it can); "cupy" on an NVIDIA GPU, "torch" on PyTorch. Initial
+        weights are drawn on the host as for NumPy; ``backend``: deprecated spelling.
 
     Attributes
     ----------
@@ -89,8 +90,10 @@ default=None
         random_state: RandomLike = None,
         dtype: Any = "float64",
         input_dim: int | None = None,
-        backend: Any = "numpy",
+        engine: Any = "auto",
+        backend: Any = None,
     ) -> None:
+        engine = deprecated_backend("Network", backend, engine)
         validate_params(
             {"l2": [Interval("real", 0, None)], "l1": [Interval("real", 0, None)]},
             {"l2": l2, "l1": l1},
@@ -135,7 +138,7 @@ default=None
             )
         self.random_state = random_state
         self.rng = check_random_state(random_state)
-        self.backend = get_backend(backend)
+        self.engine, self.backend = network_engine(engine)
         self.passes: Any = None  # the engine object (nn.engines), made by build
         self.input_dim: int | None = None
         self.preprocessing: InputTransform | None = None  # set by load (see nn.inputs)
@@ -241,6 +244,7 @@ default=None
         # loaded read-only (joblib's mmap_mode="r") are copied so training can go on.
         self.__dict__.pop("_engine", None)  # a pickle from before the engine protocol
         self.__dict__.update(state)
+        self.__dict__.setdefault("engine", "auto" if self.backend.is_numpy else self.backend.name)
         self.__dict__.pop("_engine", None)
         self.passes = None
         if self.input_dim is not None:
@@ -310,16 +314,19 @@ default=None
             "l1": self.l1,
             "dtype": self.dtype.name,
             "input_dim": self.input_dim,
-            "backend": self.backend.name,
+            "engine": self.engine,
+            "backend": self.backend.name,  # for the readers of files before engine=
         }
 
     @classmethod
     def from_config(
-        cls, config: dict[str, Any], random_state: RandomLike = None, backend: Any = None
+        cls, config: dict, random_state: RandomLike = None, backend: Any = None, *, engine=None
     ) -> Network:
-        """Rebuild from :meth:`get_config`; ``backend`` overrides the config's (e.g. "numpy"
-        to run a GPU-trained network on a machine without one)."""
+        """Rebuild from :meth:`get_config`; ``engine=`` (``backend``: deprecated) overrides
+        the config's, e.g. "auto" to run a GPU-trained network on a machine without one."""
         from .layers import layer_from_config
+
+        engine = config_engine(config, engine, backend)
 
         return cls(
             [layer_from_config(c) for c in config["layers"]],
@@ -329,7 +336,7 @@ default=None
             dtype=config["dtype"],
             input_dim=config.get("input_dim"),
             random_state=random_state,
-            backend=backend if backend is not None else config.get("backend", "numpy"),
+            engine=engine,
         )
 
     def save(self, path: Any, standardizer: Any = None) -> None:
@@ -360,12 +367,11 @@ default=None
         save_network(self, path, extra={} if pre is None else pre.to_arrays())
 
     @classmethod
-    def load(cls, path: Any, backend: Any = None) -> Network:
-        """Read a network written by :meth:`save`; clear errors for bad files.
-
-        The network comes back on the backend it was saved from unless ``backend`` names
-        another (files always hold NumPy arrays)."""
-        return load_network(path, backend=backend)
+    def load(cls, path: Any, backend: Any = None, *, engine: Any = None) -> Network:
+        """Read a network written by :meth:`save`; clear errors for bad files. It comes
+        back on its saved engine unless ``engine`` (``backend``: deprecated) names another."""
+        engine = deprecated_backend("Network.load", backend, engine, None)
+        return load_network(path, engine=engine)
 
     _repr_html_ = network_html  # Jupyter's table of the layers
 

@@ -1,6 +1,7 @@
 """The training loop, mini-batches, callbacks and History."""
 
 from .batches import auto_batch_size, iterate_minibatches, minibatch_slices
+from .build import build_network, build_training, fit_arguments
 from .callbacks import (
     Callback,
     Checkpoint,
@@ -24,8 +25,11 @@ __all__ = [
     "Trainer",
     "TrainingContext",
     "auto_batch_size",
+    "build_network",
+    "build_training",
     "evaluate",
     "fit",
+    "fit_arguments",
     "iterate_minibatches",
     "load_checkpoint",
     "minibatch_slices",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,14 @@ from ..nn.layers import BatchNorm
 from .callbacks import load_checkpoint
 from .history import History
 
-__all__ = ["check_arguments", "check_callbacks", "rate", "resume", "whole_history"]
+__all__ = [
+    "check_arguments",
+    "check_callbacks",
+    "full_batch_none",
+    "rate",
+    "resume",
+    "whole_history",
+]
 
 FLAG = [InstanceOf((bool, np.bool_), "a bool")]
 
@@ -23,7 +31,7 @@ def check_arguments(caller: str, **values: Any) -> None:
     """Check the training arguments shared by ``fit`` and ``Trainer`` (given ones only)."""
     rules = {
         "learning_rate": [Interval("real", 0, None, "neither")],
-        "batch_size": [None, Options({"auto"}), Interval("int", 1, None)],
+        "batch_size": [Options({"auto", "full"}), Interval("int", 1, None), None],
         "schedule": [None, IsCallable()],
         "epochs": [Interval("int", 0, None)],
         "initial_epoch": [Interval("int", 0, None)],
@@ -37,6 +45,18 @@ def check_arguments(caller: str, **values: Any) -> None:
     if values.get("epochs", 0) is None:  # a Trainer without a planned epoch count
         values.pop("epochs")
     validate_params({k: rules[k] for k in values}, values, caller)
+    if "batch_size" in values and values["batch_size"] is None:
+        full_batch_none(caller, 4 if caller == "fit" else 3)
+
+
+def full_batch_none(caller: str, stacklevel: int) -> None:
+    """Warn that ``batch_size=None`` is the deprecated spelling of ``"full"``."""
+    warnings.warn(
+        f"{caller}(batch_size=None) is deprecated and will be removed in the next release; "
+        f"use {caller}(batch_size='full') for the full batch (batch gradient descent).",
+        DeprecationWarning,
+        stacklevel=stacklevel + 1,
+    )
 
 
 def check_callbacks(callbacks: Any, caller: str) -> list[Any]:
@@ -87,7 +107,7 @@ def rate(schedule: Callable[[int], float], epoch: int) -> float:
 
 def resume(network: Any, resume_from: Any) -> Any:
     """Load a checkpoint into ``network``; the loaded :class:`CheckpointData`."""
-    ckpt = load_checkpoint(resume_from, backend=network.backend)  # any backend's
+    ckpt = load_checkpoint(resume_from, engine=network.engine)  # any engine's
     if network.input_dim is None:
         network.build(ckpt.network.input_dim)
     mine, saved = network.get_config(), ckpt.network.get_config()

@@ -12,18 +12,54 @@ before it; a device: the ones at the start of the run, see
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
 from ..backend import backend_of
+from ..engines import HOST_ENGINES, parse_engine
+from ..exceptions import InvalidParameterError
 from ..nn import compiled
 from ..nn.layers import TRAIN
 from ._device import DeviceEpochs
 
-__all__ = ["make_runner", "resolve_engine"]
+__all__ = ["choose_engine", "make_runner", "resolve_engine"]
 
 resolve_engine = compiled.resolve_engine
+
+
+def choose_engine(network: Any, engine: Any, caller: str) -> str:
+    """How a training of ``network`` runs its steps: "auto", "numpy" or "numba" (a device
+    network's passes do not depend on it), from fit's or the Trainer's ``engine``.
+
+    None is the network's own engine. An explicit one must train on the network's arrays:
+    a NumPy engine for a NumPy network (it chooses how the steps run), or the network's
+    own device. A device engine for another network is an error naming the fix; a NumPy
+    engine for a device network was ignored before ``Network(engine=)`` existed, and is
+    for one release, with a DeprecationWarning ("auto", which chooses, is always fine)."""
+    bk = network.backend
+    own = getattr(network, "engine", None) or ("auto" if bk.is_numpy else bk.name)
+    if engine is None:
+        return resolve_engine(own if own in HOST_ENGINES else "auto")
+    name, arrays = parse_engine(engine, caller)
+    if arrays != bk.name and name != "auto":  # "auto" lets every network choose
+        if name not in HOST_ENGINES:
+            raise InvalidParameterError(
+                f"The 'engine' parameter of {caller} is {name!r}, which trains on "
+                f"{arrays!r} arrays, but this network's arrays live on {bk.name!r} (its "
+                f"engine is {own!r}). Pass engine=None to train on the network's engine, or "
+                f"build the network with Network(..., engine={name!r}) (a saved one: "
+                f"Network.load(path, engine={name!r}))."
+            )
+        warnings.warn(
+            f"{caller}(engine={name!r}) on a network whose engine is {own!r} is ignored (it "
+            f"trains on {bk.name!r}); in the next release this is an error. Pass "
+            f"engine=None, or build the network with Network(..., engine={name!r}).",
+            DeprecationWarning,
+            stacklevel=4 if caller == "fit" else 3,
+        )
+    return resolve_engine(name if name in HOST_ENGINES else "auto")
 
 
 class NumpySteps:

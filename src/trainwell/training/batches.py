@@ -48,14 +48,14 @@ def auto_batch_size(m: int) -> int:
 
 
 def resolve_batch_size(batch_size: Any, m: int) -> int:
-    """``None`` means the full batch, ``"auto"`` :func:`auto_batch_size`, an int itself
-    (capped at m)."""
-    if batch_size is None:
+    """``"full"`` (or None, its deprecated spelling) means the full batch, ``"auto"``
+    :func:`auto_batch_size`, an int itself (capped at m)."""
+    if batch_size is None or batch_size == "full":
         return int(m)
     if isinstance(batch_size, str):
         if batch_size != "auto":
             raise InvalidParameterError(
-                f"The 'batch_size' parameter must be a positive int, 'auto' or None. "
+                f"The 'batch_size' parameter must be a positive int, 'auto' or 'full'. "
                 f"Got {batch_size!r} instead."
             )
         return auto_batch_size(m)

@@ -18,7 +18,8 @@ import numpy as np
 
 from .._random import RandomLike, from_state, get_state
 from .._validation import Interval, Options, validate_params
-from ..backend import backend_of, get_backend
+from ..backend import backend_of
+from ..engines import deprecated_backend, parse_engine
 from ..exceptions import CheckpointError, InvalidParameterError
 from ..nn.io import network_arrays, network_from_arrays, read_npz, write_npz_atomic
 
@@ -253,20 +254,21 @@ class CheckpointData:
     history: dict[str, Any]
 
 
-def load_checkpoint(path: Any, backend: Any = None) -> CheckpointData:
+def load_checkpoint(path: Any, backend: Any = None, *, engine: Any = None) -> CheckpointData:
     """Read a checkpoint written by :class:`Checkpoint`, with clear errors for bad files.
 
-    The network is rebuilt on the backend that wrote it, or on ``backend`` when given (a
-    name or :class:`~trainwell.backend.Backend`): a GPU run's checkpoint continues on the
-    CPU with ``backend="numpy"``.
+    The network is rebuilt on the engine that wrote it, or on ``engine`` when given (see
+    :mod:`trainwell.engines`): a GPU run's checkpoint continues on the CPU with
+    ``engine="auto"``. ``backend`` is the deprecated spelling of ``engine``.
     """
     from ..optim import get_optimizer
 
-    if backend is not None:  # the caller's argument: its own error, before the file
-        backend = get_backend(backend)
+    engine = deprecated_backend("load_checkpoint", backend, engine, None)
+    if engine is not None:  # the caller's argument: its own error, before the file
+        parse_engine(engine, "load_checkpoint")
     arrays = read_npz(path, expected_format=CHECKPOINT_FORMAT)
     try:
-        net = network_from_arrays(arrays, str(path), backend=backend)
+        net = network_from_arrays(arrays, str(path), engine=engine)
         net.rng = from_state(str(arrays["network_rng"]))
         optimizer = get_optimizer(json.loads(str(arrays["optimizer"])))
         state = {"t": _count(arrays["optimizer_t"], "optimizer_t")}

@@ -52,7 +52,7 @@ def fit(
     initial_epoch: int = 0,
     resume_from: Any = None,
     verbose: int = 0,
-    engine: str = "auto",
+    engine: Any = None,
 ) -> History:
     """Train ``network`` on (X, y) with mini-batch gradient descent and an optimizer.
 
@@ -67,8 +67,9 @@ def fit(
         alpha, when no ``schedule`` is given.
     epochs : int, default=1
         Train until this epoch count (epochs ``initial_epoch .. epochs - 1`` run).
-    batch_size : int, "auto" or None, default="auto"
-        None is the full batch (batch gradient descent), 1 is stochastic gradient descent.
+    batch_size : int, "auto" or "full", default="auto"
+        "full" is the full batch (batch gradient descent), 1 is stochastic gradient descent
+        (None, the full batch's old spelling, warns: deprecated).
         "auto" follows the course: the full batch when m <= 2000, else a power of two in
         [64, 512] (see :func:`~trainwell.training.batches.auto_batch_size`); the choice is
         noted in ``History.notes`` (and printed when ``verbose``).
@@ -110,12 +111,14 @@ def fit(
         checkpoint was written on another backend, e.g. a GPU run continued on NumPy).
     verbose : int, default=0
         1 prints the batch-size choice and the cost every 10% of the epochs.
-    engine : {"auto", "numpy", "numba"}, default="auto"
-        "numba" trains supported float64 Dense/Dropout networks through a compiled epoch
-        kernel (:mod:`trainwell.nn._fast`; the NumPy path's results to about 1e-12) and
-        fuses the optimizer update of the others into one pass (the same bits); "numpy"
-        never does either; "auto" (or the ``TRAINWELL_ENGINE`` environment variable)
-        compiles the small networks only, where NumPy's per-call cost dominates.
+    engine : None, {"auto", "numpy", "numba"} or the network's device, default=None
+        None trains on the network's own engine (``Network(engine=...)``, "auto" unless
+        chosen; see :mod:`trainwell.engines`). For a NumPy network: "numba" trains supported
+        float64 Dense/Dropout networks through a compiled epoch kernel (the NumPy path's
+        results to about 1e-12) and fuses the optimizer update of the others into one pass
+        (the same bits); "numpy" never does either; "auto" (or the ``TRAINWELL_ENGINE``
+        environment variable) compiles the small networks only, where NumPy's per-call
+        cost dominates. An engine on other arrays than the network's is refused.
 
     Returns
     -------
@@ -143,23 +146,7 @@ def fit(
     >>> net.predict(X).tolist()
     [0, 1, 1, 0]
     """
-    _setup.check_arguments(
-        "fit",
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        schedule=schedule,
-        epochs=epochs,
-        initial_epoch=initial_epoch,
-        verbose=verbose,
-        shuffle=shuffle,
-        progress=progress,
-        record_iterations=record_iterations,
-        track_accuracy=track_accuracy,
-        on_divergence=on_divergence,
-    )
-    callbacks = _setup.check_callbacks(callbacks, "fit")
-    if progress:
-        callbacks.append(ProgressBar())
+    _setup.check_arguments("fit", progress=progress)  # the rest: once, by the Trainer
     trainer = Trainer(
         network,
         X,
@@ -182,7 +169,12 @@ def fit(
         resume_from=resume_from,
         epochs=epochs,
         verbose=verbose,
+        _caller="fit",
     )
+    if progress:  # last, as if it closed the list of callbacks
+        bar = ProgressBar()
+        trainer.callbacks.append(bar)
+        bar.on_train_begin(trainer.ctx)
     trainer._copy_bytes = _COPY_BYTES  # read here, so that it can be patched
     pending = None
     try:

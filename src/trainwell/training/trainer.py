@@ -16,7 +16,7 @@ from ._epoch import COPY_BYTES, Epoch, begin_epoch, end_epoch, evaluate, interru
 from ._guard import DivergenceGuard, diverge, kept_sentence
 from ._settings import apply_settings, check_settings
 from ._state import load_state, trainer_state
-from ._steps import make_runner, resolve_engine
+from ._steps import choose_engine, make_runner
 from .batches import FULL_BATCH_LIMIT, minibatch_slices, resolve_batch_size
 from .callbacks import Callback, TrainingContext
 from .history import History
@@ -32,7 +32,8 @@ class Trainer:
     network, X, y, optimizer, learning_rate, batch_size, schedule, validation_data, \
 callbacks, random_state, augment, shuffle, track_accuracy, record_iterations, engine, \
 optimizer_state, initial_epoch, resume_from, verbose
-        As for :func:`~trainwell.training.fit`, checked here before any work.
+        As for :func:`~trainwell.training.fit` (``engine=None``: the network's), checked
+        here, once, before any work; errors name ``_caller`` ("fit" when fit builds it).
     on_divergence : {"raise", "warn", "stop"}, default="raise"
         As for ``fit``; "stop" stops quietly (no exception, no warning) with
         :attr:`stopped_reason` ``"diverged"`` and :attr:`message` saying why. Divergence is a
@@ -105,15 +106,16 @@ optimizer_state, initial_epoch, resume_from, verbose
         track_accuracy: bool = False,
         on_divergence: str = "raise",
         record_iterations: bool = False,
-        engine: str = "auto",
+        engine: Any = None,
         optimizer_state: dict[str, Any] | None = None,
         initial_epoch: int = 0,
         resume_from: Any = None,
         epochs: int | None = None,
         verbose: int = 0,
+        _caller: str = "Trainer",
     ) -> None:
         _setup.check_arguments(
-            "Trainer",
+            _caller,
             learning_rate=learning_rate,
             batch_size=batch_size,
             schedule=schedule,
@@ -125,7 +127,7 @@ optimizer_state, initial_epoch, resume_from, verbose
             track_accuracy=track_accuracy,
             on_divergence=on_divergence,
         )
-        self.engine = resolve_engine(engine)
+        self.engine = choose_engine(network, engine, _caller)
         ckpt = None
         if resume_from is not None:
             ckpt = _setup.resume(network, resume_from)
@@ -138,8 +140,8 @@ optimizer_state, initial_epoch, resume_from, verbose
         if validation_data is not None and not (
             isinstance(validation_data, (tuple, list)) and len(validation_data) == 2
         ):
-            raise InvalidParameterError("validation_data must be a pair (X_dev, y_dev).")
-        callbacks = _setup.check_callbacks(callbacks, "Trainer")
+            raise InvalidParameterError(f"{_caller}: validation_data must be a pair (X_dev, y_dev)")
+        callbacks = _setup.check_callbacks(callbacks, _caller)
         # the arguments are sound: now the data
         X = network.check_input(X)
         Y = network.encode_targets(y, X.shape[0])

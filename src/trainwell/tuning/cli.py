@@ -283,7 +283,7 @@ def _run_tune(args: Any, json_stream: Any) -> int:
             loss="mse" if task == "regression" else None,
             metric=search["metric"],
             random_state=search["fixed_seed"],
-            backend=getattr(args, "backend", "numpy") or "numpy",
+            engine=getattr(args, "engine", None) or search["engine"],
         )
     except InvalidParameterError as exc:
         raise InvalidParameterError(f"[fixed]: {exc}") from None

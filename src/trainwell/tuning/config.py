@@ -15,11 +15,12 @@ Examples
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .._validation import Interval, Options, validate_params
+from .._validation import InstanceOf, Interval, Options, validate_params
 from ..exceptions import InvalidParameterError
 
 __all__ = ["SCHEMA", "SEARCH_DEFAULTS", "describe_schema", "load_config", "suggest"]
@@ -65,6 +66,8 @@ SCHEMA: dict[str, tuple[str, list[tuple[str, Any, str]]]] = {
         ("quorum", 1.0, "fraction of a round in before the next starts (< 1: timing decides)"),
         ("n_points", 5, "grid points per dimension (grid)"),
         ("random_state", 0, "seed of the sampling and of every trial"),
+        ("engine", "auto", 'where and how trials train: "auto", "numpy", "numba", "cupy", '
+                           '"torch", ... (--engine beats it)'),
         ("direction", "maximize", '"maximize" or "minimize" the dev score'),
         ("metric", "score", '"score" (accuracy or R²) or "neg_cost" (minus the dev cost)'),
         ("fixed_seed", _NONE, "one seed for every trial (common random numbers)"),
@@ -96,6 +99,7 @@ SEARCH_RULES: dict[str, list[Any]] = {
     "margin": [Interval("real", 0, None, closed="neither")],
     "quorum": [Interval("real", 0, 1, closed="right")],
     "random_state": [Interval("int", 0, 2**32 - 1)],
+    "engine": [InstanceOf((str,), "an engine name such as 'auto' or 'cupy'")],
     "direction": [Options({"maximize", "minimize"})],
     "n_points": [Interval("int", 1, None)],
     "importance": [Options({"variance", "forest"})],
@@ -196,6 +200,17 @@ def load_config(path: str | Path) -> dict[str, Any]:
         if not isinstance(raw.get(table), dict) or not raw[table]:
             raise InvalidParameterError(f"{path}: the [{table}] table is missing or empty.")
     search = dict(raw.get("search", {}))
+    if "backend" in search:  # the deprecated name of engine (numpy: fit's choice, "auto")
+        backend = search.pop("backend")
+        new = "auto" if backend == "numpy" else backend
+        warnings.warn(
+            f"{path}: [search] backend is deprecated and goes away in the next release; "
+            f"write engine = {toml_literal(new)}.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if search.setdefault("engine", new) != new:
+            raise InvalidParameterError(f"{path}: [search] has backend and engine; keep engine.")
     _unknown(search, SEARCH_DEFAULTS, "search", path)
     pruner = search.get("pruner", "none")
     for name, keys in PRUNER_KEYS.items():

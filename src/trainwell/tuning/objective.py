@@ -129,10 +129,12 @@ class NetworkObjective:
         the same initial weights and mini-batch shuffles for all configs ("common random
         numbers"), so configs are compared on equal terms rather than through the noise
         of different initializations.
-    backend : str, default="numpy"
-        The array backend each trial's network trains on (:mod:`trainwell.backend`;
-        ``"cupy"`` for an NVIDIA GPU). Checked when the objective is made, so a missing
-        library fails before any trial.
+    engine : str, default="auto"
+        Where and how each trial's network trains (:mod:`trainwell.engines`: "auto",
+        "numpy", "numba", "cupy" for an NVIDIA GPU, "torch", ...). Checked when the
+        objective is made, so a missing library fails before any trial.
+    backend : str, optional
+        Deprecated spelling of ``engine`` (``backend="numpy"`` is ``engine="auto"``).
 
     Examples
     --------
@@ -155,12 +157,14 @@ class NetworkObjective:
         loss: str | None = None,
         metric: str = "score",
         random_state: int | None = None,
-        backend: str = "numpy",
+        engine: Any = "auto",
+        backend: Any = None,
     ) -> None:
-        from ..backend import get_backend
+        from ..engines import deprecated_backend, parse_engine
 
-        get_backend(backend)
-        self.backend = backend
+        engine = deprecated_backend("NetworkObjective", backend, engine)
+        parse_engine(engine, "NetworkObjective")
+        self.engine = engine
         validate_params(
             {
                 "metric": [Options({"score", "neg_cost"})],
@@ -252,62 +256,33 @@ class NetworkObjective:
         self, config: Mapping[str, Any], *, random_state: RandomLike
     ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
         """The network and the keyword arguments of ``fit`` for ``config``."""
-        from ..nn import Dense, Dropout, Network
-        from ..optim import InverseTimeDecay, get_optimizer
+        from ..training import build_training
 
         self._check_keys(config, "the config")
         c = {**NETWORK_DEFAULTS, **self.fixed, **config}
         validate_params({k: _rules(r) for k, r in RANGES.items()}, c, "NetworkObjective")
-        widths = c["hidden_units"]
-        if isinstance(widths, (list, tuple)):
+        if isinstance(c["hidden_units"], (list, tuple)):
             if "layers" in self.fixed or "layers" in config:
                 raise InvalidParameterError(
                     "Give 'hidden_units' as a list of widths or as an int with 'layers', "
-                    f"not both. Got hidden_units={widths!r}, layers={c['layers']!r}."
+                    f"not both. Got hidden_units={c['hidden_units']!r}, layers={c['layers']!r}."
                 )
-        else:
-            widths = [widths] * c["layers"]
-        layers: list[Any] = []
-        for units in widths:
-            layers.append(Dense(units, c["activation"], init=c["init"]))
-            if c["keep_prob"] < 1:
-                layers.append(Dropout(c["keep_prob"]))
-        out = {"binary_crossentropy": "sigmoid", "categorical_crossentropy": "softmax"}
-        layers.append(Dense(self.n_outputs, out.get(self.loss, "linear"), init=c["init"]))
-        net = Network(
-            layers,
-            loss=self.loss,
-            l2=c["l2"],
-            random_state=random_state,
+        if c["batch_size"] is None:  # the full batch's old spelling
+            warnings.warn(
+                "NetworkObjective: batch_size=None is deprecated and will be removed in the "
+                "next release; write batch_size='full' for the full batch.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            c["batch_size"] = "full"
+        settings = {k: v for k, v in c.items() if k != "normalize_inputs"}
+        net, fit_kwargs = build_training(
+            {**settings, "engine": self.engine},
             input_dim=self.X_train.shape[1],
-            backend=self.backend,
+            n_outputs=self.n_outputs,
+            loss=self.loss,
+            random_state=random_state,
         )
-        name = c["optimizer"]
-        hyper = {
-            "gd": {},
-            "momentum": {"beta": c["beta"]},
-            "rmsprop": {"beta2": c["beta2"], "epsilon": c["epsilon"]},
-            "adam": {"beta1": c["beta1"], "beta2": c["beta2"], "epsilon": c["epsilon"]},
-        }
-        optimizer = get_optimizer(name, **hyper.get(name, {}))
-        schedule = (
-            InverseTimeDecay(c["learning_rate"], decay_rate=c["decay_rate"])
-            if c["decay_rate"] > 0
-            else None
-        )
-        fit_kwargs: dict[str, Any] = {
-            "optimizer": optimizer,
-            "learning_rate": c["learning_rate"],
-            "epochs": c["epochs"],
-            "batch_size": None if c["batch_size"] == "full" else c["batch_size"],
-            "schedule": schedule,
-        }
-        if c["patience"] is not None:
-            from ..training import EarlyStopping
-
-            fit_kwargs["callbacks"] = [
-                EarlyStopping("val_cost", patience=c["patience"], restore_best=c["restore_best"])
-            ]
         return net, fit_kwargs, c
 
     def __call__(
