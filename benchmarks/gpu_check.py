@@ -99,7 +99,7 @@ def _pair(name, bk, dtype):
     layers_ref, kw = _case_layers(name)
     layers_dev, _ = _case_layers(name)
     ref = Network(layers_ref, random_state=0, input_dim=20, **kw)
-    dev = Network(layers_dev, random_state=0, input_dim=20, dtype=dtype, backend=bk, **kw)
+    dev = Network(layers_dev, random_state=0, input_dim=20, dtype=dtype, engine=bk, **kw)
     return ref, dev
 
 
@@ -186,7 +186,7 @@ def check_fit(bk, dtype):
     hists = []
     for backend, dt in (("numpy", "float64"), (bk, dtype)):
         layers, kw = _case_layers("dense-softmax-l2")
-        net = Network(layers, random_state=0, dtype=dt, backend=backend, **kw)
+        net = Network(layers, random_state=0, dtype=dt, engine=backend, **kw)
         h = fit(
             net,
             X,
@@ -209,7 +209,7 @@ def check_dropout(bk):
         random_state=0,
         input_dim=20,
         dtype="float32",
-        backend=bk,
+        engine=bk,
     )
     X = np.random.RandomState(0).randn(512, 20)
     net.forward(X, training=True)
@@ -220,7 +220,7 @@ def check_dropout(bk):
         random_state=0,
         input_dim=20,
         dtype="float32",
-        backend=bk,
+        engine=bk,
     )
     again.forward(X, training=True)
     same = bool(np.array_equal(bk.to_numpy(again.layers[1].mask), bk.to_numpy(mask)))
@@ -294,7 +294,7 @@ def run_trainwell(bk, X, y, bs, epochs):
         loss="categorical_crossentropy",
         dtype="float32",
         random_state=0,
-        backend=bk,
+        engine=bk,
     )
     kw = {"optimizer": Adam(), "learning_rate": 1e-3, "batch_size": bs, "progress": False}
     warm = min(X.shape[0], 20 * bs)

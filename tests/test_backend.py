@@ -68,7 +68,7 @@ def _data(kind, m=24, n=3, seed=0):
 def _pair(layers, loss="binary_crossentropy", backend=STRICT, **kw):
     """The same network on NumPy and on ``backend``."""
     kw = {"loss": loss, "random_state": 3, **kw}
-    return Network(layers(), **kw), Network(layers(), backend=backend, **kw)
+    return Network(layers(), **kw), Network(layers(), engine=backend, **kw)
 
 
 def _np(x):
@@ -178,7 +178,7 @@ def test_fit_matches_numpy_with_validation_and_accuracy():
         net = Network(
             [Dense(5, "relu"), Dropout(0.9), Dense(3, "relu"), Dense(1, "sigmoid")],
             random_state=3,
-            backend=backend,
+            engine=backend,
         )
         hists.append(
             fit(net, X, y, epochs=8, validation_data=(X[:30], y[:30]), track_accuracy=True, **FIT)
@@ -190,7 +190,7 @@ def test_fit_matches_numpy_with_validation_and_accuracy():
 
 
 def test_device_arrays_are_checked_on_the_device():
-    net = Network([Dense(3, "relu"), Dense(1, "sigmoid")], random_state=0, backend=STRICT)
+    net = Network([Dense(3, "relu"), Dense(1, "sigmoid")], random_state=0, engine=STRICT)
     X = xps.asarray(np.random.RandomState(0).randn(10, 2).astype(np.float32))
     y = xps.asarray(np.arange(10) % 2)
     fit(net, X, y, epochs=2, progress=False)
@@ -223,7 +223,7 @@ def test_parameters_save_and_load(tmp_path):
         np.testing.assert_array_equal(data["theta"], _np(b.theta))
     again = Network.load(tmp_path / "net.npz")
     assert again.backend.name == STRICT
-    on_host = Network.load(tmp_path / "net.npz", backend="numpy")
+    on_host = Network.load(tmp_path / "net.npz", engine="auto")
     assert on_host.backend.is_numpy
     np.testing.assert_array_equal(on_host.theta, _np(b.theta))
     np.testing.assert_array_equal(_np(again.theta), _np(b.theta))
@@ -270,7 +270,7 @@ def test_cupy_missing_gives_a_clear_error(monkeypatch):
     with pytest.raises(BackendUnavailableError, match=r"pip install 'trainwell\[gpu\]'"):
         get_backend("cupy")
     with pytest.raises(ImportError, match="CuPy, which is not installed"):
-        Network([Dense(1, "sigmoid")], backend="cupy")
+        Network([Dense(1, "sigmoid")], engine="cupy")
 
 
 def test_cupy_without_a_gpu_gives_a_clear_error(monkeypatch):
@@ -303,7 +303,7 @@ def test_backend_names_and_errors():
     with pytest.raises(InvalidParameterError, match="no array API namespace"):
         get_backend(json)  # a module given as an object is checked after the fact
     with pytest.raises(InvalidParameterError):
-        Network([Dense(1, "sigmoid")], backend=3.5)
+        Network([Dense(1, "sigmoid")], engine=3.5)
     import pickle
 
     assert pickle.loads(pickle.dumps(get_backend(STRICT))) is get_backend(STRICT)
@@ -315,14 +315,14 @@ def test_torch_backend_trains_like_numpy_and_draws_dropout_on_its_device():
     costs = []
     for backend in ("numpy", "torch:cpu"):
         layers = [Dense(5, "relu"), Dense(2, "tanh"), Dense(1, "sigmoid")]
-        net = Network(layers, random_state=3, backend=backend)
+        net = Network(layers, random_state=3, engine=backend)
         costs.append(fit(net, X, y, epochs=5, **FIT).cost)
     assert isinstance(net.theta, torch.Tensor)
     np.testing.assert_allclose(costs[1], costs[0], rtol=1e-10)
 
     def masks(seed):
         layers = [Dense(200, "relu"), Dropout(0.8), Dense(1, "sigmoid")]
-        net = Network(layers, random_state=seed, backend="torch:cpu", input_dim=2)
+        net = Network(layers, random_state=seed, engine="torch:cpu", input_dim=2)
         net.forward(X, training=True)
         return net.layers[1].mask
 
@@ -338,12 +338,12 @@ def test_pickle_and_deepcopy_keep_training_on_the_backend():
 
     X, y = _data("binary", m=30)
     layers = [Dense(4, "relu"), BatchNorm(), Dropout(0.9), Dense(1, "sigmoid")]
-    net = Network(layers, random_state=0, backend=STRICT)
-    fit(net, X, y, epochs=2, **{**FIT, "batch_size": None})
+    net = Network(layers, random_state=0, engine=STRICT)
+    fit(net, X, y, epochs=2, **{**FIT, "batch_size": "full"})
     for again in (pickle.loads(pickle.dumps(net)), copy.deepcopy(net)):
         assert again.backend is net.backend
         _close(net.forward(X), again.forward(X))
-        fit(again, X, y, epochs=2, **{**FIT, "batch_size": None})  # dropout reseeds
+        fit(again, X, y, epochs=2, **{**FIT, "batch_size": "full"})  # dropout reseeds
         again.parameters()["W1"][...] = 0  # the views still write into the flat buffer
         assert float(xps.sum(again.theta[:12] ** 2)) == 0.0
 

@@ -98,7 +98,7 @@ def test_network_on_another_backend_is_checked_on_its_own_passes_or_a_numpy_copy
     net = Network(
         [Dense(4, "tanh"), Dense(1, "sigmoid")],
         random_state=0,
-        backend="array_api_strict",
+        engine="array_api_strict",
         input_dim=3,
     )
     report = gradient_check(net, X, y)
@@ -207,7 +207,7 @@ def test_the_device_backward_pass_is_gradient_checked(backend, hidden, output):
         l1=0.05,
         random_state=3,
         input_dim=3,
-        backend=backend,
+        engine=backend,
         dtype="float32",  # checked in float64 all the same
     )
     _assert_checked(gradient_check(net, X, y), f"{backend} backend's passes")
@@ -229,7 +229,7 @@ def test_the_device_passes_of_batch_norm_dropout_and_unfused_outputs_are_checked
         l1=0.1,
         random_state=4,
         input_dim=3,
-        backend=backend,
+        engine=backend,
     )
     report = gradient_check(net, X, y, keep_dropout=keep_dropout)
     _assert_checked(report, f"{backend} backend's passes")

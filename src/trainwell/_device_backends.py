@@ -18,7 +18,7 @@ from .exceptions import BackendUnavailableError, InvalidParameterError
 _GPU_HINT = (
     "Install CuPy with `pip install 'trainwell[gpu]'` (CuPy for CUDA 12; for another CUDA "
     "version install the matching cupy-cudaXXx wheel) on a machine with an NVIDIA GPU, or "
-    "use backend='numpy'."
+    "use engine='numpy'."
 )
 
 
@@ -107,21 +107,21 @@ class TorchBackend(Backend):
             import torch
         except ImportError as exc:
             raise BackendUnavailableError(
-                f"backend={name!r} needs PyTorch and array-api-compat ({exc}). Install them "
-                "(`pip install torch array-api-compat`) or use backend='numpy'."
+                f"engine={name!r} needs PyTorch and array-api-compat ({exc}). Install them "
+                "(`pip install torch array-api-compat`) or use engine='numpy'."
             ) from exc
         device = name.partition(":")[2] or ("cuda" if torch.cuda.is_available() else "cpu")
         try:
             torch.device(device)
         except (RuntimeError, ValueError) as exc:
             raise InvalidParameterError(
-                f"backend={name!r} names no PyTorch device ({exc}). Use 'torch' (CUDA when "
+                f"engine={name!r} names no PyTorch device ({exc}). Use 'torch' (CUDA when "
                 "available), 'torch:cpu', 'torch:cuda' or 'torch:cuda:N'."
             ) from None
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise BackendUnavailableError(
-                f"backend={name!r} asks for a CUDA device but PyTorch sees none. "
-                "Use backend='torch:cpu' or backend='numpy'."
+                f"engine={name!r} asks for a CUDA device but PyTorch sees none. "
+                "Use engine='torch:cpu' or engine='numpy'."
             )
         super().__init__(name, xp, torch.device(device))
         self._torch = torch
@@ -176,7 +176,7 @@ def _import_cupy() -> Any:
         import cupy
     except ImportError as exc:
         raise BackendUnavailableError(
-            f"backend='cupy' needs CuPy, which is not installed ({exc}). {_GPU_HINT}"
+            f"engine='cupy' needs CuPy, which is not installed ({exc}). {_GPU_HINT}"
         ) from exc
     try:
         count = int(cupy.cuda.runtime.getDeviceCount())
@@ -185,12 +185,12 @@ def _import_cupy() -> Any:
         count, reason = 0, f"{type(exc).__name__}: {exc}"
     if count < 1:
         raise BackendUnavailableError(
-            f"backend='cupy' needs an NVIDIA GPU, but CUDA reports none ({reason}). {_GPU_HINT}"
+            f"engine='cupy' needs an NVIDIA GPU, but CUDA reports none ({reason}). {_GPU_HINT}"
         )
     try:
         import array_api_compat.cupy  # noqa: F401
     except ImportError as exc:
         raise BackendUnavailableError(
-            f"backend='cupy' needs array-api-compat ({exc}). {_GPU_HINT}"
+            f"engine='cupy' needs array-api-compat ({exc}). {_GPU_HINT}"
         ) from exc
     return cupy

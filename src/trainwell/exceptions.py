@@ -41,7 +41,7 @@ class ConvergenceWarning(UserWarning):
 
 class BackendUnavailableError(ImportError):
     """An array backend's library (or, for CuPy, a GPU) is missing; the message says what
-    to install, or to use ``backend="numpy"``."""
+    to install, or to use ``engine="numpy"``."""
 
 
 class TrainingDiverged(RuntimeError):

@@ -118,7 +118,7 @@ def test_kernel_paths_compute_the_numpy_network(kind, dtype):
     kw = {"loss": loss, "random_state": 3, "dtype": dtype, "l2": 0.3}
     ref = Network(layers(), **kw)
     fake = _compiling_backend()
-    net = Network(layers(), backend=fake, **kw)
+    net = Network(layers(), engine=fake, **kw)
     assert net.backend is fake
     Xr, Yr = ref.check_input(X), ref.encode_targets(y)
     Xd, Yd = net.check_input(X), net.encode_targets(y)
@@ -151,7 +151,7 @@ def test_a_users_activation_of_a_builtin_name_is_not_replaced():
     X, y = np.random.RandomState(1).randn(20, 3), np.arange(20) % 2
     ref = Network([Dense(4, mine), Dense(1, "sigmoid")], random_state=0)
     fake = _compiling_backend()
-    net = Network([Dense(4, mine), Dense(1, "sigmoid")], backend=fake, random_state=0)
+    net = Network([Dense(4, mine), Dense(1, "sigmoid")], engine=fake, random_state=0)
     assert net.loss_and_gradient(net.check_input(X), net.encode_targets(y)) == pytest.approx(
         ref.loss_and_gradient(ref.check_input(X), ref.encode_targets(y)), rel=1e-12
     )
@@ -192,7 +192,7 @@ def test_a_one_kernel_update_trains_alike_and_an_interrupt_keeps_whole_steps(mon
     kw["record_iterations"] = True
 
     def net(backend):
-        return Network(layers(), loss=loss, random_state=0, backend=backend)
+        return Network(layers(), loss=loss, random_state=0, engine=backend)
 
     ref, mine = net("array_api_strict"), net(fake)
     h_ref = fit(ref, X, y, epochs=2, random_state=0, **kw)
@@ -282,6 +282,6 @@ def test_copied_layers_keep_their_kernels():
     layers = [Dense(4, "relu"), Dense(3, "softmax")]
     for again in (copy.deepcopy(layers), pickle.loads(pickle.dumps(layers))):
         fake = _compiling_backend()
-        net = Network(again, loss="categorical_crossentropy", backend=fake, random_state=0)
+        net = Network(again, loss="categorical_crossentropy", engine=fake, random_state=0)
         net.build(3)
         assert [layer._compiled for layer in net.layers] == ["relu", "softmax"]

@@ -15,7 +15,7 @@ def _build(backend="numpy"):
         [Dense(5, "tanh"), BatchNorm(), Dense(4, "relu"), Dense(1, "sigmoid")],
         random_state=0,
         input_dim=3,
-        backend=backend,
+        engine=backend,
     )
 
 

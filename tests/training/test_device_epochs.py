@@ -35,7 +35,7 @@ def _data(m=64, seed=0):
 
 def _net(backend, **kw):
     layers = [Dense(6, "relu"), Dropout(0.8), Dense(1, "sigmoid")]
-    return Network(layers, random_state=3, backend=backend, **kw)
+    return Network(layers, random_state=3, engine=backend, **kw)
 
 
 def test_epoch_costs_come_back_in_one_read_per_epoch(monkeypatch):
@@ -150,7 +150,7 @@ def test_early_stopping_restores_the_best_epoch_on_the_backend(backend):
     kw.update(validation_data=(X[150:], y[150:]), progress=False)
     runs = {}
     for name in ("numpy", backend):
-        net = Network([Dense(8, "relu"), Dense(1, "sigmoid")], random_state=0, backend=name)
+        net = Network([Dense(8, "relu"), Dense(1, "sigmoid")], random_state=0, engine=name)
         stop = EarlyStopping(patience=3)
         h = fit(net, X[:150], y[:150], callbacks=[stop], **kw)
         runs[name] = (h, net.backend.to_numpy(net.theta))
@@ -242,7 +242,7 @@ def test_no_host_read_per_step_on_torch_with_batch_norm_and_dropout(monkeypatch)
         monkeypatch.setattr(torch.Tensor, name, counting)
     counts = {}
     for batch_size in (8, 64):
-        net = Network(layers(), random_state=0, l2=0.01, backend="torch:cpu")
+        net = Network(layers(), random_state=0, l2=0.01, engine="torch:cpu")
         net.check_input(X)
         reads.clear()
         fit(net, X, y, optimizer="adam", epochs=2, batch_size=batch_size, progress=False)
@@ -264,7 +264,7 @@ def test_divergence_also_keeps_the_epochs_batchnorm_statistics_and_optimizer_sta
         [Dense(8, "relu"), BatchNorm(), Dense(1, "linear")],
         loss="mse",
         random_state=0,
-        backend=backend,
+        engine=backend,
     )
     seen = []
 
@@ -319,7 +319,7 @@ def test_float32_accuracies_equal_numpys(backend):
     layers = [Dense(6, "relu"), Dense(1, "sigmoid")]  # no dropout: torch draws its own
     ref = fit(Network(layers, random_state=3, dtype="float32"), X, y, **kw)
     layers = [Dense(6, "relu"), Dense(1, "sigmoid")]
-    dev = fit(Network(layers, random_state=3, dtype="float32", backend=backend), X, y, **kw)
+    dev = fit(Network(layers, random_state=3, dtype="float32", engine=backend), X, y, **kw)
     assert dev.train_accuracy == ref.train_accuracy
     assert dev.val_accuracy == ref.val_accuracy
 
@@ -328,7 +328,7 @@ def test_a_torch_tensor_that_requires_grad_trains():
     torch = require("torch")
     X, y = _data()
     Xt = torch.tensor(X, requires_grad=True)
-    net = Network([Dense(6, "relu"), Dense(1, "sigmoid")], random_state=3, backend="torch:cpu")
+    net = Network([Dense(6, "relu"), Dense(1, "sigmoid")], random_state=3, engine="torch:cpu")
     h = fit(net, Xt, y, epochs=2, progress=False, random_state=0)
     ref = Network([Dense(6, "relu"), Dense(1, "sigmoid")], random_state=3)
     np.testing.assert_allclose(

@@ -35,7 +35,7 @@ def _net(backend, seed=3, **kw):
     if backend != "numpy":
         require(backend)
     layers = [Dense(6, "relu"), Dropout(0.8), Dense(1, "sigmoid")]
-    return Network(layers, random_state=seed, backend=backend, **kw)
+    return Network(layers, random_state=seed, engine=backend, **kw)
 
 
 def _host(net):
@@ -78,7 +78,7 @@ def _equal_states(a, b):
 
 
 @pytest.mark.parametrize("engine", ["numpy", "numba"])
-@pytest.mark.parametrize("batch_size", [None, 16])  # one step per epoch, four
+@pytest.mark.parametrize("batch_size", ["full", 16])  # one step per epoch, four
 def test_whole_epochs_leave_the_state_that_steps_leave(engine, batch_size):
     """run_epoch's lean whole-epoch loop against the general step loop: the same
     parameters, optimizer state, history, counters and divergence guard (its snapshot)."""

@@ -37,7 +37,7 @@ def _act(layer: Any) -> tuple[Any, Any]:
         raise InvalidParameterError(
             f"The activation {layer.activation.name!r} has no array API version (the "
             "array-API engine needs namespace=True or xp_forward/xp_backward); use "
-            "backend='numpy' for it."
+            "engine='numpy' for it."
         )
     return pair
 
@@ -159,7 +159,7 @@ def _passes(layer: Any) -> tuple:
                 layer._compiled = _compiled(layer)
             return fns
     raise InvalidParameterError(
-        f"{type(layer).__name__} has no array API version; use backend='numpy' for it."
+        f"{type(layer).__name__} has no array API version; use engine='numpy' for it."
     )
 
 
