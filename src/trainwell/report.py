@@ -283,7 +283,7 @@ def write_report(
     write_atomic(paths["results"], text)  # first: it marks the folder as a report's
     images = {}
     for stem, fig in figures.items():
-        images[stem] = to_png(fig)
+        images[stem] = fig if isinstance(fig, bytes) else to_png(fig)  # drawn by a worker
         write_atomic(out / f"{stem}.png", images[stem])
     write_atomic(paths["markdown"], render_markdown(results, meta))
     write_atomic(paths["index"], render_html(results, images, meta))

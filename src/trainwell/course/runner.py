@@ -37,27 +37,54 @@ def format_table(columns: list[str], rows: list[list[Any]]) -> str:
 
 
 def reproduce(names: list[str], settings: Settings, *, log: Any = None) -> list[ExperimentResult]:
-    """Run ``names`` in order, timing each; ``log(line)`` reports each as it finishes."""
-    from .._progress import progress_bar
+    """Run ``names``, timing each; ``log(line)`` reports each as it finishes.
 
-    results = []
-    bar = progress_bar(
-        names, desc="reproduce", unit="experiment", show=None if settings.progress else False
-    )
-    for k, name in enumerate(bar, start=1):
-        bar.set_postfix_str(name)
-        start = time.perf_counter()
-        result = run_experiment(name, settings)
-        result.seconds = time.perf_counter() - start
-        results.append(result)
+    With ``settings.n_jobs > 1`` (and more than one core) the experiments' jobs share a
+    pool of worker processes (:mod:`trainwell.course.scheduler`), the figures come back
+    as PNG bytes and each experiment's time is its jobs' time added over the processes;
+    otherwise they run here, one after the other. The results are the same bits either
+    way, in the order of ``names``.
+    """
+    from .._progress import progress_bar
+    from .scheduler import run_parallel, workers_for
+
+    bar: Any = None
+    count = iter(range(1, len(names) + 1))
+
+    def started() -> None:
+        nonlocal bar  # made once the workers are forked: tqdm may start a thread
+        bar = progress_bar(
+            total=len(names),
+            desc="reproduce",
+            unit="experiment",
+            show=None if settings.progress else False,
+        )
+
+    def done(result: ExperimentResult) -> None:
+        bar.update()
         if log is not None:
-            line = f"[{k:>2}/{len(names)}] {name:<18} {result.seconds:6.1f} s"
+            line = f"[{next(count):>2}/{len(names)}] {result.name:<18} {result.seconds:6.1f} s"
             if bar.disable:
                 log(line)
             else:
                 bar.write(line)  # above the bars, without breaking them
-    bar.close()
-    return results
+
+    try:
+        if workers_for(settings) > 1:
+            return run_parallel(names, settings, done, started)
+        started()
+        results = []
+        for name in names:
+            bar.set_postfix_str(name)
+            start = time.perf_counter()
+            result = run_experiment(name, settings)
+            result.seconds = time.perf_counter() - start
+            results.append(result)
+            done(result)
+        return results
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def run_reproduce(args: Any) -> int:
