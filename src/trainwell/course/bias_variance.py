@@ -26,6 +26,8 @@ FINDING = (
     "training); a dev error far above the training error means high variance (more data, "
     "regularization); more data shrinks the dev error of a high-variance network."
 )
+#: About how long it takes on one core (the parallel runner starts long jobs first).
+SECONDS = 0.7
 COURSE_CASES = (  # (train error, dev error, the course's verdict)
     (0.01, 0.11, "high variance"),
     (0.15, 0.16, "high bias"),

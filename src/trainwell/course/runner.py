@@ -14,8 +14,26 @@ from ..backend import get_backend
 from ..exceptions import InvalidParameterError
 from . import EXPERIMENTS, run_experiment, select
 from ._base import ExperimentResult, Settings
+from .scheduler import ExperimentError
 
-__all__ = ["format_table", "reproduce", "run_reproduce"]
+__all__ = ["QUICK_SCALE", "format_table", "quick_banner", "reproduce", "run_reproduce"]
+
+#: ``--quick``: the iteration counts are multiplied by this (``Settings.scale``).
+QUICK_SCALE = 0.1
+
+
+def quick_banner(scale: float) -> str:
+    """The line every output of a ``--quick`` run carries.
+
+    Examples
+    --------
+    >>> quick_banner(0.1)[:50]
+    'QUICK LOOK (--quick): the long experiments ran 10%'
+    """
+    return (
+        f"QUICK LOOK (--quick): the long experiments ran {scale:.0%} of the course's "
+        "iterations; these are not the course's numbers (run without --quick for them)."
+    )
 
 
 def format_table(columns: list[str], rows: list[list[Any]]) -> str:
@@ -91,8 +109,9 @@ def run_reproduce(args: Any) -> int:
     """The body of ``trainwell reproduce``; returns the exit status.
 
     ``args`` carries ``only``, ``list``, ``out``, ``data``, ``json`` (print results.json
-    on stdout, the text on stderr), ``json_out`` (also write it there), ``no_progress``
-    and ``backend`` (see :mod:`trainwell.cli`).
+    on stdout, the text on stderr), ``json_out`` (also write it there), ``no_progress``,
+    ``quick`` (a tenth of the iterations, :data:`QUICK_SCALE`, marked as such in every
+    output) and ``backend`` (see :mod:`trainwell.cli`).
     """
     if getattr(args, "list", False):
         width = max(map(len, EXPERIMENTS))
@@ -119,7 +138,9 @@ def run_reproduce(args: Any) -> int:
         from ..data import load_mat
 
         load_mat(args.data)  # a malformed file is refused now, not after other experiments
+    quick = QUICK_SCALE if getattr(args, "quick", False) is True else None
     settings = Settings(
+        scale=quick or 1.0,
         # variants train in parallel processes on the CPU; one process drives a device
         n_jobs=min(os.cpu_count() or 1, 6) if backend == "numpy" else 1,
         progress=not args.no_progress,
@@ -128,32 +149,47 @@ def run_reproduce(args: Any) -> int:
     )
     start = time.perf_counter()
     say = (lambda *a: print(*a, file=sys.stderr)) if as_json else print
-    results = reproduce(names, settings, log=say)
+    if quick:
+        say(quick_banner(quick))
+    try:
+        results = reproduce(names, settings, log=say)
+    except ExperimentError as exc:  # a worker's failure: say where, then its traceback
+        print(f"trainwell reproduce: error: {exc}", file=sys.stderr)
+        if exc.details:
+            print(f"The worker's traceback:\n{exc.details.rstrip()}", file=sys.stderr)
+        return 1
     total = time.perf_counter() - start
 
     import numpy
 
     from ..report import summary_table, write_report
 
-    command = "trainwell reproduce" + "".join(
-        f" {flag} {value}"
-        for flag, value in (
-            ("--only", args.only),
-            ("--data", args.data),
-            ("--backend", None if backend == "numpy" else backend),
+    command = (
+        "trainwell reproduce"
+        + "".join(
+            f" {flag} {value}"
+            for flag, value in (
+                ("--only", args.only),
+                ("--data", args.data),
+                ("--backend", None if backend == "numpy" else backend),
+            )
+            if value is not None
         )
-        if value is not None
+        + (" --quick" if quick else "")
     )
     meta = {
         "command": command,
         "total_seconds": total,
         "versions": f"Python {platform.python_version()}, NumPy {numpy.__version__}, "
         f"{os.cpu_count()} CPUs",
+        "quick": quick,
     }
     paths = write_report(results, args.out, json_path=json_out, meta=meta)
     if as_json:
         print(paths["results"].read_text(encoding="utf-8"))
     say()
+    if quick:
+        say(quick_banner(quick))
     say(format_table(*summary_table(results)))
     say(
         f"\n{len(results)} experiments in {total:.1f} s. Report: {paths['index']} "

@@ -2,7 +2,8 @@
 
 An experiment module that defines ``jobs(settings) -> {name: Job}`` and
 ``assemble(settings, jobs, outputs) -> ExperimentResult`` is split into its independent
-jobs (one training per variant); the others run whole, as one job. The jobs of all
+jobs (one training per variant); the others run whole, as one job that takes about
+``SECONDS`` (the module's constant). The jobs of all
 experiments share one pool and start longest first (:meth:`~trainwell.course._base.Job.seconds`,
 a rough estimate), so both cores stay busy to the end; an experiment's assembly (its
 tables, and its figures drawn to PNG bytes) runs in a worker as soon as its last job is
@@ -153,7 +154,7 @@ def run_parallel(
             for key, job in jobs.items():
                 push("job", name, key, job, job.seconds())
         else:
-            push("whole", name, "", None, getattr(module, "COST", 1.0))
+            push("whole", name, "", None, getattr(module, "SECONDS", 1.0))
 
     start_method = "fork" if sys.platform == "linux" else None  # workers start in ms
     pool = ProcessPoolExecutor(
@@ -177,8 +178,10 @@ def run_parallel(
                 task = running.pop(future)
                 try:
                     value, took = future.result()
-                except BrokenProcessPool as exc:
-                    raise _failure(task, exc, "its worker process died") from exc
+                except BrokenProcessPool as exc:  # which of the running tasks, nobody knows
+                    was = ", ".join(sorted(_where(t) for t in [task, *running.values()]))
+                    what = f"a worker process died (killed? out of memory?) while running {was}"
+                    raise _failure(task, exc, what) from exc
                 except Exception as exc:
                     raise _failure(task, exc, f"{type(exc).__name__}: {exc}") from exc
                 seconds[task.name] += took
@@ -204,8 +207,13 @@ def run_parallel(
     return [results[name] for name in names]
 
 
+def _where(task: _Task) -> str:
+    job = "" if task.kind == "whole" else task.key
+    return f"experiment {task.name!r}" + (f" (job {job!r})" if job else "")
+
+
 def _failure(task: _Task, exc: BaseException, what: str) -> ExperimentError:
     job = "" if task.kind == "whole" else task.key
-    where = f"experiment {task.name!r}" + (f" (job {job!r})" if job else "")
     details = str(getattr(exc.__cause__, "tb", "") or "")  # the worker's traceback
-    return ExperimentError(f"{where} failed in a worker process: {what}", task.name, job, details)
+    message = f"{_where(task)} failed in a worker process: {what}"
+    return ExperimentError(message, task.name, job, details)
