@@ -173,7 +173,9 @@ def run_parallel(
             if started is not None:  # the first submit forked every worker
                 started()
                 started = None
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            # woken now and then: a Ctrl-C that the OS hands to another thread (tqdm's,
+            # the pool's) is only seen when this thread runs
+            finished, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in finished:
                 task = running.pop(future)
                 try:
