@@ -200,9 +200,13 @@ def run_parallel(
                 if done is not None:
                     done(value)
     except BaseException:
-        # A failure (or Ctrl-C) ends the run now, not after the jobs still running.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
+        # A failure (or Ctrl-C) ends the run now, not after the jobs still running:
+        # Python 3.14's terminate_workers(), or the same by hand before it.
+        if hasattr(pool, "terminate_workers"):
+            pool.terminate_workers()
+        else:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
