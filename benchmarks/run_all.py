@@ -1,6 +1,6 @@
 """Run every CPU benchmark, each in a fresh process, then regenerate BENCHMARKS.md.
 
-``python benchmarks/run_all.py`` (about 10 minutes on 2 cores), ``--quick`` for a smoke
+``python benchmarks/run_all.py`` (about 15 minutes on 2 cores), ``--quick`` for a smoke
 test of the scripts (a minute or two), ``--only w1,w3`` for a subset (the report is
 rebuilt from whatever results/*.json hold).
 """
@@ -19,9 +19,11 @@ SCRIPTS = {
     "w1": "w1_course_small.py",
     "w2": "w2_course_adam.py",
     "w3": "w3_wide.py",
+    "w3b": "w3_breakdown.py",
     "w4": "w4_tuning.py",
     "lab": "lab_speed.py",
     "w5": "w5_asha.py",
+    "scaling": "scaling.py",
 }
 
 

@@ -55,11 +55,16 @@ M = 60_000
 
 
 def data(m: int = M) -> tuple[np.ndarray, np.ndarray]:
-    """float32 inputs drawn directly in float32 (no float64 copy) and teacher labels."""
+    """float32 inputs drawn directly in float32 (no float64 copy) and teacher labels.
+
+    The labels are computed 4096 rows at a time (the same bits as ``X @ teacher`` whole:
+    each row's sums are the same): OpenBLAS's threads would otherwise touch ~65 MiB of
+    work buffers for the one tall product, which no implementation's training needs."""
     rng = np.random.default_rng(0)
     X = rng.standard_normal((m, SPEC.dims[0]), dtype=np.float32)
     teacher = rng.standard_normal((SPEC.dims[0], SPEC.dims[-1]), dtype=np.float32)
-    return X, (X @ teacher).argmax(axis=1)
+    y = [(X[k : k + 4096] @ teacher).argmax(axis=1) for k in range(0, m, 4096)]
+    return X, np.concatenate(y)
 
 
 def epoch_flops(dims: list[int], m: int) -> float:
@@ -163,7 +168,7 @@ def main(argv=None):
     rss = {} if args.no_rss else {k: child_rss("w3_wide.py", k, extra) for k in impls}
     data_mib = (X.nbytes + y.nbytes) / 2**20
     param_mib = sum(a * b + b for a, b in zip(spec.dims[:-1], spec.dims[1:])) * 4 / 2**20
-    limit = 2 * (data_mib + param_mib)
+    limit = 1.5 * (data_mib + param_mib)  # issue 23 (issue 9 asked for 2x)
     rows = []
     for k in impls:
         secs = [r["seconds"] for r in runs[k]]
@@ -195,10 +200,14 @@ def main(argv=None):
         "peak_rss_trainwell_numba_mib": rss.get("trainwell-numba", {}).get("peak_rss_mib"),
     }
     x, t, r = targets["x_floor"], targets["torch_over_trainwell"], targets["peak_rss_trainwell_mib"]
+    torch_rss = rss.get("torch", {}).get("peak_rss_mib")
+    targets["peak_rss_torch_mib"] = torch_rss
     targets["met"] = {  # None: not measured in this run
         "within 1.3x of the BLAS floor": None if x is None else x <= 1.3,
         "at least as fast as torch": None if t is None else t >= 1.0,
-        "peak memory < 2x (data + params)": None if r is None else r < limit,
+        "torch takes >= 1.5x trainwell's time": None if t is None else t >= 1.5,
+        "peak memory <= 1.5x (data + params)": None if r is None else r <= limit,
+        "peak memory below torch's": None if r is None or torch_rss is None else r < torch_rss,
     }
     cols = [
         ("impl", "implementation"),
@@ -235,7 +244,9 @@ def main(argv=None):
                 "trainwell: engine='auto' (the NumPy path; numba not imported), "
                 "trainwell-numba: engine='numba' (the NumPy path with the optimizer update "
                 "fused into one compiled pass; numba's import adds to the peak memory)",
-                "peak RSS: a fresh process running 1 epoch (VmHWM), data generation included",
+                "peak RSS: a fresh process running 1 epoch (VmHWM), data generation and "
+                "the training-set accuracy (predictions 1024 rows at a time) included",
+                "benchmarks/w3_breakdown.py splits a step into its parts (below)",
                 "course-numpy and scikit-learn are timed over 1 epoch (their 3 epochs' time "
                 "is 3x that); the others over all 3",
             ],

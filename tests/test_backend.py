@@ -369,3 +369,23 @@ def test_a_torch_device_name_that_does_not_exist_is_named():
     require("torch")
     with pytest.raises(InvalidParameterError, match="'torch:gpu' names no PyTorch device"):
         get_backend("torch:gpu")
+
+
+def test_the_namespaces_math_written_once_runs_on():
+    """NUMPY_OPS is numpy (reductions as methods, the same bits); OutFreeNamespace gives
+    NumPy's call forms new arrays on a library without out=, a bool mask cast to floats."""
+    from trainwell.backend import NUMPY_OPS, OutFreeNamespace, as_ops
+
+    Z = np.random.RandomState(0).randn(5, 3)
+    assert as_ops(np) is NUMPY_OPS and as_ops(NUMPY_OPS) is NUMPY_OPS
+    assert NUMPY_OPS.sum(Z) == np.sum(Z) and NUMPY_OPS.tanh is np.tanh
+    np.testing.assert_array_equal(NUMPY_OPS.max(Z, axis=1, keepdims=True), Z.max(1, keepdims=True))
+    xps = pytest.importorskip("array_api_strict")
+    ops = as_ops(xps)
+    assert isinstance(ops, OutFreeNamespace) and as_ops(ops) is ops
+    Zs = xps.asarray(Z)
+    got = ops.multiply(Zs, Zs > 0, out=None)  # NumPy's float * mask
+    np.testing.assert_array_equal(np.asarray(got), Z * (Z > 0))
+    np.testing.assert_array_equal(np.asarray(ops.tanh(Zs, out=None)), np.tanh(Z))
+    assert float(ops.vdot(Zs, Zs)) == pytest.approx(float(np.vdot(Z, Z)), rel=1e-15)
+    assert get_backend("array_api_strict").ops.xp is xps

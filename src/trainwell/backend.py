@@ -41,12 +41,20 @@ from typing import Any
 
 import numpy as np
 
-from ._backend_base import Backend
+from ._backend_base import NUMPY_OPS, Backend, OutFreeNamespace, as_ops
 from ._random import rand as _host_rand
 from ._random import randn as _host_randn
 from .exceptions import InvalidParameterError
 
-__all__ = ["BACKENDS", "Backend", "backend_of", "get_backend"]
+__all__ = [
+    "BACKENDS",
+    "NUMPY_OPS",
+    "Backend",
+    "OutFreeNamespace",
+    "as_ops",
+    "backend_of",
+    "get_backend",
+]
 
 #: The names :func:`get_backend` knows without importing anything first.
 BACKENDS = ("numpy", "cupy", "torch", "array_api_strict")

@@ -13,7 +13,7 @@ from scipy.special import expit
 
 from tests.conftest import require
 from trainwell.nn import Dense, Network
-from trainwell.nn.activations import ACTIVATIONS
+from trainwell.nn.activations import ACTIVATIONS, LEAKY_SLOPE
 
 SIG = ACTIVATIONS["sigmoid"]
 Z = np.concatenate([-np.logspace(-3, np.log10(745), 400), np.linspace(-40, 40, 401)])
@@ -49,7 +49,7 @@ def test_numba_hidden_sigmoid_has_full_relative_precision():
 
     Zr = Z.reshape(1, -1).copy()
     A = np.empty_like(Zr)
-    _fast_kernels._bias_act(4, Zr, A, 0.0, 0, Zr.shape[1])
+    _fast_kernels._bias_act(4, Zr, A, 0.0, 0, Zr.shape[1], LEAKY_SLOPE)
     assert (A > 0).all()
     assert _ulps(A[0, Z > -708], expit(Z[Z > -708])).max() <= 4
 

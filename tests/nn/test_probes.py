@@ -53,7 +53,7 @@ def test_the_device_passes_record_the_same_arrivals(backend):
     host, dev = _build(), _build(backend)
     _, expected = backward_arrivals(host, host.check_input(X), host.encode_targets(y),
                                     host.layers, MODE)  # fmt: skip
-    plan = dev._engine._plan
+    plan = dev.passes._plan
     _, got = backward_arrivals(dev, dev.check_input(X), dev.encode_targets(y), dev.layers, MODE)
     np.testing.assert_allclose(got, expected, rtol=1e-10)
-    assert dev._engine._plan is plan
+    assert dev.passes._plan is plan

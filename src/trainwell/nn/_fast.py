@@ -36,7 +36,7 @@ import numpy as np
 
 from .._random import rand
 from ..exceptions import InvalidParameterError
-from ._fast_codes import _ACT, _LOSS, _OPT, _f64, _kernels
+from ._fast_codes import _f64, _kernels, act_codes, constants, loss_codes, opt_codes
 from ._fast_update import fused_update, update_function
 
 __all__ = [
@@ -114,8 +114,12 @@ def unsupported_reason(network: Any, optimizer: Any, copies: bool = False) -> st
         return f"dtype {network.dtype} (the compiled path is float64 only)"
     if type(network.loss) is not LOSSES.get(network.loss.name):
         return f"custom loss {type(network.loss).__name__}"
+    if network.loss.name not in loss_codes():
+        return f"loss {network.loss.name!r} (it declares no kernel_code)"
     if optimizer is not None and type(optimizer) is not OPTIMIZERS.get(optimizer.name):
         return f"custom optimizer {type(optimizer).__name__}"
+    if optimizer is not None and optimizer.name not in opt_codes():
+        return f"optimizer {optimizer.name!r} (it declares no kernel_code)"
     previous = None
     for layer in network.layers:
         if type(layer) not in (Dense, Dropout):
@@ -129,6 +133,8 @@ def unsupported_reason(network: Any, optimizer: Any, copies: bool = False) -> st
             registered = ACTIVATIONS.get(act.name)
             if registered is not act and not (copies and registered == act):
                 return f"custom activation {act.name!r}"
+            if act.name not in act_codes():
+                return f"activation {act.name!r} (its registry entry declares no kernel_code)"
             if act.name == "softmax" and layer is not network.layers[-1]:
                 return "softmax in a hidden layer"
         previous = layer
@@ -219,8 +225,9 @@ def layout(network: Any, optimizer_code: int = 0) -> tuple[np.ndarray, np.ndarra
     sl = network._slices
     woff = [sl[f"W{layer.index}"].start for layer in dense]
     boff = [sl[f"b{layer.index}"].start if layer.b is not None else -1 for layer in dense]
-    acts = [_ACT[layer.activation.name] for layer in dense]
-    head = [L, _LOSS[network.loss.name], optimizer_code, network.n_weights]
+    codes = act_codes()
+    acts = [codes[layer.activation.name] for layer in dense]
+    head = [L, loss_codes()[network.loss.name], optimizer_code, network.n_weights]
     return np.array([*head, *sizes, *woff, *boff, *acts], dtype=np.int64), keep
 
 
@@ -242,7 +249,7 @@ class EpochRunner:
 
     def __init__(self, network: Any, optimizer: Any) -> None:
         self.network, self.optimizer = network, optimizer
-        self.ints, self.keep = layout(network, _OPT[optimizer.name])
+        self.ints, self.keep = layout(network, opt_codes()[optimizer.name])
         sizes = self.ints[4 : 5 + int(self.ints[0])]
         keep = self.keep
         self.drop_units = int(sum(n for n, k in zip(sizes, keep) if k < 1.0))
@@ -253,10 +260,13 @@ class EpochRunner:
         self._kernel = _kernels()[0]
         hyper = ("beta2", "epsilon", "bias_correction")
         beta1 = getattr(optimizer, "beta1", getattr(optimizer, "beta", 0.0))
-        self._hyp = np.array([0.0, 0.0, 0.0, beta1, *(getattr(optimizer, h, 0) for h in hyper)])
+        self._hyp = np.array(
+            [0.0, 0.0, 0.0, beta1, *(getattr(optimizer, h, 0) for h in hyper), *constants()]
+        )
 
     def _hyper(self, lr: float) -> np.ndarray:
-        """[lr, l2, l1, beta1, beta2, epsilon, bias_correction] for this epoch."""
+        """[lr, l2, l1, beta1, beta2, epsilon, bias_correction, leaky slope] for this
+        epoch."""
         hyp, net = self._hyp, self.network
         hyp[0], hyp[1], hyp[2] = lr, net.l2, net.l1  # l2/l1 read each epoch, as NumPy does
         return hyp

@@ -60,8 +60,9 @@ def update(code, theta, grad, v, s, c1mb1, b1, step, c1mb2, b2, eps, c2):  # pra
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
-def _bias_act(code, Z, A, bias, r, mb):  # pragma: no cover
-    """Row r: Z += bias, A = g(Z) (0 linear, 1 relu, 2 leaky relu, 3 tanh, 4 sigmoid)."""
+def _bias_act(code, Z, A, bias, r, mb, slope):  # pragma: no cover
+    """Row r: Z += bias, A = g(Z) (0 linear, 1 relu, 2 leaky relu of slope ``slope``,
+    3 tanh, 4 sigmoid; the codes are the activations' ``kernel_code``)."""
     if code == 0:
         for i in range(mb):
             z = Z[r, i] + bias
@@ -76,7 +77,7 @@ def _bias_act(code, Z, A, bias, r, mb):  # pragma: no cover
         for i in range(mb):
             z = Z[r, i] + bias
             Z[r, i] = z
-            A[r, i] = z * (1.0 if z > 0.0 else 0.01)
+            A[r, i] = z * (1.0 if z > 0.0 else slope)
     elif code == 3:
         for i in range(mb):
             z = Z[r, i] + bias
@@ -131,7 +132,7 @@ def _output(loss, Z, A, YT, r0, n, mb):  # pragma: no cover
 
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
-def _back_act(code, H, k, Z, A, M, r, mb, masked):  # pragma: no cover
+def _back_act(code, H, k, Z, A, M, r, mb, masked, slope):  # pragma: no cover
     """Row k of dA: times the dropout mask (if any), then times g'(Z) of row r."""
     if masked:
         for i in range(mb):
@@ -141,7 +142,7 @@ def _back_act(code, H, k, Z, A, M, r, mb, masked):  # pragma: no cover
             H[k, i] *= 1.0 if Z[r, i] > 0.0 else 0.0
     elif code == 2:
         for i in range(mb):
-            H[k, i] *= 1.0 if Z[r, i] > 0.0 else 0.01
+            H[k, i] *= 1.0 if Z[r, i] > 0.0 else slope
     elif code == 3:
         for i in range(mb):
             H[k, i] *= 1.0 - A[r, i] * A[r, i]
@@ -160,7 +161,8 @@ def train_epoch(
 
     ``ints`` = [L, loss, optimizer, n_weights, sizes (L+1), W offsets (L), b offsets (L,
     -1: none), activations (L)]; ``keep[q]`` the keep probability of the dropout on A[q];
-    ``hyp`` = [lr, l2, l1, beta1, beta2, epsilon, bias_correction]; ``U`` the epoch's
+    ``hyp`` = [lr, l2, l1, beta1, beta2, epsilon, bias_correction, leaky slope] (the
+    constants from :func:`trainwell.nn._fast_codes.constants`); ``U`` the epoch's
     uniform draws for the dropout masks; ``costs[b]`` receives each batch's cost. Stops at
     the first non-finite cost (before that step's update) and returns its index as steps.
     """
@@ -170,6 +172,7 @@ def train_epoch(
     boff = ints[5 + 2 * L : 5 + 3 * L]
     act = ints[5 + 3 * L : 5 + 4 * L]
     lr, l2, l1, b1, b2, eps, bc = hyp[0], hyp[1], hyp[2], hyp[3], hyp[4], hyp[5], hyp[6]
+    slope = hyp[7]
     nb = bounds.shape[0] - 1
     bsmax = 8
     for b in range(nb):
@@ -229,7 +232,7 @@ def train_epoch(
                         Z[zr + j, i] += w * src[r + k, i]
                 if l < L:
                     bias = theta[boff[q] + j] if boff[q] >= 0 else 0.0
-                    _bias_act(act[q], Z, A, bias, zr + j, mb)
+                    _bias_act(act[q], Z, A, bias, zr + j, mb, slope)
                 elif boff[q] >= 0:
                     bias = theta[boff[q] + j]
                     for i in range(mb):
@@ -286,7 +289,7 @@ def train_epoch(
                     grad[boff[q] + j] = acc
             if l > 1:
                 for k in range(nin):
-                    _back_act(act[q - 1], H, k, Z, A, M, r + k, mb, keep[q] < 1.0)
+                    _back_act(act[q - 1], H, k, Z, A, M, r + k, mb, keep[q] < 1.0, slope)
                 G, H = H, G
         if l2 != 0.0:
             c = l2 / mr

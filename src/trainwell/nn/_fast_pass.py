@@ -23,7 +23,7 @@ import numpy as np
 from .._random import rand
 from ..exceptions import InvalidParameterError
 from ._fast import layout, unsupported_reason
-from ._fast_codes import _f64, _kernels
+from ._fast_codes import _f64, _kernels, constants
 
 __all__ = ["compiled_loss_and_gradient", "compiled_path_unavailable"]
 
@@ -107,7 +107,7 @@ def compiled_loss_and_gradient(network: Any, X: Any, Y: Any, mode: Any) -> float
             pos += rows * n
     previous = network.theta.copy()  # the kernel leaves it unset at a NaN cost
     costs = np.empty(1)
-    hyper = np.array([0.0, network.l2, network.l1, 0.0, 0.0, 0.0, 0.0])
+    hyper = np.array([0.0, network.l2, network.l1, 0.0, 0.0, 0.0, 0.0, *constants()])
     bounds = np.array([0, m], dtype=np.int64)
     order = np.empty(0, dtype=np.int64)
     empty = np.empty(0)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ._fast_codes import _OPT, _kernels
+from ._fast_codes import _kernels, opt_codes
 
 __all__ = ["fused_update", "update_function"]
 
@@ -43,6 +43,7 @@ def update_function(optimizer: Any, theta: Any, engine: str) -> Any:
         or type(theta) is not np.ndarray
         or theta.dtype not in (np.float32, np.float64)
         or type(optimizer) is not OPTIMIZERS.get(optimizer.name)
+        or optimizer.kernel_code is None
     ):
         return optimizer.update
     try:
@@ -87,5 +88,5 @@ def fused_update(
     c2 = 1.0 / (1.0 - b2**t) if name == "adam" else 0.0
     c = [theta.dtype.type(x) for x in (1.0 - b1, b1, step, 1.0 - b2, b2, eps, c2)]
     empty = np.empty(0, dtype=theta.dtype)
-    update(_OPT[name], theta, grad, state.get("v", empty), state.get("s", empty), *c)
+    update(opt_codes()[name], theta, grad, state.get("v", empty), state.get("s", empty), *c)
     return theta, state

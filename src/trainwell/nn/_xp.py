@@ -28,17 +28,18 @@ from .decision import decide
 from .layers import BatchNorm, Dense, Dropout
 from .losses import LOSSES
 
-__all__ = ["XPEngine", "check_device_X"]
+__all__ = ["ArrayAPIEngine", "check_device_X"]
 
 
-def _act(layer: Any, direction: str) -> Any:
-    fn = getattr(layer.activation, direction)
-    if fn is None:
+def _act(layer: Any) -> tuple[Any, Any]:
+    pair = layer.activation.array_api_pair()
+    if pair is None:
         raise InvalidParameterError(
-            f"The activation {layer.activation.name!r} has no array API version; use "
+            f"The activation {layer.activation.name!r} has no array API version (the "
+            "array-API engine needs namespace=True or xp_forward/xp_backward); use "
             "backend='numpy' for it."
         )
-    return fn
+    return pair
 
 
 def _compiled(layer: Any) -> str | None:
@@ -154,8 +155,7 @@ def _passes(layer: Any) -> tuple:
     for cls, fns in _PASSES.items():
         if isinstance(layer, cls):
             if cls is not Dropout:
-                layer._xp_fwd = _act(layer, "xp_forward")
-                layer._xp_bwd = _act(layer, "xp_backward")
+                layer._xp_fwd, layer._xp_bwd = _act(layer)
                 layer._compiled = _compiled(layer)
             return fns
     raise InvalidParameterError(
@@ -163,12 +163,15 @@ def _passes(layer: Any) -> tuple:
     )
 
 
-class XPEngine:
-    """Forward, cost and backward of ``network`` on its (non-NumPy) backend.
+class ArrayAPIEngine:
+    """The array-API engine (:class:`~trainwell.nn.engines.Engine`): forward, cost and
+    backward of ``network`` on its (non-NumPy) backend.
 
-    Built by :meth:`Network.build`; the network's ``_forward``, ``_backward``,
-    ``loss_and_gradient`` and cost methods hand their work to it.
+    Made by :meth:`Network.build` (:func:`~trainwell.nn.engines.make_engine`) for a network
+    on any backend but NumPy; the network's passes hand their work to it.
     """
+
+    name = "array_api"
 
     def __init__(self, network: Any) -> None:
         self.net, self.bk = network, network.backend
@@ -225,7 +228,7 @@ class XPEngine:
         if self._builtin_loss:
             stats = getattr(out, "_softmax_stats", None)
             J = _kernels.cost(self.bk, loss.name, out.Z, A, Y, stats)
-        return loss.xp_cost(self.xp, out.Z, A, Y) if J is None else J
+        return loss.xp_cost(self.bk.ops, out.Z, A, Y) if J is None else J
 
     def regularization_cost(self, m: int) -> float:
         cost = self._device_regularization_cost(m)
@@ -249,7 +252,7 @@ class XPEngine:
         out = net.layers[-1]
         d = _kernels.output_gradient(self.bk, out.A, Y) if self._builtin_loss else None
         if d is None:
-            d = net.loss.xp_output_gradient(xp, out.Z, out.A, Y)
+            d = net.loss.xp_output_gradient(self.bk.ops, out.Z, out.A, Y)
         last = len(self._plan) - 1
         need = net._need_input_grad
         layer, _, backward, backward_dZ = self._plan[last]
@@ -276,6 +279,10 @@ class XPEngine:
         reg = self._device_regularization_cost(Y.shape[0])
         self.backward(Y)
         return cost if reg is None else cost + reg
+
+    def optimizer_step(self, optimizer: Any, state: dict[str, Any], learning_rate: float) -> None:
+        """One in-place update of ``theta`` (a fused kernel where the backend compiles one)."""
+        optimizer.update(self.net.theta, self.net.grad, state, learning_rate)
 
     def evaluate(self, X: Any, Y: Any, mode: Any) -> tuple[float, float | None]:
         """Cost and accuracy (None for mse) of encoded (X, Y), as the training loop's

@@ -4,16 +4,26 @@ Each activation is a pair of small functions working on preallocated arrays:
 ``forward(Z, out) -> A`` and ``backward(dA, Z, A) -> dZ`` (which may overwrite ``dA``,
 a buffer the network owns). The registry maps names to them; unknown names list the
 valid ones.
+
+Written once: the registered pairs take a last argument ``xp``, the array namespace
+(:data:`~trainwell.backend.NUMPY_OPS` by default, so the NumPy layers' calls are the
+NumPy code itself, ``out=`` into their buffers); the array-API engine calls the same
+functions with ``out=None`` and its backend's :attr:`~trainwell.backend.Backend.ops`,
+which returns new arrays. Two halves keep a separate array-API form (``xp_forward`` /
+``xp_backward``), and say why where they are defined: sigmoid's forward and leaky ReLU's
+backward.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 
+from ..backend import NUMPY_OPS, as_ops
 from ..exceptions import InvalidParameterError
 
 __all__ = ["ACTIVATIONS", "Activation", "get_activation"]
@@ -32,10 +42,19 @@ class Activation:
     backward : callable
         ``backward(dA, Z, A) -> dZ``; may reuse ``dA``'s memory.
     xp_forward, xp_backward : callable, optional
-        The same in the array API standard, for networks on other backends (see
+        A separate array-API form, for networks on other backends (see
         :mod:`trainwell.backend`): ``xp_forward(xp, Z) -> A`` and
-        ``xp_backward(xp, dA, Z, A) -> dZ``, returning new arrays (the standard has no
-        ``out=``). An activation without them trains on NumPy only.
+        ``xp_backward(xp, dA, Z, A) -> dZ``, returning new arrays. Without one, the
+        array-API engine runs ``forward``/``backward`` themselves when ``namespace`` is
+        True, and refuses the activation (naming it) otherwise.
+    kernel_code : int, optional
+        The compiled (numba) engine's branch for this activation in
+        :mod:`trainwell.nn._fast_kernels` (``_bias_act``, ``_back_act``); None (the default
+        for a new activation): the compiled engine refuses networks that use it, naming it.
+    namespace : bool, default=False
+        True when ``forward(Z, out, xp)`` and ``backward(dA, Z, A, xp)`` take the array
+        namespace as a last argument (``out`` None: return new arrays), so one definition
+        serves every engine.
     """
 
     name: str
@@ -43,43 +62,73 @@ class Activation:
     backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     xp_forward: Callable[[Any, Any], Any] | None = None
     xp_backward: Callable[[Any, Any, Any, Any], Any] | None = None
+    kernel_code: int | None = None
+    namespace: bool = False
+
+    def array_api_pair(self) -> tuple[Callable, Callable] | None:
+        """``(xp_forward(xp, Z), xp_backward(xp, dA, Z, A))`` for the array-API engine:
+        the separate forms where given, else the one definition run with
+        :func:`~trainwell.backend.as_ops`; None when there is neither."""
+        fwd = self.xp_forward
+        if fwd is None and self.namespace:
+            fwd = partial(_namespace_forward, self.forward)
+        bwd = self.xp_backward
+        if bwd is None and self.namespace:
+            bwd = partial(_namespace_backward, self.backward)
+        return None if fwd is None or bwd is None else (fwd, bwd)
 
 
-def _relu(Z, out):
-    return np.maximum(Z, 0, out=out)
+def _namespace_forward(forward: Callable, xp: Any, Z: Any) -> Any:
+    return forward(Z, None, as_ops(xp))
 
 
-def _relu_back(dA, Z, A):
+def _namespace_backward(backward: Callable, xp: Any, dA: Any, Z: Any, A: Any) -> Any:
+    return backward(dA, Z, A, as_ops(xp))
+
+
+def _relu(Z, out, xp=NUMPY_OPS):
+    return xp.maximum(Z, 0, out=out)
+
+
+def _relu_back(dA, Z, A, xp=NUMPY_OPS):
     # g'(Z) = 1 where Z > 0 else 0 (the subgradient at 0 is taken as 0, as the course does).
-    return np.multiply(dA, Z > 0, out=dA)
+    return xp.multiply(dA, Z > 0, out=dA)
 
 
+#: g(z) = 0.01 z for z <= 0: the one definition every engine reads (the compiled kernels
+#: get it as an argument).
 LEAKY_SLOPE = 0.01
 
 
-def _leaky(Z, out):
+def _leaky(Z, out, xp=NUMPY_OPS):
     # g(Z) = Z where Z > 0 else 0.01 Z, which for a slope below 1 is max(Z, 0.01 Z): the
     # same bits in two passes and no temporaries (out may be Z itself).
-    slope = np.multiply(Z, LEAKY_SLOPE, out=out if out is not Z else None)
-    return np.maximum(Z, slope, out=out)
+    slope = xp.multiply(Z, LEAKY_SLOPE, out=out if out is not Z else None)
+    return xp.maximum(Z, slope, out=out)
 
 
 def _leaky_back(dA, Z, A):
-    # g'(Z) = 1 where Z > 0 else 0.01, picked in Z's dtype (no float64 temporary to cast)
+    # g'(Z) = 1 where Z > 0 else 0.01, picked in Z's dtype (no float64 temporary to cast).
+    # NumPy only (the array-API form is _xp_leaky_back): the standard's where() takes no
+    # two scalars of an array's dtype (``Z.dtype.type``), and writing it as
+    # where(Z > 0, dA, dA * 0.01) would add a whole-array temporary to the NumPy step.
     one, slope = Z.dtype.type(1), Z.dtype.type(LEAKY_SLOPE)
     return np.multiply(dA, np.where(Z > 0, one, slope), out=dA)
 
 
-def _tanh(Z, out):
-    return np.tanh(Z, out=out)
+def _tanh(Z, out, xp=NUMPY_OPS):
+    return xp.tanh(Z, out=out)
 
 
-def _tanh_back(dA, Z, A):
+def _tanh_back(dA, Z, A, xp=NUMPY_OPS):
     # g'(Z) = 1 - tanh(Z)^2 = 1 - A^2
-    return np.multiply(dA, 1 - A * A, out=dA)
+    return xp.multiply(dA, 1 - A * A, out=dA)
 
 
 def _sigmoid(Z, out):
+    # NumPy only (the array-API form is _xp_sigmoid): the negative tail is computed on
+    # Z[Z < 0] alone, which needs neg.any() and a boolean-mask gather, data-dependent
+    # shapes that make a GPU wait for the host every layer, every step.
     # sigma(z) = 1 / (1 + e^-z), with full relative precision on both tails and no
     # overflow: (1 + tanh(z/2)) / 2 for z >= 0 (an absolute error of an ulp of a number in
     # [1/2, 1]), and e^z / (1 + e^z) for z < 0, where 1 + tanh(z/2) would cancel (it loses
@@ -98,59 +147,39 @@ def _sigmoid(Z, out):
     return out
 
 
-def _sigmoid_back(dA, Z, A):
-    return np.multiply(dA, A * (1 - A), out=dA)
+def _sigmoid_back(dA, Z, A, xp=NUMPY_OPS):
+    return xp.multiply(dA, A * (1 - A), out=dA)
 
 
-def _linear(Z, out):
-    if out is not Z:
+def _linear(Z, out, xp=NUMPY_OPS):
+    if out is not Z and out is not None:
         np.copyto(out, Z)
-    return out
+        return out
+    return Z
 
 
-def _linear_back(dA, Z, A):
+def _linear_back(dA, Z, A, xp=NUMPY_OPS):
     return dA
 
 
-def _softmax(Z, out):
+def _softmax(Z, out, xp=NUMPY_OPS):
     # Shifted exponentials: softmax(Z) = softmax(Z - max Z), with no overflow.
-    np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
-    np.exp(out, out=out)
-    out /= out.sum(axis=1, keepdims=True)
+    out = xp.subtract(Z, xp.max(Z, axis=1, keepdims=True), out=out)
+    out = xp.exp(out, out=out)
+    out /= xp.sum(out, axis=1, keepdims=True)
     return out
 
 
-def _softmax_back(dA, Z, A):
+def _softmax_back(dA, Z, A, xp=NUMPY_OPS):
     # dZ_i = A_i (dA_i - sum_j dA_j A_j); used only when softmax is not fused with its loss.
-    s = (dA * A).sum(axis=1, keepdims=True)
-    np.subtract(dA, s, out=dA)
-    return np.multiply(dA, A, out=dA)
+    s = xp.sum(dA * A, axis=1, keepdims=True)
+    dA = xp.subtract(dA, s, out=dA)
+    return xp.multiply(dA, A, out=dA)
 
 
-# The same functions in the array API standard (new arrays, no out=), with the NumPy
-# versions' order of operations, for networks on other backends.
-def _xp_relu(xp, Z):
-    return xp.maximum(Z, 0.0)
-
-
-def _xp_relu_back(xp, dA, Z, A):
-    return xp.where(Z > 0, dA, 0.0)
-
-
-def _xp_leaky(xp, Z):
-    return xp.where(Z > 0, Z, Z * LEAKY_SLOPE)
-
-
+# The two separate array-API halves (new arrays, no out=; see _sigmoid and _leaky_back).
 def _xp_leaky_back(xp, dA, Z, A):
     return xp.where(Z > 0, dA, dA * LEAKY_SLOPE)
-
-
-def _xp_tanh(xp, Z):
-    return xp.tanh(Z)
-
-
-def _xp_tanh_back(xp, dA, Z, A):
-    return dA * (1 - A * A)
 
 
 def _xp_sigmoid(xp, Z):
@@ -158,34 +187,20 @@ def _xp_sigmoid(xp, Z):
     return xp.where(Z < 0, e / (1 + e), (xp.tanh(Z * 0.5) + 1) * 0.5)
 
 
-def _xp_sigmoid_back(xp, dA, Z, A):
-    return dA * (A * (1 - A))
-
-
-def _xp_linear(xp, Z):
-    return Z
-
-
-def _xp_linear_back(xp, dA, Z, A):
-    return dA
-
-
-def _xp_softmax(xp, Z):
-    E = xp.exp(Z - xp.max(Z, axis=1, keepdims=True))
-    return E / xp.sum(E, axis=1, keepdims=True)
-
-
-def _xp_softmax_back(xp, dA, Z, A):
-    return (dA - xp.sum(dA * A, axis=1, keepdims=True)) * A
+def _one(
+    name: str, forward: Callable, backward: Callable, code: int, **separate: Any
+) -> Activation:
+    """A registered activation written once (``namespace=True``)."""
+    return Activation(name, forward, backward, kernel_code=code, namespace=True, **separate)
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "relu": Activation("relu", _relu, _relu_back, _xp_relu, _xp_relu_back),
-    "leaky_relu": Activation("leaky_relu", _leaky, _leaky_back, _xp_leaky, _xp_leaky_back),
-    "tanh": Activation("tanh", _tanh, _tanh_back, _xp_tanh, _xp_tanh_back),
-    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_back, _xp_sigmoid, _xp_sigmoid_back),
-    "linear": Activation("linear", _linear, _linear_back, _xp_linear, _xp_linear_back),
-    "softmax": Activation("softmax", _softmax, _softmax_back, _xp_softmax, _xp_softmax_back),
+    "relu": _one("relu", _relu, _relu_back, 1),
+    "leaky_relu": _one("leaky_relu", _leaky, _leaky_back, 2, xp_backward=_xp_leaky_back),
+    "tanh": _one("tanh", _tanh, _tanh_back, 3),
+    "sigmoid": _one("sigmoid", _sigmoid, _sigmoid_back, 4, xp_forward=_xp_sigmoid),
+    "linear": _one("linear", _linear, _linear_back, 0),
+    "softmax": _one("softmax", _softmax, _softmax_back, 5),
 }
 
 

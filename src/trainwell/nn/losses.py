@@ -6,10 +6,17 @@ natural pairs the gradient with respect to the output layer's Z is the fused, ex
 cheap ``dZ = (A - Y) / m``. The cost is computed from the logits Z, never from log(A), so
 it stays finite for extreme logits.
 
+Each loss's mathematics is written once, against an array namespace ``xp``
+(:meth:`Loss.total`, :meth:`Loss.gradient`): the NumPy engine runs it with
+:data:`~trainwell.backend.NUMPY_OPS` (``numpy``, ``out=`` into the network's buffer) through
+:meth:`Loss.cost` and :meth:`Loss.output_gradient`; the array-API engine with the
+backend's :attr:`~trainwell.backend.Backend.ops` through :meth:`Loss.xp_cost` and
+:meth:`Loss.xp_output_gradient`.
+
 Extension point: a new loss subclasses :class:`Loss`, sets ``name`` and
-``natural_activation``, implements ``cost`` and ``output_gradient``, and registers itself
-in ``LOSSES``. Networks on backends other than NumPy call the array API versions,
-``xp_cost`` and ``xp_output_gradient``, instead.
+``natural_activation``, implements ``total`` (and ``output_gradient`` when it is
+not ``(A - Y) / m``), and registers itself in ``LOSSES``; ``kernel_code`` stays None unless
+the compiled kernels get a branch for it.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..backend import NUMPY_OPS, as_ops
 from ..exceptions import InvalidParameterError
 
 __all__ = [
@@ -40,35 +48,48 @@ class Loss:
         The output activation whose gradient fuses with this loss into ``(A - Y) / m``.
     allowed_activations : tuple of str
         Output activations this loss accepts.
+    kernel_code : int or None
+        The compiled (numba) engine's branch for this loss fused with its natural
+        activation (``_output`` in :mod:`trainwell.nn._fast_kernels`); None (a new loss's
+        default): the compiled engine refuses it, naming it.
     """
 
     name = "loss"
     natural_activation = "linear"
     allowed_activations: tuple[str, ...] = ()
+    kernel_code: int | None = None
 
-    def cost(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:  # pragma: no cover
-        raise NotImplementedError
+    #: J = total / (per_example * m): 1, or 2 for the half mean squared error
+    per_example = 1
 
-    def output_gradient(
-        self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray, out: np.ndarray
-    ) -> np.ndarray:
-        """``dZ`` (for the natural activation) or ``dA`` (otherwise), written into ``out``."""
-        m = Y.shape[0]
-        np.subtract(A, Y, out=out)
-        out *= 1.0 / m
-        return out
-
-    def xp_cost(self, xp: Any, Z: Any, A: Any, Y: Any) -> Any:  # pragma: no cover
-        """:meth:`cost` in the array API standard (networks on other backends), as a 0-d
-        array on the device: the training loop reads it back once per epoch, not per step."""
+    def total(self, xp: Any, Z: Any, A: Any, Y: Any) -> Any:  # pragma: no cover
+        """The batch's summed loss, ``J * per_example * m``, as a 0-d array: the one
+        definition (``xp`` a namespace as :func:`~trainwell.backend.as_ops` gives)."""
         raise NotImplementedError(
-            f"{type(self).__name__} has no array API version (xp_cost); train it with "
-            "backend='numpy'."
+            f"{type(self).__name__} defines no total(xp, Z, A, Y); implement it (or cost "
+            "for NumPy only)."
         )
 
+    def cost(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
+        """J of the batch on NumPy, as a float."""
+        return float(self.total(NUMPY_OPS, Z, A, Y)) / (self.per_example * Y.shape[0])
+
+    def output_gradient(self, Z: Any, A: Any, Y: Any, out: Any = None, xp: Any = NUMPY_OPS) -> Any:
+        """``dZ = (A - Y) / m`` for the natural activation, else ``dA``: the one
+        definition, written into ``out`` on NumPy (a new array with another ``xp``)."""
+        m = Y.shape[0]
+        d = xp.subtract(A, Y, out=out)
+        d *= 1.0 / m
+        return d
+
+    def xp_cost(self, xp: Any, Z: Any, A: Any, Y: Any) -> Any:
+        """:meth:`cost` on another array library (networks on other backends), as a 0-d
+        array on the device: the training loop reads it back once per epoch, not per step."""
+        return self.total(as_ops(xp), Z, A, Y) / (self.per_example * Y.shape[0])
+
     def xp_output_gradient(self, xp: Any, Z: Any, A: Any, Y: Any) -> Any:
-        """:meth:`output_gradient` in the array API standard, as a new array."""
-        return (A - Y) * (1.0 / Y.shape[0])
+        """:meth:`output_gradient` on another array library, as a new array."""
+        return self.output_gradient(Z, A, Y, None, as_ops(xp))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -87,16 +108,12 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_crossentropy"
     natural_activation = "sigmoid"
+    kernel_code = 0
     allowed_activations = ("sigmoid",)
 
-    def cost(self, Z, A, Y):
-        m = Y.shape[0]
-        losses = np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
-        return float(losses.sum()) / m
-
-    def xp_cost(self, xp, Z, A, Y):
-        losses = xp.maximum(Z, 0.0) - Z * Y + xp.log1p(xp.exp(-xp.abs(Z)))
-        return xp.sum(losses) / Y.shape[0]
+    def total(self, xp, Z, A, Y):
+        losses = xp.maximum(Z, 0) - Z * Y + xp.log1p(xp.exp(-xp.abs(Z)))
+        return xp.sum(losses)
 
 
 class CategoricalCrossEntropy(Loss):
@@ -110,18 +127,13 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_crossentropy"
     natural_activation = "softmax"
+    kernel_code = 1
     allowed_activations = ("softmax",)
 
-    def cost(self, Z, A, Y):
-        m = Y.shape[0]
-        shifted = Z - Z.max(axis=1, keepdims=True)
-        log_yhat = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -float((Y * log_yhat).sum()) / m
-
-    def xp_cost(self, xp, Z, A, Y):
+    def total(self, xp, Z, A, Y):
         shifted = Z - xp.max(Z, axis=1, keepdims=True)
         log_yhat = shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
-        return -xp.sum(Y * log_yhat) / Y.shape[0]
+        return -xp.sum(Y * log_yhat)
 
 
 class MeanSquaredError(Loss):
@@ -133,16 +145,14 @@ class MeanSquaredError(Loss):
 
     name = "mse"
     natural_activation = "linear"
+    kernel_code = 2
     allowed_activations = ("linear", "relu", "leaky_relu", "tanh", "sigmoid")
 
-    def cost(self, Z, A, Y):
-        m = Y.shape[0]
+    def total(self, xp, Z, A, Y):
         diff = A - Y
-        return float(np.vdot(diff, diff)) / (2 * m)
+        return xp.vdot(diff, diff)
 
-    def xp_cost(self, xp, Z, A, Y):
-        diff = A - Y
-        return xp.sum(diff * diff) / (2 * Y.shape[0])
+    per_example = 2  # J = total / (2 m)
 
 
 LOSSES: dict[str, type[Loss]] = {

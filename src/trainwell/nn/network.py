@@ -21,6 +21,7 @@ from ..backend import get_backend
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from ._display import network_html
 from .activations import get_activation
+from .engines import make_engine
 from .inputs import InputTransform
 from .io import load_network, register_network_class, save_network
 from .layers import BatchNorm, Dense, Dropout, Layer
@@ -135,7 +136,7 @@ default=None
         self.random_state = random_state
         self.rng = check_random_state(random_state)
         self.backend = get_backend(backend)
-        self._engine: Any = None  # the array-API passes, for backends other than NumPy
+        self.passes: Any = None  # the engine object (nn.engines), made by build
         self.input_dim: int | None = None
         self.preprocessing: InputTransform | None = None  # set by load (see nn.inputs)
         self._out_grad: np.ndarray | None = None
@@ -209,10 +210,7 @@ default=None
         self._backward_stop = next(i for i, layer in enumerate(self.layers) if layer.param_shapes())
         if self.backend.is_numpy:
             self._reg_scratch = np.empty(self.n_weights, dtype=self.dtype)
-        else:
-            from ._xp import XPEngine
-
-            self._engine = XPEngine(self)
+        self.passes = make_engine(self)
         self.input_dim = int(input_dim)
         for layer in self.layers:
             layer.initialize(self.rng)
@@ -234,13 +232,17 @@ default=None
         state = dict(self.__dict__)
         state["_out_grad"] = None
         state.pop("_reg_scratch", None)
+        state.pop("passes", None)  # made again from the backend (device modules do not copy)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # Pickle and deepcopy copy each view as a separate array: re-point the layers at the
         # (restored) flat buffers so the network trains through one buffer again. Buffers
         # loaded read-only (joblib's mmap_mode="r") are copied so training can go on.
+        self.__dict__.pop("_engine", None)  # a pickle from before the engine protocol
         self.__dict__.update(state)
+        self.__dict__.pop("_engine", None)
+        self.passes = None
         if self.input_dim is not None:
             for name in ("theta", "grad"):
                 arr = getattr(self, name)
@@ -253,6 +255,7 @@ default=None
             if self.backend.is_numpy:
                 self._reg_scratch = np.empty(self.n_weights, dtype=self.dtype)
             self._bind_views()
+            self.passes = make_engine(self)
 
     def _check_built(self) -> None:
         if self.input_dim is None:

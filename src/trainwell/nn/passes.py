@@ -9,19 +9,18 @@ validated and encoded arrays, ``A[L]`` (:meth:`~NetworkPasses.forward_pass`), th
         + \\frac{\\lambda_2}{2m} \\sum_l \\lVert W^{[l]} \\rVert_F^2
         + \\frac{\\lambda_1}{m} \\sum_l \\lvert W^{[l]} \\rvert
 
-and its gradient into ``grad`` (:meth:`~NetworkPasses.loss_and_gradient`), on whichever
-passes run the network: its layers' NumPy methods, the array-API passes of another backend
-(:mod:`trainwell.nn._xp`), or the compiled kernel (``engine="numba"``).
+and its gradient into ``grad`` (:meth:`~NetworkPasses.loss_and_gradient`). Each method
+hands its work to the network's engine object, ``self.passes`` (:mod:`trainwell.nn.engines`:
+the NumPy layers, or the array-API passes of another backend), or for
+``loss_and_gradient(..., engine="numba")`` to the compiled kernel's engine.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ..exceptions import InvalidParameterError
-from .decision import decide
+from .engines import make_engine
 from .layers import INFER, TRAIN, Mode
 
 __all__ = ["NetworkPasses"]
@@ -29,7 +28,9 @@ __all__ = ["NetworkPasses"]
 
 class NetworkPasses:
     """Forward, cost, backward and evaluation of a built :class:`~trainwell.nn.Network`
-    (a base class of it; not used alone)."""
+    (a base class of it; not used alone). ``passes`` is the network's engine object."""
+
+    passes: Any = None
 
     # ------------------------------------------------------------------ passes
     def forward_pass(self, X: Any, mode: Mode = INFER) -> Any:
@@ -42,12 +43,7 @@ class NetworkPasses:
         a later pass with ``freeze_masks=True`` reuses. See :meth:`forward` for the
         validating, copying form.
         """
-        if self._engine is not None:
-            return self._engine.forward(X, mode)
-        A = X
-        for layer in self.layers:
-            A = layer.forward(A, mode, self.rng)
-        return A
+        return self.passes.forward(X, mode)
 
     _forward = forward_pass  # the name the training loop has always called
 
@@ -57,44 +53,13 @@ class NetworkPasses:
         ``lambda2/(2m) sum_l ||W[l]||_F^2 + lambda1/m sum_l |W[l]|``, over the weight block
         ``theta[:n_weights]`` (biases and batch-norm parameters exempt); 0.0 without L2/L1.
         """
-        if self._engine is not None:
-            return self._engine.regularization_cost(m)
-        w = self.theta[: self.n_weights]
-        cost = 0.0
-        if self.l2:
-            cost += self.l2 / (2 * m) * float(np.dot(w, w))
-        if self.l1:
-            cost += self.l1 / m * float(np.abs(w).sum())
-        return cost
+        return self.passes.regularization_cost(m)
 
     _regularization_cost = regularization_cost
 
-    def _backward(self, Y: np.ndarray) -> None:
+    def _backward(self, Y: Any) -> None:
         """Backpropagate from the output of the last forward pass into ``grad``."""
-        if self._engine is not None:
-            return self._engine.backward(Y)
-        out = self.layers[-1]
-        m = Y.shape[0]
-        buf = self._out_grad
-        if buf is None or buf.shape != out.A.shape:
-            buf = self._out_grad = np.empty_like(out.A)
-        d = self.loss.output_gradient(out.Z, out.A, Y, out=buf)
-        last = len(self.layers) - 1
-        d = (
-            out.backward_dZ(d, self._need_input_grad[last])
-            if self._fused
-            else out.backward(d, self._need_input_grad[last])
-        )
-        for i in range(last - 1, self._backward_stop - 1, -1):
-            d = self.layers[i].backward(d, self._need_input_grad[i])
-        gw, w = self.grad[: self.n_weights], self.theta[: self.n_weights]
-        if self.l2:
-            np.multiply(w, self.l2 / m, out=self._reg_scratch)
-            gw += self._reg_scratch
-        if self.l1:
-            np.sign(w, out=self._reg_scratch)
-            self._reg_scratch *= self.l1 / m
-            gw += self._reg_scratch
+        self.passes.backward(Y)
 
     def loss_and_gradient(
         self, X: Any, Y: Any, mode: Mode = TRAIN, engine: str | None = None
@@ -120,26 +85,14 @@ class NetworkPasses:
             takes float64 networks of Dense and Dropout layers with the fused output/loss
             pairs; anything else raises InvalidParameterError saying why.
         """
-        if engine is not None and engine != "numpy":
-            if engine != "numba":
-                raise InvalidParameterError(
-                    "The 'engine' parameter of Network.loss_and_gradient must be None, "
-                    f"'numpy' or 'numba'. Got {engine!r} instead."
-                )
-            from ._fast_pass import compiled_loss_and_gradient
-
-            return compiled_loss_and_gradient(self, X, Y, mode)
-        if self._engine is not None:
-            if engine == "numpy":
-                raise InvalidParameterError(
-                    f"engine='numpy' cannot run a network on the {self.backend.name!r} "
-                    "backend; pass engine=None for its own passes."
-                )
-            return self._engine.loss_and_gradient(X, Y, mode)
-        A = self.forward_pass(X, mode)
-        cost = self.loss.cost(self.layers[-1].Z, A, Y) + self.regularization_cost(Y.shape[0])
-        self._backward(Y)
-        return cost
+        if engine is None or engine == self.passes.name:
+            return self.passes.loss_and_gradient(X, Y, mode)
+        if engine not in ("numpy", "numba"):
+            raise InvalidParameterError(
+                "The 'engine' parameter of Network.loss_and_gradient must be None, "
+                f"'numpy' or 'numba'. Got {engine!r} instead."
+            )
+        return make_engine(self, engine).loss_and_gradient(X, Y, mode)
 
     def evaluate(self, X: Any, Y: Any, mode: Mode = INFER) -> tuple[float, float | None]:
         """J and the accuracy of validated, encoded ``(X, Y)``; the training loop's check.
@@ -150,11 +103,4 @@ class NetworkPasses:
         target's (unit by unit for sigmoid outputs), None for mse. On a backend other than
         NumPy the pass runs on the device.
         """
-        if self._engine is not None:
-            return self._engine.evaluate(X, Y, mode)
-        A = self.forward_pass(X, mode)
-        cost = self.loss.cost(self.layers[-1].Z, A, Y) + self.regularization_cost(X.shape[0])
-        if self.loss.name == "mse":
-            return cost, None
-        multiclass = self.loss.name == "categorical_crossentropy"
-        return cost, float(np.mean(decide(A, multiclass) == decide(Y, multiclass)))
+        return self.passes.evaluate(X, Y, mode)

@@ -92,11 +92,7 @@ class NetworkPredictions:
         X = self.check_input(X)
         Y = self.encode_targets(y, X.shape[0])
         A = self._forward(X, INFER)
-        data = (
-            self._engine.data_cost(A, Y)
-            if self._engine is not None
-            else self.loss.cost(self.layers[-1].Z, A, Y)
-        )
+        data = self.passes.data_cost(A, Y)
         return data + self._regularization_cost(X.shape[0])
 
     def predict_proba(self, X: Any) -> np.ndarray:

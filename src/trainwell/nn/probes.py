@@ -62,8 +62,8 @@ def backward_arrivals(
         if key not in arriving:
             arriving[key] = float(np.linalg.norm(d if bk.is_numpy else bk.to_numpy(d)))
 
-    engine = network._engine
-    if engine is None:
+    engine = network.passes
+    if engine.name == "numpy":
         for layer in layers:
             _wrap_methods(layer, keys[id(layer)], record)
         try:

@@ -38,16 +38,40 @@ _EPS = [Interval("real", 0, None, "neither")]
 
 
 class Optimizer:
-    """Base class: ``init(theta) -> state`` and ``update(theta, grad, state, lr)``."""
+    """Base class: ``init(theta) -> state`` and ``update(theta, grad, state, lr)``.
+
+    ``kernel_code`` is the compiled (numba) engine's branch for the rule (``update`` in
+    :mod:`trainwell.nn._fast_kernels`); None (a new optimizer's default): the compiled
+    engine leaves its step to :meth:`update`, and refuses it in a compiled epoch.
+    """
 
     name = "optimizer"
+    kernel_code: int | None = None
 
     def init(self, theta: np.ndarray) -> dict[str, Any]:
         return {"t": 0}
 
     def update(
         self, theta: np.ndarray, grad: np.ndarray, state: dict[str, Any], learning_rate: float
-    ) -> tuple[np.ndarray, dict[str, Any]]:  # pragma: no cover
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        """One in-place step of ``theta`` (and the state arrays) from ``grad``.
+
+        The rule (:meth:`rule`) is written once: on NumPy it runs with ``numpy`` and a
+        scratch buffer (``out=``, no temporaries); on another backend with that backend's
+        :attr:`~trainwell.backend.Backend.ops`, or as one fused elementwise kernel where
+        the backend compiles one (CuPy).
+        """
+        if isinstance(theta, np.ndarray):
+            self.rule(np, theta, grad, state, learning_rate, self._scratch(state, theta))
+            return theta, state
+        return self._xp_update(theta, grad, state, learning_rate)
+
+    def rule(
+        self, xp: Any, theta: Any, grad: Any, state: dict[str, Any], lr: float, buf: Any
+    ) -> None:  # pragma: no cover
+        """The update rule, once, against the namespace ``xp`` (``numpy`` with ``buf`` a
+        scratch array, or :class:`~trainwell.backend.OutFreeNamespace` with ``buf`` None);
+        increments ``state["t"]`` and updates ``theta`` and the state in place."""
         raise NotImplementedError
 
     def get_config(self) -> dict[str, Any]:
@@ -63,27 +87,24 @@ class Optimizer:
 
     # The step for arrays of other backends. ``_kernel`` is the whole update as one CuPy
     # ElementwiseKernel (inputs: g and the scalars of ``_kernel_scalars``; outputs: theta
-    # and the state arrays named in ``_state_keys``); ``_xp_step`` is the same arithmetic
-    # in array API expressions, for backends that compile no kernels.
+    # and the state arrays named in ``_state_keys``), a compiled accelerator of ``rule``;
+    # backends that compile no kernels run ``rule`` itself.
     _kernel: tuple[str, str, str] | None = None
     _state_keys: tuple[str, ...] = ()
 
     def _kernel_scalars(self, state: dict[str, Any], learning_rate: float) -> tuple:
         return (learning_rate,)
 
-    def _xp_step(self, theta: Any, grad: Any, state: dict[str, Any], lr: float) -> None:
-        raise NotImplementedError  # pragma: no cover
-
     def _xp_update(
         self, theta: Any, grad: Any, state: dict[str, Any], learning_rate: float
     ) -> tuple[Any, dict[str, Any]]:
-        state["t"] += 1
         kernel, bk = None, backend_of(theta)
         if self._kernel is not None:
             kernel = bk.elementwise(self.name, *self._kernel)
         if kernel is None:
-            self._xp_step(theta, grad, state, learning_rate)
+            self.rule(bk.ops, theta, grad, state, learning_rate, None)
         else:
+            state["t"] += 1
             kind = getattr(theta.dtype, "type", None) or bk.numpy_dtype(theta.dtype).type
             scalars = [kind(c) for c in self._kernel_scalars(state, learning_rate)]
             kernel(grad, *scalars, theta, *(state[k] for k in self._state_keys))
@@ -109,19 +130,13 @@ class GradientDescent(Optimizer):
     """
 
     name = "gd"
+    kernel_code = 0
     _kernel = ("T g, T lr", "T theta", "theta -= lr * g")
 
-    def _xp_step(self, theta, grad, state, lr):
-        theta -= lr * grad
-
-    def update(self, theta, grad, state, learning_rate):
-        if not isinstance(theta, np.ndarray):
-            return self._xp_update(theta, grad, state, learning_rate)
-        tmp = self._scratch(state, theta)
-        np.multiply(grad, learning_rate, out=tmp)
+    def rule(self, xp, theta, grad, state, lr, buf):
+        tmp = xp.multiply(grad, lr, out=buf)
         theta -= tmp
         state["t"] += 1
-        return theta, state
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,7 @@ class Momentum(Optimizer):
     beta: float = 0.9
     bias_correction: bool = False
     name = "momentum"
+    kernel_code = 1
 
     def __post_init__(self):
         validate_params(
@@ -175,20 +191,12 @@ class Momentum(Optimizer):
     def _kernel_scalars(self, state, learning_rate):
         return (self.beta, 1.0 - self.beta, self._scale(state["t"], learning_rate))
 
-    def _xp_step(self, theta, grad, state, lr):
-        v = ewa_step(state["v"], grad, self.beta)
-        theta -= self._scale(state["t"], lr) * v
-
-    def update(self, theta, grad, state, learning_rate):
-        if not isinstance(theta, np.ndarray):
-            return self._xp_update(theta, grad, state, learning_rate)
-        tmp = self._scratch(state, theta)
+    def rule(self, xp, theta, grad, state, lr, buf):
         state["t"] += 1
-        v = ewa_step(state["v"], grad, self.beta, tmp)
-        scale = self._scale(state["t"], learning_rate)
-        np.multiply(v, scale, out=tmp)
+        v = ewa_step(state["v"], grad, self.beta, buf)
+        scale = self._scale(state["t"], lr)
+        tmp = xp.multiply(v, scale, out=buf)
         theta -= tmp
-        return theta, state
 
 
 @dataclass(frozen=True)
@@ -216,6 +224,7 @@ class RMSprop(Optimizer):
     beta2: float = 0.999
     epsilon: float = 1e-8
     name = "rmsprop"
+    kernel_code = 2
 
     def __post_init__(self):
         validate_params(
@@ -237,23 +246,15 @@ class RMSprop(Optimizer):
     def _kernel_scalars(self, state, learning_rate):
         return (self.beta2, 1.0 - self.beta2, self.epsilon, learning_rate)
 
-    def _xp_step(self, theta, grad, state, lr):
-        s = ewa_step(state["s"], grad * grad, self.beta2)
-        theta -= lr * (grad / (backend_of(theta).xp.sqrt(s) + self.epsilon))
-
-    def update(self, theta, grad, state, learning_rate):
-        if not isinstance(theta, np.ndarray):
-            return self._xp_update(theta, grad, state, learning_rate)
-        tmp = self._scratch(state, theta)
+    def rule(self, xp, theta, grad, state, lr, buf):
         state["t"] += 1
-        np.multiply(grad, grad, out=tmp)
-        s = ewa_step(state["s"], tmp, self.beta2, tmp)
-        np.sqrt(s, out=tmp)
+        tmp = xp.multiply(grad, grad, out=buf)
+        s = ewa_step(state["s"], tmp, self.beta2, buf)
+        tmp = xp.sqrt(s, out=buf)
         tmp += self.epsilon
-        np.divide(grad, tmp, out=tmp)
-        tmp *= learning_rate
+        tmp = xp.divide(grad, tmp, out=buf)
+        tmp *= lr
         theta -= tmp
-        return theta, state
 
 
 @dataclass(frozen=True)
@@ -295,6 +296,7 @@ class Adam(Optimizer):
     beta2: float = 0.999
     epsilon: float = 1e-8
     name = "adam"
+    kernel_code = 3
 
     def __post_init__(self):
         validate_params(
@@ -319,28 +321,18 @@ class Adam(Optimizer):
         c2, step = 1.0 / (1.0 - b2**t), learning_rate / (1.0 - b1**t)
         return (b1, 1.0 - b1, b2, 1.0 - b2, c2, self.epsilon, step)
 
-    def _xp_step(self, theta, grad, state, lr):
-        _, _, _, _, c2, eps, step = self._kernel_scalars(state, lr)
-        v = ewa_step(state["v"], grad, self.beta1)
-        s = ewa_step(state["s"], grad * grad, self.beta2)
-        theta -= step * (v / (backend_of(theta).xp.sqrt(s * c2) + eps))
-
-    def update(self, theta, grad, state, learning_rate):
-        if not isinstance(theta, np.ndarray):
-            return self._xp_update(theta, grad, state, learning_rate)
-        tmp = self._scratch(state, theta)
+    def rule(self, xp, theta, grad, state, lr, buf):
         t = state["t"] = state["t"] + 1
-        v = ewa_step(state["v"], grad, self.beta1, tmp)
-        np.multiply(grad, grad, out=tmp)
-        s = ewa_step(state["s"], tmp, self.beta2, tmp)
+        v = ewa_step(state["v"], grad, self.beta1, buf)
+        tmp = xp.multiply(grad, grad, out=buf)
+        s = ewa_step(state["s"], tmp, self.beta2, buf)
         # sqrt(s_hat) + eps, then v_hat / that, scaled by alpha
-        np.multiply(s, 1.0 / (1.0 - self.beta2**t), out=tmp)
-        np.sqrt(tmp, out=tmp)
+        tmp = xp.multiply(s, 1.0 / (1.0 - self.beta2**t), out=buf)
+        tmp = xp.sqrt(tmp, out=buf)
         tmp += self.epsilon
-        np.divide(v, tmp, out=tmp)
-        tmp *= learning_rate / (1.0 - self.beta1**t)
+        tmp = xp.divide(v, tmp, out=buf)
+        tmp *= lr / (1.0 - self.beta1**t)
         theta -= tmp
-        return theta, state
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

@@ -55,9 +55,9 @@ class DeviceEpochs:
         """
         net, bk, xp = self.network, self.bk, self.bk.xp
         theta, grad = net.theta, net.grad
-        step = net._engine.device_loss_and_gradient
+        step = net.passes.device_loss_and_gradient
         if reseed:
-            net._engine.reseed()  # dropout masks that a checkpoint's resume draws again
+            net.passes.reseed()  # dropout masks that a checkpoint's resume draws again
         bk.assign(self.snapshot, theta)
         kept = self._keep({**net.buffers(), **state})
         costs, completed = [], 0
