@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     _json_options(rep, "results.json's contents")
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
     rep.add_argument(
+        "--quick",
+        action="store_true",
+        help="a quick look: a tenth of the iterations of the long experiments, marked as "
+        "such in every output (not the course's numbers)",
+    )
+    rep.add_argument(
         "--engine",
         default=None,
         help="where and how the networks train: numpy (default; the course's training bit "

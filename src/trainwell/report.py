@@ -4,7 +4,8 @@
 base64 PNG data URI, so it opens in any browser, offline, from anywhere. ``report.md``
 shows the same content with links to the PNG files written beside it. ``results.json``
 holds only the experiments' numbers (no timings), so the same command writes the same
-bytes run after run.
+bytes run after run. A ``--quick`` run (fewer iterations) says so in every file: a
+``"quick"`` entry at the top of results.json and a banner in report.md and index.html.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ td.num { text-align:right; font-variant-numeric:tabular-nums; }
 figure { margin:16px 0; }
 figure img { max-width:100%; height:auto; border:1px solid var(--line); border-radius:6px; }
 figcaption { color:var(--muted); font-size:13px; }
+.quick { background:#fff4d6; border:2px solid #e8a50a; border-radius:8px; padding:10px 16px;
+  margin:18px 0 0; font-weight:600; color:#5c3d00; }
 ul.notes { color:#3e4c59; font-size:14px; padding-left:20px; }
 footer { color:var(--muted); font-size:13px; padding:10px 0 40px; }
 """
@@ -83,10 +86,40 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def results_json(results: Sequence[Any]) -> str:
-    """``results.json``: one object keyed by experiment name, in the order run."""
-    data = {r.name: jsonable(r.results) for r in results}
+#: The key of results.json's marker of a ``--quick`` run (never an experiment's name).
+QUICK_KEY = "quick"
+
+
+def results_json(results: Sequence[Any], quick: float | None = None) -> str:
+    """``results.json``: one object keyed by experiment name, in the order run.
+
+    With ``quick`` (the ``Settings.scale`` of a ``--quick`` run) it opens with a
+    ``"quick"`` entry saying that these are not the course's numbers.
+
+    Examples
+    --------
+    >>> list(json.loads(results_json([], quick=0.1))["quick"])
+    ['scale', 'note']
+    """
+    data: dict[str, Any] = {}
+    if quick is not None:
+        data[QUICK_KEY] = {
+            "scale": quick,
+            "note": "a quick look (trainwell reproduce --quick): fewer iterations than the "
+            "course's; these are not the course's numbers",
+        }
+    data.update((r.name, jsonable(r.results)) for r in results)
     return json.dumps(data, indent=2, allow_nan=False) + "\n"
+
+
+def _quick_note(meta: Mapping[str, Any]) -> str:
+    quick = meta.get("quick")
+    if quick is None:
+        return ""
+    return (
+        f"Quick look (--quick): the long experiments ran {quick:.0%} of the course's "
+        "iterations. These are not the course's numbers; run without --quick for them."
+    )
 
 
 def _cell(value: Any) -> str:
@@ -180,6 +213,11 @@ def render_html(
         f"{meta.get('total_seconds', 0.0):.1f} s &middot; {esc(meta.get('versions', ''))}</p>",
         f"<nav>{nav}</nav></div></header>",
         '<main class="wrap">',
+        *(
+            [f'<p class="quick" id="quick">{esc(_quick_note(meta))}</p>']
+            if _quick_note(meta)
+            else []
+        ),
         '<section id="summary"><h2>Summary</h2>',
         _html_table(
             "Accuracy and final cost of every trained variant; the other experiments in a line.",
@@ -224,6 +262,7 @@ def render_markdown(results: Sequence[Any], meta: Mapping[str, Any]) -> str:
         f"`{meta.get('command', 'trainwell reproduce')}` ({meta.get('total_seconds', 0.0):.1f}"
         f" s; {meta.get('versions', '')})",
         "",
+        *([f"> **{_quick_note(meta)}**", ""] if _quick_note(meta) else []),
         "## Summary",
         "",
         _md_table("Accuracy and final cost of every trained variant.", columns, rows),
@@ -263,7 +302,8 @@ def write_report(
     json_path : str or Path, optional
         Also write results.json there.
     meta : mapping, optional
-        ``command``, ``total_seconds`` and ``versions`` for the headers.
+        ``command``, ``total_seconds`` and ``versions`` for the headers; ``quick``, the
+        scale of a ``--quick`` run (None otherwise), for its marks in every file.
 
     Returns
     -------
@@ -279,11 +319,11 @@ def write_report(
     paths = report_paths(out, json_path)
     figures = {stem: fig for r in results for stem, fig in r.figures.items()}
     check_report_targets(out, json_path, [f"{stem}.png" for stem in figures])
-    text = results_json(results)
+    text = results_json(results, meta.get("quick"))
     write_atomic(paths["results"], text)  # first: it marks the folder as a report's
     images = {}
     for stem, fig in figures.items():
-        images[stem] = to_png(fig)
+        images[stem] = fig if isinstance(fig, bytes) else to_png(fig)  # drawn by a worker
         write_atomic(out / f"{stem}.png", images[stem])
     write_atomic(paths["markdown"], render_markdown(results, meta))
     write_atomic(paths["index"], render_html(results, images, meta))
@@ -332,7 +372,8 @@ def is_report_file(path: str | Path) -> bool:
             data = json.loads(p.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, ValueError):
             return False
-        return isinstance(data, dict) and bool(data) and set(data) <= set(EXPERIMENTS)
+        names = set(EXPERIMENTS) | {QUICK_KEY}
+        return isinstance(data, dict) and bool(data) and set(data) <= names
     with open(p, "rb") as fh:
         return b"trainwell reproduce" in fh.read(4096)
 

@@ -1,11 +1,16 @@
 """Experiment 10: the course's verdicts and a learning curve."""
 
+import warnings
+
 from trainwell.course import bias_variance
 from trainwell.course._base import Settings
+from trainwell.exceptions import ConvergenceWarning
 
 
 def test_course_cases_and_learning_curve():
-    results = bias_variance.run(Settings(figures=False)).results
+    with warnings.catch_warnings():  # the course's 40-epoch budget is deliberate: no warning
+        warnings.simplefilter("error", ConvergenceWarning)
+        results = bias_variance.run(Settings(figures=False)).results
     verdicts = [c["verdict"] for c in results["course_cases"]]
     assert verdicts == ["high variance", "high bias", "both", "neither"]
     curve = results["learning_curve"]

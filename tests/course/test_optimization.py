@@ -35,6 +35,22 @@ def test_course_shuffle_reseeds_each_epoch():
         assert np.array_equal(course_shuffle(epoch, 300), np.random.permutation(300))
 
 
+def test_course_shuffle_is_a_fresh_generator_whatever_came_before():
+    # one reseeded generator: any order of calls, sizes and threads gives RandomState(11 + e)
+    from concurrent.futures import ThreadPoolExecutor
+
+    calls = [(e, m) for e in (7, 0, 7, 3000, 1) for m in (1, 5, 211, 300)]
+
+    def check(call):
+        epoch, m = call
+        want = np.random.RandomState(11 + epoch).permutation(m)
+        return np.array_equal(course_shuffle(epoch, m), want)
+
+    assert all(map(check, calls))
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(check, calls * 20))
+
+
 def test_decay_applies_from_the_next_epoch():
     schedule = FixedIntervalDecay(0.1, decay_rate=1.0, time_interval=1000)
     decay = CourseDecay(schedule)

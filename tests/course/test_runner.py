@@ -149,3 +149,28 @@ def test_output_paths_are_checked_before_any_experiment_runs(tmp_path, capsys, m
     assert main([*base, "--out", str(tmp_path / "r"), "--json-out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "--json" in err and "is a folder" in err
+
+
+def test_quick_is_marked_as_such_in_every_output(tmp_path, capsys):
+    out = tmp_path / "report"
+    args = ["reproduce", "--quick", "--only", "initialization,trajectories", "--out", str(out)]
+    assert main([*args, "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    banner = "QUICK LOOK (--quick): the long experiments ran 10% of the course's iterations"
+    assert printed.startswith(banner)  # before any experiment runs
+    table = printed[printed.index("\nexperiment ") :]
+    assert banner in printed[: printed.index("\nexperiment ")].splitlines()[-1]  # its header
+    assert "initialization" in table
+    data = json.loads((out / "results.json").read_text())
+    assert list(data) == ["quick", "initialization", "trajectories"]
+    assert data["quick"]["scale"] == 0.1 and "not the course's numbers" in data["quick"]["note"]
+    assert list(data["initialization"]["he"]["costs"]) == ["0", "1000"]  # 1,500 iterations
+    md, page = (out / "report.md").read_text(), (out / "index.html").read_text()
+    assert "> **Quick look (--quick)" in md and "`trainwell reproduce --only" in md
+    assert '<p class="quick" id="quick">Quick look (--quick)' in page and " --quick" in page
+    # the same folder without --quick: its report overwrites the quick one, unmarked
+    assert main(["reproduce", "--only", "trajectories", "--out", str(out), "--no-progress"]) == 0
+    assert "QUICK" not in capsys.readouterr().out
+    assert list(json.loads((out / "results.json").read_text())) == ["trajectories"]
+    assert "Quick look" not in (out / "report.md").read_text()
+    assert 'class="quick"' not in (out / "index.html").read_text()

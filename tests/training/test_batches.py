@@ -56,3 +56,25 @@ def test_batch_and_stochastic_extremes():
 )
 def test_auto_batch_size_rule(m, expected):
     assert auto_batch_size(m) == expected
+
+
+@pytest.mark.parametrize(
+    "perm", [[0, 0, 1], [0, 1, 3], [-1, 0, 1], [0.0, 1.0, 2.0], [[0, 1, 2]], [1, 0]]
+)
+def test_check_permutation_refuses_what_is_not_a_permutation(perm):
+    from trainwell.training.batches import check_permutation
+
+    with pytest.raises(InvalidParameterError, match=r"permutation of range\(3\)"):
+        check_permutation(perm, 3)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.uint64])
+def test_check_permutation_takes_any_integer_permutation(dtype):
+    from trainwell.training.batches import check_permutation
+
+    perm = np.array([2, 0, 1], dtype=dtype)
+    assert check_permutation(perm, 3).tolist() == [2, 0, 1]
+    assert check_permutation(np.array([], dtype=dtype), 0).size == 0
+    big = np.array([2, 0, 2**64 - 1], dtype=np.uint64)  # past the int range: refused
+    with pytest.raises(InvalidParameterError):
+        check_permutation(big, 3)

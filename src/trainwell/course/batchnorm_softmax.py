@@ -24,12 +24,13 @@ from ..training import fit
 from ._base import (
     DEFAULT,
     ExperimentResult,
+    Job,
     Run,
     Settings,
     Table,
     entry,
-    map_variants,
     pct,
+    run_jobs,
     summary_rows,
     train,
 )
@@ -90,6 +91,41 @@ def sweep_point(args: tuple[bool, float, tuple[Any, ...], str]) -> dict[str, Any
     return {"final_cost": hist.cost[-1], "train_accuracy": net.score(X, y), "diverged": False}
 
 
+VARIANTS = {"plain": False, "batchnorm": True}
+
+
+def jobs(settings: Settings) -> dict[str, Job]:
+    """The independent jobs of :func:`run`: both trainings, then each point of the sweep
+    (named ``"sweep: plain at 0.03"`` ...)."""
+    data = _data()
+    todo = {
+        name: Job(
+            train,
+            Run(
+                _layers(bn),
+                data,
+                loss="categorical_crossentropy",
+                random_state=0,
+                every=5,
+                fit={
+                    "optimizer": "gd",
+                    "learning_rate": LEARNING_RATE,
+                    "epochs": EPOCHS,
+                    "batch_size": 64,
+                    "random_state": 0,
+                },
+            ),
+            cost=0.3,
+        )
+        for name, bn in VARIANTS.items()
+    }
+    for name, bn in VARIANTS.items():
+        for rate in SWEEP_RATES:
+            point = (bn, rate, data, settings.backend)
+            todo[f"sweep: {name} at {rate}"] = Job(sweep_point, point, cost=0.1)
+    return todo
+
+
 def run(settings: Settings = DEFAULT) -> ExperimentResult:
     """Train both networks, then sweep the learning rate (a few seconds; ``scale`` is
     ignored).
@@ -102,34 +138,17 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
         ``results["largest_stable_learning_rate"]``: the largest rate of the sweep that
         reaches 90% training accuracy in 10 epochs without diverging.
     """
-    data = _data()
-    variants = {"plain": False, "batchnorm": True}
-    specs = {
-        name: Run(
-            _layers(bn),
-            data,
-            loss="categorical_crossentropy",
-            random_state=0,
-            every=5,
-            fit={
-                "optimizer": "gd",
-                "learning_rate": LEARNING_RATE,
-                "epochs": EPOCHS,
-                "batch_size": 64,
-                "random_state": 0,
-            },
-        )
-        for name, bn in variants.items()
-    }
-    out = map_variants(train, specs, settings, NAME)
-    points = {
-        f"{name} at {rate}": (bn, rate, data, settings.backend)
-        for name, bn in variants.items()
-        for rate in SWEEP_RATES
-    }
-    swept = map_variants(sweep_point, points, settings, f"{NAME} sweep")
+    todo = jobs(settings)
+    return assemble(settings, todo, run_jobs(todo, settings, NAME))
+
+
+def assemble(settings: Settings, todo: dict[str, Job], done: dict[str, Any]) -> ExperimentResult:
+    """The result of :func:`run` from its jobs' outputs: tables, notes and figures."""
+    variants = VARIANTS
+    out = {name: done[name] for name in variants}
     sweep = {
-        name: {str(rate): swept[f"{name} at {rate}"] for rate in SWEEP_RATES} for name in variants
+        name: {str(rate): done[f"sweep: {name} at {rate}"] for rate in SWEEP_RATES}
+        for name in variants
     }
     largest = {
         name: max(

@@ -27,6 +27,8 @@ FINDING = (
     "with depth (about 1.1^49 and 0.9^49); He's sqrt(2/n) scaling keeps a relu network's "
     "norms within an order of magnitude across all 50 layers."
 )
+#: About how long it takes on one core (the parallel runner starts long jobs first).
+SECONDS = 3.0
 DEPTH, WIDTH, M = 50, 64, 128
 # name: (activation, initializer, identity scale or None)
 VARIANTS: dict[str, tuple[str, str, float | None]] = {

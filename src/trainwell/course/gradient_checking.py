@@ -36,6 +36,8 @@ FINDING = (
     "Two-sided differences agree with a correct backward pass to about 1e-7 and flag the "
     "planted bugs (dW2 doubled, db1 times four) with a relative difference near 0.29."
 )
+#: About how long it takes on one core (the parallel runner starts long jobs first).
+SECONDS = 0.05
 COURSE = {
     "one_dimensional": 2.919335883291695e-10,
     "n_dimensional_buggy": 0.2850931567761623,

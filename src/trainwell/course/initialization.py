@@ -23,12 +23,13 @@ from ..optim import GradientDescent
 from ._base import (
     DEFAULT,
     ExperimentResult,
+    Job,
     Run,
     Settings,
     Table,
     entry,
-    map_variants,
     pct,
+    run_jobs,
     steps,
     summary_rows,
     train,
@@ -68,6 +69,11 @@ def runs(settings: Settings) -> dict[str, Run]:
     }
 
 
+def jobs(settings: Settings) -> dict[str, Job]:
+    """The independent jobs of :func:`run`: one training per variant."""
+    return {name: Job(train, spec) for name, spec in runs(settings).items()}
+
+
 def run(settings: Settings = DEFAULT) -> ExperimentResult:
     """Train the three variants and compare them with the course's numbers.
 
@@ -81,8 +87,12 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
         ``results`` is ``{"zeros": {...}, "random": {...}, "he": {...}}``, each with
         ``train_accuracy``, ``test_accuracy`` and ``costs`` (every 1000 iterations).
     """
-    specs = runs(settings)
-    out = map_variants(train, specs, settings, NAME)
+    todo = jobs(settings)
+    return assemble(settings, todo, run_jobs(todo, settings, NAME))
+
+
+def assemble(settings: Settings, todo: dict[str, Job], out: dict[str, Any]) -> ExperimentResult:
+    """The result of :func:`run` from its jobs' outputs: tables, notes and figures."""
     table = Table(
         "Ours against the course's printout (cost at iteration 0, accuracies).",
         ["init", "cost at 0", "course", "train", "course", "test", "course"],
@@ -118,7 +128,7 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
     if settings.figures:
         from ..plots import cost_curves, decision_boundaries
 
-        X, y = specs["he"].data[:2]
+        X, y = todo["he"].arg.data[:2]
         result.figures[f"{NAME}_costs"] = cost_curves(
             {name: r["curve"] for name, r in out.items()},
             logy=True,

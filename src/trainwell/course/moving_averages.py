@@ -26,6 +26,8 @@ FINDING = (
     "from v0 = 0 the uncorrected average dips far below the data for its first "
     "1/(1 - beta) days, and dividing by 1 - beta^t removes the dip."
 )
+#: About how long it takes on one core (the parallel runner starts long jobs first).
+SECONDS = 0.6
 BETAS = (0.5, 0.9, 0.98)
 
 

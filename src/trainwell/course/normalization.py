@@ -21,12 +21,13 @@ from ..nn import Dense
 from ._base import (
     DEFAULT,
     ExperimentResult,
+    Job,
     Run,
     Settings,
     Table,
     entry,
-    map_variants,
     pct,
+    run_jobs,
     steps,
     summary_rows,
     train,
@@ -51,6 +52,25 @@ def _run(data: tuple[Any, ...], rate: float, iterations: int) -> Run:
     )
 
 
+def _inputs() -> tuple[dict[str, tuple[Any, ...]], Any]:
+    """Raw and standardized (X, y, X_test, y_test), and the raw features' std."""
+    X, y, Xt, yt = load_breast_cancer()
+    scaler = Standardizer().fit(X)  # mu and sigma of the training set only
+    Xs, Xts = scaler.transform(X), scaler.transform(Xt)
+    return {"raw": (X, y, Xt, yt), "standardized": (Xs, y, Xts, yt)}, X.std(axis=0)
+
+
+def jobs(settings: Settings) -> dict[str, Job]:
+    """The independent jobs of :func:`run`: both inputs at each rate of the sweep."""
+    inputs, _ = _inputs()
+    iterations = steps(ITERATIONS, settings)
+    return {
+        f"{name} at {rate}": Job(train, _run(data, rate, iterations))
+        for name, data in inputs.items()
+        for rate in SWEEP_RATES
+    }
+
+
 def run(settings: Settings = DEFAULT) -> ExperimentResult:
     """Train on raw and on standardized inputs, at the main rate and a small sweep.
 
@@ -62,19 +82,15 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
         largest feature standard deviation) and ``results["sweep"]`` (test accuracy at
         each learning rate).
     """
-    X, y, Xt, yt = load_breast_cancer()
-    scaler = Standardizer().fit(X)  # mu and sigma of the training set only
-    Xs, Xts = scaler.transform(X), scaler.transform(Xt)
-    inputs = {"raw": (X, y, Xt, yt), "standardized": (Xs, y, Xts, yt)}
+    todo = jobs(settings)
+    return assemble(settings, todo, run_jobs(todo, settings, NAME))
+
+
+def assemble(settings: Settings, todo: dict[str, Job], out: dict[str, Any]) -> ExperimentResult:
+    """The result of :func:`run` from its jobs' outputs: tables, notes and figures."""
+    inputs, spread = _inputs()
     iterations = steps(ITERATIONS, settings)
-    specs = {
-        f"{name} at {rate}": _run(data, rate, iterations)
-        for name, data in inputs.items()
-        for rate in SWEEP_RATES
-    }
-    out = map_variants(train, specs, settings, NAME)
     main = {name: out[f"{name} at {LEARNING_RATE}"] for name in inputs}
-    spread = X.std(axis=0)
     sweep = {
         name: {str(rate): out[f"{name} at {rate}"]["test_accuracy"] for rate in SWEEP_RATES}
         for name in inputs

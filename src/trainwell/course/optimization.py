@@ -14,6 +14,8 @@ epoch exactly as the course does (seed 11 + epoch), 10,000 epochs.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..data import load_moons
 from ..nn import Dense
 from ..optim import Adam, FixedIntervalDecay, GradientDescent, Momentum
@@ -22,13 +24,14 @@ from ._base import (
     DEFAULT,
     CourseDecay,
     ExperimentResult,
+    Job,
     Run,
     Settings,
     Table,
     course_shuffle,
     entry,
-    map_variants,
     pct,
+    run_jobs,
     steps,
     summary_rows,
     train,
@@ -87,6 +90,11 @@ def runs(settings: Settings) -> dict[str, Run]:
     return out
 
 
+def jobs(settings: Settings) -> dict[str, Job]:
+    """The independent jobs of :func:`run`: one training per variant."""
+    return {name: Job(train, spec) for name, spec in runs(settings).items()}
+
+
 def run(settings: Settings = DEFAULT) -> ExperimentResult:
     """Train the six variants.
 
@@ -97,8 +105,13 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
         every 1000 epochs (each the mean over the epoch's mini-batches, before their
         updates, as the course prints it).
     """
-    specs = runs(settings)
-    out = map_variants(train, specs, settings, NAME)
+    todo = jobs(settings)
+    return assemble(settings, todo, run_jobs(todo, settings, NAME))
+
+
+def assemble(settings: Settings, todo: dict[str, Job], out: dict[str, Any]) -> ExperimentResult:
+    """The result of :func:`run` from its jobs' outputs: tables, notes and figures."""
+    specs = {name: job.arg for name, job in todo.items()}
     result = ExperimentResult(
         NAME,
         TITLE,

@@ -36,12 +36,13 @@ from ..optim import GradientDescent
 from ._base import (
     DEFAULT,
     ExperimentResult,
+    Job,
     Run,
     Settings,
     Table,
     entry,
-    map_variants,
     pct,
+    run_jobs,
     steps,
     summary_rows,
     train,
@@ -76,9 +77,14 @@ def _matches_course(result: dict[str, Any], variant: str) -> bool:
 
 def load_data(path: str | None) -> tuple[tuple[np.ndarray, ...], str]:
     """(X, y, X_test, y_test) and a description: the noisy 2-D default, or a .mat file."""
+    data = load_noisy_2d() if path is None else load_mat(path)
+    return tuple(data), _source(path)
+
+
+def _source(path: str | None) -> str:
     if path is None:
-        return tuple(load_noisy_2d()), "trainwell's noisy 2-D dataset (load_noisy_2d)"
-    return tuple(load_mat(path)), f"{Path(path).name} (X, y; test: Xval, yval)"
+        return "trainwell's noisy 2-D dataset (load_noisy_2d)"
+    return f"{Path(path).name} (X, y; test: Xval, yval)"
 
 
 def _layers(variant: str) -> list[Any]:
@@ -113,6 +119,12 @@ def runs(settings: Settings, data: tuple[np.ndarray, ...]) -> dict[str, Run]:
     }
 
 
+def jobs(settings: Settings) -> dict[str, Job]:
+    """The independent jobs of :func:`run`: one training per variant."""
+    data = load_data(settings.data)[0]
+    return {name: Job(train, spec) for name, spec in runs(settings, data).items()}
+
+
 def run(settings: Settings = DEFAULT) -> ExperimentResult:
     """Train the three variants; compare their train-test gaps.
 
@@ -126,9 +138,14 @@ def run(settings: Settings = DEFAULT) -> ExperimentResult:
     ExperimentResult
         ``results`` is ``{"none": {...}, "l2": {...}, "dropout": {...}}``.
     """
-    data, source = load_data(settings.data)
-    specs = runs(settings, data)
-    out = map_variants(train, specs, settings, NAME)
+    todo = jobs(settings)
+    return assemble(settings, todo, run_jobs(todo, settings, NAME))
+
+
+def assemble(settings: Settings, todo: dict[str, Job], out: dict[str, Any]) -> ExperimentResult:
+    """The result of :func:`run` from its jobs' outputs: tables, notes and figures."""
+    data = todo["none"].arg.data
+    source = _source(settings.data)
     rows = []
     for name, r in out.items():
         gap = r["train_accuracy"] - r["test_accuracy"]

@@ -30,6 +30,8 @@ FINDING = (
     "damps the zig-zag and RMSprop/Adam scale each direction to head straight in; near a "
     "saddle point the adaptive methods leave the plateau far sooner than plain descent."
 )
+#: About how long it takes on one core (the parallel runner starts long jobs first).
+SECONDS = 0.7
 
 
 def bowl(W1: Any, W2: Any) -> Any:

@@ -45,6 +45,8 @@ FINDING = (
     "matters; sampling the learning rate on a log scale covers every decade; coarse to "
     "fine zooms in on the best region; and the learning rate explains most of the score."
 )
+#: About how long it takes on one core (the parallel runner starts long jobs first).
+SECONDS = 7.0
 BUDGET, EPOCHS = 16, 100
 DECADES = ((1e-4, 1e-3), (1e-3, 1e-2), (1e-2, 1e-1), (1e-1, 1.0))
 

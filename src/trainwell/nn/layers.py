@@ -174,7 +174,7 @@ class Dense(Layer):
         """Backward from dZ directly (the output layer, whose dZ the loss fuses)."""
         np.matmul(dZ.T, self.A_prev, out=self.dW)
         if self.db is not None:
-            np.sum(dZ, axis=0, out=self.db)
+            dZ.sum(axis=0, out=self.db)  # np.add.reduce, without np.sum's Python wrapper
         if not need_input_grad:
             return None
         out = _buffer(self._work, "dA_prev", (dZ.shape[0], self.n_in), self.W.dtype)

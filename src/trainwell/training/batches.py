@@ -131,12 +131,16 @@ def check_permutation(perm: Any, m: int) -> np.ndarray:
     [2, 0, 1]
     """
     p = np.asarray(perm)
-    ok = (
-        p.shape == (m,)
-        and p.dtype.kind in "iu"
-        and (m == 0 or (p.min() >= 0 and p.max() < m))
-        and bool((np.bincount(p, minlength=m) == 1).all())
-    )
+    ok = p.shape == (m,) and p.dtype.kind in "iu"
+    if ok and m:
+        # m counts (no index >= m), none 0, adding up to m: each index exactly once. A
+        # negative index (or an unsigned one past the int range) makes bincount refuse.
+        try:
+            counts = np.bincount(p.astype(np.intp, copy=False), minlength=m)
+        except ValueError:
+            ok = False
+        else:
+            ok = counts.shape == (m,) and bool(counts.all())
     if not ok:
         shown = f"shape {p.shape}, dtype {p.dtype}"
         raise InvalidParameterError(
