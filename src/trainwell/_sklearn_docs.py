@@ -109,7 +109,7 @@ nesterovs_momentum, beta_1, beta_2, n_iter_no_change, max_fun
         ``batch_size="auto"`` is the course's rule, not ``min(200, m)``), and inputs are
         standardized unless ``normalize_inputs=False``.
     engine : str, default="auto"
-        Where and how the network trains (:mod:`trainwell.engines`: "auto", "numpy",
+        Where and how the network trains (:mod:`trainwell.engine_choice`: "auto", "numpy",
         "numba", "cupy" for an NVIDIA GPU, "torch", ...); inputs and predictions stay
         NumPy arrays. Like the architecture, it cannot change under ``warm_start`` or
         ``partial_fit`` (an error says so); to move a fitted network, ``network_.save``

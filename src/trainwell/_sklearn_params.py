@@ -52,7 +52,7 @@ import numpy as np
 
 from ._sklearn_callbacks import InvScaling, SklearnStopping, ValidationScores
 from ._validation import InstanceOf, Interval, Options, validate_params
-from .engines import engine_from_backend
+from .engine_choice import engine_from_backend
 from .exceptions import InvalidParameterError
 from .optim.schedules import SCHEDULES
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._random import from_state, get_state
-from .engines import engine_from_backend
+from .engine_choice import engine_from_backend
 from .nn.io import network_arrays, network_from_arrays
 
 __all__ = ["PackedNetwork"]

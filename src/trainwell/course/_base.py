@@ -99,7 +99,7 @@ class Settings:
     data : str, optional
         A .mat file for the regularization experiment.
     backend : str, default="numpy"
-        The engine (:mod:`trainwell.engines`; ``trainwell reproduce --engine``) that
+        The engine (:mod:`trainwell.engine_choice`; ``trainwell reproduce --engine``) that
         trains the experiments' networks: every :class:`Run` given to
         :func:`map_variants`, and the batch-norm learning-rate sweep. NumPy repeats the
         course's float64 training bit for bit (its weights, steps and accuracies; a cost

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .._files import check_output
-from ..engines import HOST_ENGINES, parse_engine
+from ..engine_choice import HOST_ENGINES, parse_engine
 from ..exceptions import InvalidParameterError
 from . import EXPERIMENTS, run_experiment, select
 from ._base import ExperimentResult, Settings

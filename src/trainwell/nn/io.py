@@ -23,7 +23,7 @@ import numpy as np
 
 from .._files import atomic_writer, refuse_foreign
 from ..backend import backend_of
-from ..engines import parse_engine
+from ..engine_choice import parse_engine
 from ..exceptions import CheckpointError
 from .inputs import InputTransform
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._random import RandomLike, check_random_state
 from .._validation import Interval, validate_params
-from ..engines import config_engine, deprecated_backend, network_engine
+from ..engine_choice import config_engine, deprecated_backend, network_engine
 from ..exceptions import DataError, InvalidParameterError, NotFittedError
 from ._display import network_html
 from .activations import get_activation
@@ -60,7 +60,7 @@ default=None
         n[0]; when omitted the network is built at its first use.
     engine : {"auto", "numpy", "numba", "cupy", "torch", "torch:cuda", "torch:cpu", \
 "array_api_strict"} or module, default="auto"
-        Where and how it trains (:mod:`trainwell.engines`; kept as ``engine`` and in the
+        Where and how it trains (:mod:`trainwell.engine_choice`; kept as ``engine`` and in the
         model file): "auto", "numpy", "numba" on NumPy arrays (fit compiles small networks,
         never, or wherever it can); "cupy" on an NVIDIA GPU, "torch" on PyTorch. Initial
         weights are drawn on the host as for NumPy; ``backend``: deprecated spelling.

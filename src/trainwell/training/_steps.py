@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import backend_of
-from ..engines import HOST_ENGINES, parse_engine
+from ..engine_choice import HOST_ENGINES, parse_engine
 from ..exceptions import InvalidParameterError
 from ..nn import compiled
 from ..nn.layers import TRAIN

@@ -19,7 +19,7 @@ import numpy as np
 from .._random import RandomLike, from_state, get_state
 from .._validation import Interval, Options, validate_params
 from ..backend import backend_of
-from ..engines import deprecated_backend, parse_engine
+from ..engine_choice import deprecated_backend, parse_engine
 from ..exceptions import CheckpointError, InvalidParameterError
 from ..nn.io import network_arrays, network_from_arrays, read_npz, write_npz_atomic
 
@@ -258,7 +258,7 @@ def load_checkpoint(path: Any, backend: Any = None, *, engine: Any = None) -> Ch
     """Read a checkpoint written by :class:`Checkpoint`, with clear errors for bad files.
 
     The network is rebuilt on the engine that wrote it, or on ``engine`` when given (see
-    :mod:`trainwell.engines`): a GPU run's checkpoint continues on the CPU with
+    :mod:`trainwell.engine_choice`): a GPU run's checkpoint continues on the CPU with
     ``engine="auto"``. ``backend`` is the deprecated spelling of ``engine``.
     """
     from ..optim import get_optimizer

@@ -113,7 +113,7 @@ def fit(
         1 prints the batch-size choice and the cost every 10% of the epochs.
     engine : None, {"auto", "numpy", "numba"} or the network's device, default=None
         None trains on the network's own engine (``Network(engine=...)``, "auto" unless
-        chosen; see :mod:`trainwell.engines`). For a NumPy network: "numba" trains supported
+        chosen; see :mod:`trainwell.engine_choice`). For a NumPy network: "numba" trains supported
         float64 Dense/Dropout networks through a compiled epoch kernel (the NumPy path's
         results to about 1e-12) and fuses the optimizer update of the others into one pass
         (the same bits); "numpy" never does either; "auto" (or the ``TRAINWELL_ENGINE``

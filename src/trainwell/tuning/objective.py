@@ -130,7 +130,7 @@ class NetworkObjective:
         numbers"), so configs are compared on equal terms rather than through the noise
         of different initializations.
     engine : str, default="auto"
-        Where and how each trial's network trains (:mod:`trainwell.engines`: "auto",
+        Where and how each trial's network trains (:mod:`trainwell.engine_choice`: "auto",
         "numpy", "numba", "cupy" for an NVIDIA GPU, "torch", ...). Checked when the
         objective is made, so a missing library fails before any trial.
     backend : str, optional
@@ -160,7 +160,7 @@ class NetworkObjective:
         engine: Any = "auto",
         backend: Any = None,
     ) -> None:
-        from ..engines import deprecated_backend, parse_engine
+        from ..engine_choice import deprecated_backend, parse_engine
 
         engine = deprecated_backend("NetworkObjective", backend, engine)
         parse_engine(engine, "NetworkObjective")

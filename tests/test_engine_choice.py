@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from trainwell.backend import get_backend
-from trainwell.engines import ENGINES, engine_from_backend, parse_engine
+from trainwell.engine_choice import ENGINES, engine_from_backend, parse_engine
 from trainwell.exceptions import InvalidParameterError
 from trainwell.nn import Dense, Network
 from trainwell.training import Trainer, fit
