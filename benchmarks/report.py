@@ -88,7 +88,7 @@ WHY = {
 
 
 def _load() -> dict[str, dict]:
-    names = ["machine", *TITLES, "scaling"]
+    names = ["machine", *TITLES, "scaling", "reproduce_floor"]
     return {n: json.loads((RESULTS / f"{n}.json").read_text()) for n in names
             if (RESULTS / f"{n}.json").exists()}  # fmt: skip
 
@@ -213,6 +213,12 @@ def targets_section(res: dict) -> list[str]:
     if "scaling" in res:
         for target, measured, ok in _scaling_report.targets(res["scaling"]):
             add("scaling", target, measured, ok)
+    floor = res.get("reproduce_floor", {})
+    if floor.get("reproduce"):
+        wall = floor["reproduce"]["wall_s"]
+        add("reproduce", "`trainwell reproduce` ≤ 15 s wall, same results.json bits",
+            f"{wall:.1f} s (its NumPy steps alone, by hand: {floor['hand_wall_s']:.1f} s)",
+            wall <= 15)  # fmt: skip
     if "machine" in res:
         t = res["machine"]["targets"]
         add("-", "`import trainwell` < 0.3 s", _fmt(t["import_trainwell_s"], " s"),
@@ -295,6 +301,41 @@ def compiled_section(d: dict) -> list[str]:
     ]
 
 
+def floor_section(d: dict) -> list[str]:
+    """`trainwell reproduce` against its steps written by hand (reproduce_floor.py)."""
+    rows = [
+        f"| {name} | {r['sizes']} {r['optimizer']}, batch {r['batch']} | {r['steps']:,} "
+        f"| {r['hand_us']:.1f} | {r['trainwell_us']:.1f} | {r['hand_s']:.1f} "
+        f"| {r['trainwell_s']:.1f} |"
+        for name, r in d["networks"].items()
+    ]
+    whole = d.get("reproduce")
+    ran = (
+        f"One whole `trainwell reproduce` took {whole['wall_s']:.1f} s wall and "
+        f"{whole['cpu_s']:.1f} s of CPU (all processes). "
+        if whole
+        else ""
+    )
+    return [
+        "## `trainwell reproduce` and its floor",
+        "",
+        "The course's networks train on the NumPy engine so that results.json is the same "
+        "bytes everywhere. One step each, on one core (one BLAS thread, as each worker), "
+        "written by hand with the same kind of NumPy calls and no library Python, against "
+        "trainwell's step (`loss_and_gradient` + the optimizer's update):",
+        "",
+        "| experiment | network | steps | hand µs/step | trainwell µs/step "
+        "| hand s | trainwell s |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        f"{ran}The steps alone cost {d['hand_cpu_s']:.1f} s of CPU by hand and "
+        f"{d['trainwell_cpu_s']:.1f} s in trainwell: at least {d['hand_wall_s']:.1f} s of wall "
+        f"on {d['cores']} cores before imports, figures and the other experiments.",
+        "",
+    ]
+
+
 def main() -> None:
     res = _load()
     if not res:
@@ -321,6 +362,8 @@ def main() -> None:
     if "scaling" in res:
         _scaling_report.plot(res["scaling"], FIGURE)
         lines += _scaling_report.section(res["scaling"], FIGURE.relative_to(OUT.parent).as_posix())
+    if "reproduce_floor" in res:
+        lines += floor_section(res["reproduce_floor"])
     if "machine" in res:
         lines += compiled_section(res["machine"])
     text = "\n".join(lines).rstrip() + "\n"
