@@ -129,6 +129,16 @@ def _xy(kind, m=12, n=3):
     return X, r.randn(m, 2), 2
 
 
+def _regularized(hidden, output, **kw):
+    """A [3, 5, 4, n_out] network with L2 and L1 for ``output`` = (activation, loss, kind),
+    and its data."""
+    out_act, loss, kind = output
+    X, y, n_out = _xy(kind)
+    layers = [Dense(5, hidden), Dense(4, hidden), Dense(n_out, out_act)]
+    net = Network(layers, loss=loss, l2=0.4, l1=0.05, random_state=3, input_dim=3, **kw)
+    return net, X, y
+
+
 def _assert_checked(report, where):
     assert where in " ".join(report.notes), report.notes
     # kinks of relu/leaky_relu may cost a few digits; a wrong backward is off by > 1e-3
@@ -139,16 +149,7 @@ def _assert_checked(report, where):
 @pytest.mark.parametrize("output", OUTPUTS, ids=[o[1] for o in OUTPUTS])
 def test_the_compiled_backward_pass_is_gradient_checked(hidden, output):
     require("numba")
-    out_act, loss, kind = output
-    X, y, n_out = _xy(kind)
-    net = Network(
-        [Dense(5, hidden), Dense(4, hidden), Dense(n_out, out_act)],
-        loss=loss,
-        l2=0.4,
-        l1=0.05,
-        random_state=3,
-        input_dim=3,
-    )
+    net, X, y = _regularized(hidden, output)
     _assert_checked(gradient_check(net, X, y, engine="numba"), "compiled (numba)")
 
 
@@ -198,18 +199,8 @@ DEVICES = ("array_api_strict", "torch:cpu")
 @pytest.mark.parametrize("output", OUTPUTS, ids=[o[1] for o in OUTPUTS])
 def test_the_device_backward_pass_is_gradient_checked(backend, hidden, output):
     require(backend.split(":")[0])
-    out_act, loss, kind = output
-    X, y, n_out = _xy(kind)
-    net = Network(
-        [Dense(5, hidden), Dense(4, hidden), Dense(n_out, out_act)],
-        loss=loss,
-        l2=0.4,
-        l1=0.05,
-        random_state=3,
-        input_dim=3,
-        engine=backend,
-        dtype="float32",  # checked in float64 all the same
-    )
+    # built in float32, checked in float64 all the same
+    net, X, y = _regularized(hidden, output, engine=backend, dtype="float32")
     _assert_checked(gradient_check(net, X, y), f"{backend} backend's passes")
 
 
