@@ -49,7 +49,20 @@ def targets(d: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             )
         )
     worst = {k: v["auto_worst_over_best_engine"] for k, v in d["sweeps"].items()}
-    if worst:
+    pick = {k: v.get("pick_worst_over_best_engine") for k, v in d["sweeps"].items()}
+    if worst and all(v is not None for v in pick.values()):
+        text = ", ".join(f"{k} sweep {v:.2f}x" for k, v in pick.items())
+        text += " (the auto rows themselves: "
+        text += ", ".join(f"{v:.2f}x" for v in worst.values()) + ")"
+        out.append(
+            (
+                f"auto's engine ≤ {AUTO_TOL}x the faster of the two at every point "
+                "(no step at a flip)",
+                text,
+                max(pick.values()) <= AUTO_TOL,
+            )
+        )
+    elif worst:
         text = ", ".join(f"{k} sweep {v:.2f}x" for k, v in worst.items())
         out.append(
             (
@@ -84,6 +97,7 @@ def section(d: dict[str, Any], figure: str) -> list[str]:
         rows = []
         for p in sw["points"]:
             row = {"x": f"{p['x']:,}", "auto": p["auto"], "ratio": p.get("auto_over_best")}
+            row["pick"] = p.get("pick_over_best")
             if key == "n_auto":
                 row["batch"] = f"{p['batch_size']:,}"
             for impl in LABELS:
@@ -93,36 +107,33 @@ def section(d: dict[str, Any], figure: str) -> list[str]:
         cols += [("batch", "batch")] if key == "n_auto" else []
         cols += [("auto", "auto picks")]
         cols += [(k, f"{v} s") for k, v in LABELS.items() if k in d["impls"]]
-        cols += [("ratio", "auto / faster engine")]
+        cols += [("ratio", "auto / faster engine"), ("pick", "auto's engine / faster engine")]
         lines += [table(rows, cols), ""]
         lines += [_flip_text(sw), ""]
         slopes.append({"sweep": key, **{k: v for k, v in sw["slopes"].items()}})
     lines.append("Fitted slopes of log(time per epoch) against log(n) or log(w), all points:")
     lines.append("")
     lines.append(table(slopes, [("sweep", "sweep")] + [(k, v) for k, v in LABELS.items()]))
-    cost = d.get("auto_max_step_cost")
-    lines += ["", f"- Why: {WHY.format(cost=f'{cost:,}' if cost else 'its threshold of')}", ""]
+    lines += ["", f"- Why: {WHY}", ""]
     return lines
 
 
 WHY = (
-    "`engine='auto'` compiles a supported network when a step costs at most {cost} "
-    "multiply-adds (batch size times weights, each tanh/sigmoid/softmax unit counted as 40): "
-    "the choice depends on the configuration only, never on n, so that a run and its "
+    "`engine='auto'` compiles a supported network when its cost model "
+    "(`trainwell.nn._fast_cost`, fitted to the grid of the next section) predicts the "
+    "compiled step to be faster than NumPy's: the kernel's products cost about the same "
+    "per multiply-add at any shape, BLAS's are cheap on large products and dear on thin "
+    "ones (20 inputs, one output unit, small batches), and each engine slows once a step's "
+    "activations overflow the cache. The choice depends on the configuration only "
+    "(shapes, activations, batch size), never on n or on timings, so that a run and its "
     "resumption always take the same path, bit for bit. At a fixed batch size it therefore "
-    "cannot flip along n: the n sweep's network (1.39 million multiply-adds a step) stays "
-    "on one engine at every n, and its time per epoch grows with the number of steps, "
-    "ceil(n / 256). fit's default `batch_size='auto'` is the one way n moves the choice: "
-    "the full batch up to 2,000 examples makes the step cost grow with n (so the [20, 8, 1] "
-    "network flips to NumPy near a thousand examples), and past 2,000 the batch drops "
-    "to 64, which brings the compiled engine back; every library's epoch jumps there "
-    "because one full-batch step becomes 40 steps of 64, not because of the engine. The "
-    "flip points above are auto's own choices, bisected. The threshold counts multiply-adds, "
-    "which is what BLAS is good at; a one-hidden-layer network with 20 inputs and one "
-    "output is thin products and element-wise passes, where the compiled engine's fused "
-    "loops can keep their lead past it, so the flip can cost a step there: the width "
-    "rows above say how much on the machine measured (auto / faster engine). The course's recipes and `trainwell "
-    "reproduce` train with `engine='numpy'` whatever the threshold."
+    "cannot flip along n, and the time per epoch grows with the number of steps, "
+    "ceil(n / batch). fit's default `batch_size='auto'` is the one way n moves the "
+    "choice: the full batch up to 2,000 examples makes the step grow with n, and past "
+    "2,000 the batch drops to 64; every library's epoch jumps there because one "
+    "full-batch step becomes many small ones, not because of the engine. Flip points are "
+    "auto's own choices, bisected. The course's recipes and `trainwell reproduce` train "
+    "with `engine='numpy'` whatever the model says."
 )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _engine_cost_report
 import _scaling_report
 from _common import RESULTS, table
 
@@ -88,7 +89,7 @@ WHY = {
 
 
 def _load() -> dict[str, dict]:
-    names = ["machine", *TITLES, "scaling", "reproduce_floor"]
+    names = ["machine", *TITLES, "scaling", "engine_cost", "reproduce_floor"]
     return {n: json.loads((RESULTS / f"{n}.json").read_text()) for n in names
             if (RESULTS / f"{n}.json").exists()}  # fmt: skip
 
@@ -213,6 +214,9 @@ def targets_section(res: dict) -> list[str]:
     if "scaling" in res:
         for target, measured, ok in _scaling_report.targets(res["scaling"]):
             add("scaling", target, measured, ok)
+    if "engine_cost" in res:
+        for target, measured, ok in _engine_cost_report.targets(res["engine_cost"]):
+            add("auto", target, measured, ok)
     floor = res.get("reproduce_floor", {})
     if floor.get("reproduce"):
         wall = floor["reproduce"]["wall_s"]
@@ -362,6 +366,8 @@ def main() -> None:
     if "scaling" in res:
         _scaling_report.plot(res["scaling"], FIGURE)
         lines += _scaling_report.section(res["scaling"], FIGURE.relative_to(OUT.parent).as_posix())
+    if "engine_cost" in res:
+        lines += _engine_cost_report.section(res["engine_cost"])
     if "reproduce_floor" in res:
         lines += floor_section(res["reproduce_floor"])
     if "machine" in res:

@@ -24,6 +24,7 @@ SCRIPTS = {
     "lab": "lab_speed.py",
     "w5": "w5_asha.py",
     "scaling": "scaling.py",
+    "engine_cost": "engine_cost.py",
     "floor": "reproduce_floor.py",
 }
 

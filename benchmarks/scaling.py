@@ -190,7 +190,7 @@ def summarize(sweep: str, points: list[dict[str, Any]]) -> dict[str, Any]:
             out["max_local_slope"] = max(local)
     flips = [(a["x"], b["x"]) for a, b in itertools.pairwise(points) if a["auto"] != b["auto"]]
     out["auto_flips_between"] = flips
-    worst, cross = 1.0, []
+    worst, worst_pick, cross = 1.0, 1.0, []
     for a, b in itertools.pairwise(points):
         ra, rb = _numba_over_numpy(a), _numba_over_numpy(b)
         if ra and rb and (ra - 1) * (rb - 1) < 0:  # the engines' curves cross between a, b
@@ -202,8 +202,13 @@ def summarize(sweep: str, points: list[dict[str, Any]]) -> dict[str, Any]:
         if t.get("trainwell") and best < math.inf:
             p["auto_over_best"] = t["trainwell"] / best
             worst = max(worst, p["auto_over_best"])
+        picked = t.get(f"trainwell-{p['auto']}")
+        if picked and best < math.inf:  # the same code as the auto row, timed beside the other
+            p["pick_over_best"] = picked / best
+            worst_pick = max(worst_pick, p["pick_over_best"])
     out["engines_cross_at"] = cross
     out["auto_worst_over_best_engine"] = worst
+    out["pick_worst_over_best_engine"] = worst_pick
     out["auto_flips_after"] = [flip_point(sweep, a, b) for a, b in flips]
     return out
 
@@ -215,7 +220,7 @@ def _numba_over_numpy(p: dict[str, Any]) -> float | None:
 
 
 def main(argv=None):
-    p = parser(__doc__.splitlines()[0], repeats=3)
+    p = parser(__doc__.splitlines()[0], repeats=5)
     p.add_argument("--target", type=float, default=0.25, help="seconds per timed fit")
     p.add_argument("--cap", type=float, default=6.0, help="largest epoch timed, seconds")
     p.add_argument("--max-epochs", type=int, default=2000, help="most epochs per timed fit")
@@ -224,7 +229,6 @@ def main(argv=None):
     if args.quick:
         args.repeats, args.target = 1, 0.02
     warnings.simplefilter("ignore")  # fit's one-epoch ConvergenceWarning, sklearn's
-    from trainwell.nn import _fast
 
     impls = [k for k in IMPLS if k != "torch" or have_torch()]
     if args.impls:
@@ -259,7 +263,7 @@ def main(argv=None):
             "target_s": args.target,
             "cap_s": args.cap,
             "torch_threads": threads if "torch" in impls else None,
-            "auto_max_step_cost": getattr(_fast, "AUTO_MAX_STEP_COST", None),
+            "auto_rule": "cost model (trainwell.nn._fast_cost)",
             "dtype": "float64",
         },
         partial=bool(args.quick or args.impls or args.sweeps != ",".join(SWEEPS)),

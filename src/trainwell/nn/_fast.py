@@ -37,6 +37,7 @@ import numpy as np
 from .._random import rand
 from ..exceptions import InvalidParameterError
 from ._fast_codes import _f64, _kernels, act_codes, constants, loss_codes, opt_codes
+from ._fast_cost import network_layers, predicted
 from ._fast_update import fused_update, update_function
 
 __all__ = [
@@ -50,15 +51,6 @@ __all__ = [
 ]
 
 ENGINES = ("auto", "numpy", "numba")
-#: ``engine="auto"`` compiles the networks whose step costs at most this many
-#: multiply-adds (batch size times weights), each tanh, sigmoid or softmax unit of the batch
-#: counted as TRANSCENDENTAL_MACS of them (the kernel calls libm for those, about 15 ns
-#: each, where NumPy has SIMD versions). Measured on 2 cores: relu networks break even with
-#: BLAS at about 300,000-700,000 multiply-adds a step, tanh ones much earlier. The choice
-#: depends on the configuration only, so two runs of one configuration (a run and its
-#: resumption from a checkpoint, say) always take the same path, bit for bit.
-AUTO_MAX_STEP_COST = 200_000
-TRANSCENDENTAL_MACS = 40
 
 
 def resolve_engine(engine: str) -> str:
@@ -164,10 +156,10 @@ def plan(
         The resolved mini-batch size.
     engine : {"auto", "numpy", "numba"}
         Already resolved by :func:`resolve_engine`. ``"numba"`` compiles whenever the
-        configuration is supported; ``"auto"`` also requires a small network (a step cost
-        of at most :data:`AUTO_MAX_STEP_COST`). The first use in a process
-        imports numba and loads the compiled kernels from numba's cache (about 0.4 s; the
-        very first compilation, cached on disk, about 10 s).
+        configuration is supported; ``"auto"`` also requires the compiled step to be
+        the faster one by the measured cost model (:func:`auto_compiles`). The first use
+        in a process imports numba and loads the compiled kernels from numba's cache
+        (about 0.4 s; the very first compilation, cached on disk, about 10 s).
     notes : list of str, optional
         Where to say why an explicit ``engine="numba"`` fell back to NumPy.
 
@@ -182,7 +174,7 @@ def plan(
         if engine == "numba" and notes is not None:
             notes.append(f"engine='numba' cannot compile {reason}: trained with NumPy.")
         return None
-    if engine == "auto" and _step_cost(network, batch_size) > AUTO_MAX_STEP_COST:
+    if engine == "auto" and not auto_compiles(network, batch_size):
         return None
     try:
         _kernels()
@@ -193,14 +185,16 @@ def plan(
     return EpochRunner(network, optimizer)
 
 
-def _step_cost(network: Any, batch_size: int) -> int:
-    """A step's multiply-adds plus TRANSCENDENTAL_MACS per tanh/sigmoid/softmax value."""
-    dense = [layer for layer in network.layers if hasattr(layer, "W")]
-    macs = sum(layer.W.size for layer in dense)
-    slow = sum(
-        layer.n_out for layer in dense if layer.activation.name in ("tanh", "sigmoid", "softmax")
-    )
-    return batch_size * (macs + TRANSCENDENTAL_MACS * slow)
+def predicted_step_seconds(network: Any, batch_size: int) -> dict[str, float]:
+    """Each engine's predicted seconds per step (:mod:`trainwell.nn._fast_cost`)."""
+    return predicted(network_layers(network), batch_size)
+
+
+def auto_compiles(network: Any, batch_size: int) -> bool:
+    """Whether ``engine="auto"`` compiles this (supported) network at this batch size: when
+    :mod:`trainwell.nn._fast_cost` predicts the compiled step to be the faster one."""
+    seconds = predicted_step_seconds(network, batch_size)
+    return seconds["numba"] < seconds["numpy"]
 
 
 def layout(network: Any, optimizer_code: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -257,6 +251,7 @@ class EpochRunner:
         self._bounds_key: Any = None
         self._bounds = np.zeros(2, dtype=np.int64)
         self._costs = np.empty(0)
+        self._work = np.empty(0)  # the kernel's activations, kept from epoch to epoch
         self._kernel = _kernels()[0]
         hyper = ("beta2", "epsilon", "bias_correction")
         beta1 = getattr(optimizer, "beta1", getattr(optimizer, "beta", 0.0))
@@ -321,6 +316,9 @@ class EpochRunner:
             self._bounds = np.array([s.start for s in slices] + [slices[-1].stop], np.int64)
             self._bounds_key = slices
             self._costs = np.empty(len(slices))
+            need = work_size(self.ints, self._bounds)
+            if self._work.shape[0] < need:
+                self._work = np.empty(need)
         U, rng_state = _EMPTY, None
         if self.drop_units:
             rng_state = _get_rng_state(net.rng)
@@ -344,6 +342,7 @@ class EpochRunner:
             int(state["t"]),
             self._costs,
             float(total),
+            self._work,
         )
         state["t"] = t
         self.n_done = int(n_done)
@@ -356,6 +355,13 @@ class EpochRunner:
             rows = int(self._bounds[n_done + 1] - self._bounds[0])
             rand(net.rng, (rows * self.drop_units,), np.float64)
         return total, float(self._costs[n_done])
+
+
+def work_size(ints: np.ndarray, bounds: np.ndarray) -> int:
+    """Elements of the epoch kernel's ``work`` buffer for these batch ``bounds``."""
+    sizes = ints[4 : 5 + int(ints[0])]
+    bsmax = (max(8, int(np.diff(bounds).max())) + 7) // 8 * 8
+    return bsmax * (4 * int(sizes.sum()) + 2 * int(sizes.max()) + int(sizes[-1]))
 
 
 _EMPTY = np.empty(0)
