@@ -43,8 +43,8 @@ def section(d: dict[str, Any]) -> list[str]:
     lines = ["## Which engine `engine='auto'` trains on", ""]
     lines.append(
         "Each network of the grid timed step by step with `engine='numpy'` and "
-        "`engine='numba'` (Adam, float64; medians of interleaved fits, fit's fixed costs "
-        "taken out by subtracting a one-epoch fit; mini-batches with 32 batches an epoch, "
+        "`engine='numba'` (Adam, float64; the fastest of interleaved fits, fit's fixed costs "
+        "taken out by subtracting the fastest one-epoch fit; mini-batches with 32 batches an epoch, "
         "and full batches of 500 and 2,000). A cell names the faster engine and by how "
         "much; where auto picks the other one it says so, with its time over the faster "
         "engine's."
@@ -70,8 +70,9 @@ def section(d: dict[str, Any]) -> list[str]:
     h = d.get("holdout")
     if h:
         lines.append(
-            f"The model's constants are fitted to this grid; fitted instead to a random half "
-            f"of it ({h['splits']} draws), it is within {AUTO_TOL}x at "
+            "The model's constants (`trainwell/nn/_fast_cost.py`) were fitted to an earlier "
+            "run of this grid, so these are fresh measurements for it. Refitted to a random "
+            f"half of this run ({h['splits']} draws), it is within {AUTO_TOL}x at "
             f"{h['within_1_25_median']:.0%} of the other half's points (median; "
             f"{h['within_1_25_min']:.0%} at the least), worst {h['worst_median']:.2f}x "
             "(median)."
@@ -89,9 +90,14 @@ WHY = (
     "costs as much as the arithmetic. So the kernel wins the course's networks by 5-15x, "
     "thin and one-hidden-layer networks at every batch size, and loses square layers of "
     "100 units and more, 784 inputs, and big full batches whose activations overflow the "
-    "cache. `trainwell/nn/_fast_cost.py` prices a step on each engine from nine counts of "
+    "cache. `trainwell/nn/_fast_cost.py` prices a step on each engine from eleven counts of "
     "the configuration (layers, parameters, batch x units, the products' multiply-adds and "
-    "matrix elements, the tanh/sigmoid/softmax values, and the parts of the step that "
-    "overflow the caches), with constants fitted to this grid by non-negative least "
-    "squares on relative error (`python benchmarks/engine_cost.py --fit`)."
+    "matrix elements, the tanh/sigmoid/softmax values, the parts of the step that "
+    "overflow the caches, batch x layers and batch x hidden units), with constants fitted "
+    "to an earlier run of the grid (results/engine_cost_fit.json) by non-negative least "
+    "squares on relative error (`python benchmarks/engine_cost.py --fit FILE` prints "
+    "them). "
+    "At about one point in ten the faster engine changes from one run of the grid to the "
+    "next (each point is a few short fits on a 2-core machine), so no fixed rule picks "
+    "right at every point of every run."
 )

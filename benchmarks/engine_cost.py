@@ -3,13 +3,16 @@
 For a grid of Dense networks (one to three hidden layers, 2 to 2048 units, relu and tanh,
 sigmoid and softmax outputs), batch sizes (16 to 256, with 32 batches an epoch, and full
 batches of 500 and 2,000 examples) and Adam, this times fit's step with
-``engine="numpy"`` and ``engine="numba"`` (interleaved, medians over ``--repeats`` of a fit
-of about ``--target`` seconds less a fit of one epoch, over the steps between them), and
+``engine="numpy"`` and ``engine="numba"`` (interleaved; the fastest of ``--repeats`` fits
+of about ``--target`` seconds, less the fastest fit of one epoch, over the steps between
+them), and
 records what :func:`trainwell.nn._fast.predicted_step_seconds` predicts for both and what
 ``engine="auto"`` picks. The report (BENCHMARKS.md) gives, over the grid, how often auto
-picks the faster engine and its worst ratio to the faster one; the model's constants in
-:mod:`trainwell.nn._fast_cost` are fitted to these measurements
-(``python benchmarks/engine_cost.py --fit`` prints a least-squares fit of them).
+picks the faster engine and its worst ratio to the faster one. The model's constants in
+:mod:`trainwell.nn._fast_cost` were fitted to an earlier run, kept as
+results/engine_cost_fit.json (``python benchmarks/engine_cost.py --fit FILE`` prints the
+least-squares constants for a results file, and how a fit to half of it picks on the other
+half); each new run is a check of them on fresh measurements.
 
 Run ``python benchmarks/engine_cost.py`` (about 5 minutes on 2 idle cores), ``--quick``
 for a smoke test; writes results/engine_cost.json.
@@ -26,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
-from _common import median, parser, save
+from _common import parser, save
 
 DIMS: list[tuple[int, ...]] = [
     (2, 5, 2, 1),
@@ -106,7 +109,10 @@ def measure(dims: tuple[int, ...], batch: Any, activation: str, repeats: int, ta
             shorts[engine].append(run(engine, 1))
     us = {}
     for engine, e in epochs.items():
-        long, short = median(longs[engine]), median(shorts[engine])
+        # the fastest of the repeats: a busy neighbour only ever adds time, and it costs
+        # NumPy's two BLAS threads more than the kernel's one (medians moved the faster
+        # engine from run to run at about one point in ten)
+        long, short = min(longs[engine]), min(shorts[engine])
         per_step = (long - short) / ((e - 1) * steps_per_epoch)
         mean = long / (e * steps_per_epoch)
         # a one-epoch fit too noisy for the difference (under half the plain mean): the mean
@@ -203,14 +209,18 @@ def fit_constants(rows: list[dict[str, Any]], splits: int = 20) -> dict[str, Any
 def main() -> None:
     p = parser("Both engines' step times over a grid, against auto's cost model.", repeats=3)
     p.add_argument("--target", type=float, default=0.15, help="seconds per timed fit")
-    p.add_argument("--fit", action="store_true", help="print fitted model constants and stop")
+    p.add_argument(
+        "--fit",
+        nargs="?",
+        const=str(Path(__file__).parent / "results/engine_cost.json"),
+        help="print the model constants fitted to a results file (default: the last run's)",
+    )
     args = p.parse_args()
     warnings.simplefilter("ignore")
     if args.fit:
         import json
 
-        rows = json.loads((Path(__file__).parent / "results/engine_cost.json").read_text())
-        fit_constants(rows["rows"])
+        fit_constants(json.loads(Path(args.fit).read_text())["rows"])
         return
     grid = QUICK if args.quick else [(d, b, a) for d in DIMS for b in BATCHES for a in ACTIVATIONS]
     rows = []

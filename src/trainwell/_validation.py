@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -217,8 +218,11 @@ def _dense(values: Any, name: str) -> np.ndarray:
             f"{name} is a scipy sparse matrix ({type(values).__name__}); trainwell trains on "
             f"dense arrays only. Pass {name}.toarray() if it fits in memory."
         )
-    if isinstance(values, np.ma.MaskedArray):
-        n_masked = int(np.ma.count_masked(values))
+    # a masked array exists only once numpy.ma is imported: reading np.ma first would import
+    # it (about 50 ms) into every process that calls fit
+    masked = sys.modules.get("numpy.ma")
+    if masked is not None and isinstance(values, masked.MaskedArray):
+        n_masked = int(masked.count_masked(values))
         if n_masked:
             raise DataError(
                 f"{name} is a masked array with {n_masked} masked value(s); trainwell does not "

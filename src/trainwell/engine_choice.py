@@ -7,8 +7,8 @@ One name says both where a network's arrays live (the array library, see
 engine                  arrays               steps
 ======================  ===================  ==========================================
 ``"auto"`` (default)    NumPy                NumPy's layers; a compiled (numba) kernel
-                                             for the small networks where NumPy's
-                                             per-call cost dominates
+                                             where a measured cost model predicts it
+                                             faster (small and thin networks)
                                              (``TRAINWELL_ENGINE`` may name the choice)
 ``"numpy"``             NumPy                NumPy's layers, never compiled
 ``"numba"``             NumPy                the compiled kernel wherever it applies

@@ -14,6 +14,7 @@ def test_features_count_a_step_by_hand():
     macs = 30 + 30 + 15 + 15 + 15
     elements = (10 + 6 + 15) + (15 + 10 + 6) + (15 + 3 + 5) + (5 + 15 + 3) + (5 + 3 + 15)
     expected = [1, 2, 2 * 3 + 3 + 3 * 1 + 1, 5 * (2 + 3 + 1), macs, elements, 5 * 1, 0, 0]
+    expected += [5 * 2, 5 * 3]  # batch x layers, batch x hidden units
     np.testing.assert_array_equal(f, expected)
     # the kernel pads the batch to a multiple of 8; tanh units count as slow
     g = fc.features([2, 3, 1], "tanh", 5, "numba")

@@ -1,4 +1,4 @@
-"""A compiled path for small Dense networks: one numba call runs a whole epoch.
+"""A compiled path for Dense networks: one numba call runs a whole epoch.
 
 For course-sized networks ([2, 20, 3, 1], [2, 5, 2, 1]) each NumPy call costs about as much
 as the arithmetic it does, so the plain path spends its time dispatching some 60 array
@@ -251,7 +251,7 @@ class EpochRunner:
         self._bounds_key: Any = None
         self._bounds = np.zeros(2, dtype=np.int64)
         self._costs = np.empty(0)
-        self._work = np.empty(0)  # the kernel's activations, kept from epoch to epoch
+        self._work = work_buffers(self.ints, np.array([0, 8]))  # grown to the widest batch
         self._kernel = _kernels()[0]
         hyper = ("beta2", "epsilon", "bias_correction")
         beta1 = getattr(optimizer, "beta1", getattr(optimizer, "beta", 0.0))
@@ -316,9 +316,9 @@ class EpochRunner:
             self._bounds = np.array([s.start for s in slices] + [slices[-1].stop], np.int64)
             self._bounds_key = slices
             self._costs = np.empty(len(slices))
-            need = work_size(self.ints, self._bounds)
-            if self._work.shape[0] < need:
-                self._work = np.empty(need)
+            width = (max(8, int(np.diff(self._bounds).max())) + 7) // 8 * 8
+            if self._work[0].shape[2] < width:
+                self._work = work_buffers(self.ints, self._bounds)
         U, rng_state = _EMPTY, None
         if self.drop_units:
             rng_state = _get_rng_state(net.rng)
@@ -342,7 +342,7 @@ class EpochRunner:
             int(state["t"]),
             self._costs,
             float(total),
-            self._work,
+            *self._work,
         )
         state["t"] = t
         self.n_done = int(n_done)
@@ -357,11 +357,17 @@ class EpochRunner:
         return total, float(self._costs[n_done])
 
 
-def work_size(ints: np.ndarray, bounds: np.ndarray) -> int:
-    """Elements of the epoch kernel's ``work`` buffer for these batch ``bounds``."""
+def work_buffers(ints: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The epoch kernel's activation buffers for these batch ``bounds``: ``acts`` (4, units,
+    batch), ``grads`` (2, widest layer, batch), ``yt`` (output units, batch), with the
+    largest batch rounded up to a multiple of 8."""
     sizes = ints[4 : 5 + int(ints[0])]
-    bsmax = (max(8, int(np.diff(bounds).max())) + 7) // 8 * 8
-    return bsmax * (4 * int(sizes.sum()) + 2 * int(sizes.max()) + int(sizes[-1]))
+    width = (max(8, int(np.diff(bounds).max())) + 7) // 8 * 8
+    return (
+        np.empty((4, int(sizes.sum()), width)),
+        np.empty((2, int(sizes.max()), width)),
+        np.empty((int(sizes[-1]), width)),
+    )
 
 
 _EMPTY = np.empty(0)

@@ -38,24 +38,16 @@ WORKING_SET_BYTES = 4 << 20
 #: outer caches for each output unit by the kernel's loops.
 INPUT_BLOCK_BYTES = 256 << 10
 
-#: Seconds per unit of each of :func:`features`'s counts for the NumPy engine.
+#: Seconds per unit of each of :func:`features`'s counts for the NumPy engine, fitted to
+#: benchmarks/results/engine_cost_fit.json (``benchmarks/engine_cost.py --fit``).
 NUMPY_COEF = np.array(
-    [4.843e-05, 1.768e-05, 3.838e-09, 0.0, 2.531e-11, 2.026e-09, 1.186e-08, 0.0, 0.0]
+    [5.297e-05, 1.402e-05, 5.415e-09, 0, 3.157e-11, 1.513e-09, 1.147e-08, 0, 0, 3.17e-08, 1.611e-09]
 )
 #: Seconds per unit of each of :func:`features`'s counts for the compiled engine.
 NUMBA_COEF = np.array(
-    [
-        2.477e-06,
-        2.205e-07,
-        9.785e-09,
-        9.718e-10,
-        1.342e-10,
-        2.547e-10,
-        2.801e-08,
-        2.176e-09,
-        3.023e-11,
-    ]
-)
+    [2.564e-06, 1.759e-07, 1.025e-08, 1.279e-09, 1.364e-10, 4.713e-11, 2.798e-08, 2.237e-09,
+     2.894e-11, 1.29e-09, 5.801e-10]
+)  # fmt: skip
 
 Layers = Sequence[tuple[int, int, str]]
 
@@ -80,7 +72,8 @@ def _as_layers(dims: Any, activation: str | None = None) -> list[tuple[int, int,
 def features(layers: Any, activation: str | None, batch: int, engine: str = "numpy") -> np.ndarray:
     """A step's counts: [1, layers, parameters, batch x units, product MACs, product
     elements, batch x slow units, batch x units again when the step's activations overflow
-    the cache, the MACs of layers whose input overflows the per-core cache].
+    the cache, the MACs of layers whose input overflows the per-core cache, batch x layers,
+    batch x hidden units].
 
     Parameters
     ----------
@@ -96,7 +89,7 @@ def features(layers: Any, activation: str | None, batch: int, engine: str = "num
 
     Returns
     -------
-    ndarray of shape (9,)
+    ndarray of shape (11,)
     """
     spec = _as_layers(layers, activation)
     m = batch if engine == "numpy" else (batch + 7) // 8 * 8
@@ -112,9 +105,9 @@ def features(layers: Any, activation: str | None, batch: int, engine: str = "num
         if 8 * m * i > INPUT_BLOCK_BYTES:
             spilled += len(shapes) * m * i * o
     big = m * units if 32 * m * units > WORKING_SET_BYTES else 0
-    return np.array(
-        [1.0, len(spec), params, m * units, macs, elements, m * slow, big, spilled], dtype=float
-    )
+    hidden = sum(o for _, o, _ in spec[:-1])
+    counts = [1, len(spec), params, m * units, macs, elements, m * slow, big, spilled]
+    return np.array([*counts, m * len(spec), m * hidden], dtype=float)
 
 
 def predicted(layers: Layers, batch: int) -> dict[str, float]:

@@ -153,7 +153,25 @@ def _back_act(code, H, k, Z, A, M, r, mb, masked, slope):  # pragma: no cover
 
 @numba.njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def train_epoch(
-    theta, grad, prev, v, s, X, Y, order, U, bounds, ints, keep, hyp, t, costs, total, work
+    theta,
+    grad,
+    prev,
+    v,
+    s,
+    X,
+    Y,
+    order,
+    U,
+    bounds,
+    ints,
+    keep,
+    hyp,
+    t,
+    costs,
+    total,
+    acts,
+    grads,
+    yt,
 ):  # pragma: no cover
     """Train over the batches ``X[order[bounds[b]:bounds[b+1]]]`` (``order`` empty: in
     order); returns (total, steps, t), ``total`` carried on from the one given (a run of
@@ -163,11 +181,13 @@ def train_epoch(
     -1: none), activations (L)]; ``keep[q]`` the keep probability of the dropout on A[q];
     ``hyp`` = [lr, l2, l1, beta1, beta2, epsilon, bias_correction, leaky slope] (the
     constants from :func:`trainwell.nn._fast_codes.constants`); ``U`` the epoch's
-    uniform draws for the dropout masks; ``costs[b]`` receives each batch's cost; ``work``
-    the float64 buffer the activations live in (``trainwell.nn._fast.work_size`` elements;
-    a shorter one is replaced by a new buffer), kept by the caller so that an epoch of one
-    big batch does not allocate and fault in fresh pages on every call. Stops at the first
-    non-finite cost (before that step's update) and returns its index as steps.
+    uniform draws for the dropout masks; ``costs[b]`` receives each batch's cost; ``acts``
+    (4, units, batch), ``grads`` (2, widest layer, batch) and ``yt`` (output units, batch)
+    the float64 buffers the activations live in (batch: the largest batch rounded up to a
+    multiple of 8, or more; buffers too small are replaced by new ones), kept by the
+    caller so that an epoch of one big batch does not allocate and fault in fresh pages
+    on every call. Stops at the first non-finite cost (before that step's update) and
+    returns its index as steps.
     """
     L, loss, opt, nw = ints[0], ints[1], ints[2], ints[3]
     sizes = ints[4 : 5 + L]
@@ -185,17 +205,20 @@ def train_epoch(
     for q in range(L + 1):
         roff[q + 1] = roff[q] + sizes[q]
     R, nmax = roff[L + 1], sizes.max()
-    ra, rg = R * bsmax, nmax * bsmax
-    if work.shape[0] < 4 * ra + 2 * rg + sizes[L] * bsmax:
-        work = np.empty(4 * ra + 2 * rg + sizes[L] * bsmax)
-    # activations A[q], q = 0 (the input) .. L, units by examples
-    A = work[0:ra].reshape((R, bsmax))
-    Z = work[ra : 2 * ra].reshape((R, bsmax))  # linear parts Z[l] in the same rows
-    D = work[2 * ra : 3 * ra].reshape((R, bsmax))  # A[q] after dropout, where there is dropout
-    M = work[3 * ra : 4 * ra].reshape((R, bsmax))  # dropout masks (0 or 1 / keep_prob)
-    G = work[4 * ra : 4 * ra + rg].reshape((nmax, bsmax))  # dZ of the current layer
-    H = work[4 * ra + rg : 4 * ra + 2 * rg].reshape((nmax, bsmax))  # dA of the layer below
-    YT = work[4 * ra + 2 * rg : 4 * ra + 2 * rg + sizes[L] * bsmax].reshape((sizes[L], bsmax))
+    if acts.shape[1] != R or acts.shape[2] < bsmax:
+        acts = np.empty((4, R, bsmax))
+    bsmax = acts.shape[2]  # a wider buffer serves: only its first mb columns are used
+    if grads.shape[1] != nmax or grads.shape[2] != bsmax:
+        grads = np.empty((2, nmax, bsmax))
+    if yt.shape[0] != sizes[L] or yt.shape[1] != bsmax:
+        yt = np.empty((sizes[L], bsmax))
+    A = acts[0]  # activations A[q], q = 0 (the input) .. L, units by examples
+    Z = acts[1]  # linear parts Z[l] in the same rows
+    D = acts[2]  # A[q] after dropout, where there is dropout
+    M = acts[3]  # dropout masks (0 or 1 / keep_prob)
+    G = grads[0]  # dZ of the current layer
+    H = grads[1]  # dA of the layer below
+    YT = yt  # the batch's targets, units by examples
     shuffled = order.shape[0] > 0
     upos = 0
     for b in range(nb):

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._random import rand
 from ..exceptions import InvalidParameterError
-from ._fast import layout, unsupported_reason
+from ._fast import layout, unsupported_reason, work_buffers
 from ._fast_codes import _f64, _kernels, constants
 
 __all__ = ["compiled_loss_and_gradient", "compiled_path_unavailable"]
@@ -112,6 +112,6 @@ def compiled_loss_and_gradient(network: Any, X: Any, Y: Any, mode: Any) -> float
     order = np.empty(0, dtype=np.int64)
     empty = np.empty(0)
     kernel(network.theta, network.grad, previous, empty, empty, X, Y, order, U, bounds, ints, keep,
-           hyper, 0, costs, 0.0, empty)  # fmt: skip
+           hyper, 0, costs, 0.0, *work_buffers(ints, bounds))  # fmt: skip
     network.theta[...] = previous  # theta - 0 * grad: as it was (also for a NaN grad)
     return float(costs[0])

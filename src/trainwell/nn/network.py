@@ -61,9 +61,10 @@ default=None
     engine : {"auto", "numpy", "numba", "cupy", "torch", "torch:cuda", "torch:cpu", \
 "array_api_strict"} or module, default="auto"
         Where and how it trains (:mod:`trainwell.engine_choice`; kept as ``engine`` and in the
-        model file): "auto", "numpy", "numba" on NumPy arrays (fit compiles small networks,
-        never, or wherever it can); "cupy" on an NVIDIA GPU, "torch" on PyTorch. Initial
-        weights are drawn on the host as for NumPy; ``backend``: deprecated spelling.
+        model file): "auto", "numpy", "numba" on NumPy arrays (fit compiles where it predicts
+        that faster, never, or wherever it can); "cupy" on an NVIDIA GPU, "torch" on
+        PyTorch. Initial weights are drawn on the host as for NumPy; ``backend``: deprecated
+        spelling.
 
     Attributes
     ----------

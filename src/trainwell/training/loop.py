@@ -117,8 +117,9 @@ def fit(
         float64 Dense/Dropout networks through a compiled epoch kernel (the NumPy path's
         results to about 1e-12) and fuses the optimizer update of the others into one pass
         (the same bits); "numpy" never does either; "auto" (or the ``TRAINWELL_ENGINE``
-        environment variable) compiles the small networks only, where NumPy's per-call
-        cost dominates. An engine on other arrays than the network's is refused.
+        environment variable) compiles where a cost model measured on both engines
+        predicts the kernel to be faster (:mod:`trainwell.nn._fast_cost`). An engine on
+        other arrays than the network's is refused.
 
     Returns
     -------
