@@ -261,3 +261,24 @@ def test_importing_trainwell_does_not_import_numba():
         "assert 'numba' not in sys.modules, 'numba imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_runner_keeps_its_buffers_between_epochs_and_grows_them(moons):
+    """Buffers kept from epoch to epoch (and what an earlier epoch left in them) change
+    no bit: one runner over epochs of batches of 16, 100, 16 against a fresh runner for
+    each epoch."""
+    X, y = moons
+    Y = y.reshape(-1, 1).astype(np.float64)
+    small = [slice(i, min(i + 16, 300)) for i in range(0, 300, 16)]
+    large = [slice(i, min(i + 100, 300)) for i in range(0, 300, 100)]
+    kept, fresh = _net().build(2), _net().build(2)
+    opt = Adam()
+    state_k, state_f = opt.init(kept.theta), opt.init(fresh.theta)
+    runner = _fast.EpochRunner(kept, opt)
+    widths = []
+    for slices in (small, large, small):
+        runner.run_epoch(X, Y, None, slices, state_k, 0.01)
+        widths.append(runner._work[0].shape[2])
+        _fast.EpochRunner(fresh, opt).run_epoch(X, Y, None, slices, state_f, 0.01)
+        np.testing.assert_array_equal(kept.theta, fresh.theta)
+    assert widths == [16, 104, 104]  # grown to the widest batch (rounded up to 8), then kept
