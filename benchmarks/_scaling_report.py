@@ -120,7 +120,7 @@ def section(d: dict[str, Any], figure: str) -> list[str]:
 
 WHY = (
     "`engine='auto'` compiles a supported network when its cost model "
-    "(`trainwell.nn._fast_cost`, fitted to the grid of the next section) predicts the "
+    "(`trainwell.nn._fast_cost`, checked on the grid of the next section) predicts the "
     "compiled step to be faster than NumPy's: the kernel's products cost about the same "
     "per multiply-add at any shape, BLAS's are cheap on large products and dear on thin "
     "ones (20 inputs, one output unit, small batches), and each engine slows once a step's "
