@@ -50,8 +50,8 @@ def fit_rate(update, seconds: float) -> float:
     from trainwell.training import fit
 
     config, data = _setup(update)
-    batch = None if config["batch_size"] == "full" else config["batch_size"]
-    steps_per_epoch = -(-len(data.y_train) // (batch or len(data.y_train)))
+    batch = config["batch_size"]  # "full" or a size, as fit takes it
+    steps_per_epoch = 1 if batch == "full" else -(-len(data.y_train) // batch)
 
     def run(epochs):
         net, _ = build_network(config, data)
