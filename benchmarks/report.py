@@ -351,7 +351,7 @@ def main() -> None:
         "",
         "CPU benchmarks of issues 9 and 23: trainwell against a course-style NumPy implementation, "
         "scikit-learn's MLPClassifier and PyTorch CPU eager, in the same process. Run "
-        "`python benchmarks/run_all.py` (about 15 minutes; `--quick` for a smoke test), or "
+        "`python benchmarks/run_all.py` (about 35 minutes on 2 cores, 10 of them the engine-choice grid; `--quick` for a smoke test), or "
         "one workload, e.g. `python benchmarks/w1_course_small.py --repeats 5`; "
         "`python benchmarks/report.py` rebuilds this file from benchmarks/results/.",
         "",

@@ -1,6 +1,6 @@
 """Run every CPU benchmark, each in a fresh process, then regenerate BENCHMARKS.md.
 
-``python benchmarks/run_all.py`` (about 15 minutes on 2 cores), ``--quick`` for a smoke
+``python benchmarks/run_all.py`` (about 35 minutes on 2 cores), ``--quick`` for a smoke
 test of the scripts (a minute or two), ``--only w1,w3`` for a subset (the report is
 rebuilt from whatever results/*.json hold).
 """
