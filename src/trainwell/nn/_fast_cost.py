@@ -11,13 +11,14 @@ shape (m, k) @ (k, n) is modelled as ``macs / R + (m k + k n + m n) / B``: its a
 at the large-product rate, plus one cost per element of its three matrices, which is what
 makes products with a small dimension (20 inputs, one output unit, a batch of 16) slow.
 
-Each engine's step is a linear function of a few counts of the configuration
+Each engine's step is a linear function of eleven counts of the configuration
 (:func:`features`), with constants (:data:`NUMPY_COEF`, :data:`NUMBA_COEF`) fitted by
-least squares on relative error to the grid of benchmarks/engine_cost.py on a 2-core
-x86-64 machine. The choice depends on the configuration only (shapes, activations,
-batch size), never on timings taken at run time, so that two runs of one configuration,
-a run and its resumption from a checkpoint say, always take the same engine and the
-same bits.
+non-negative least squares on relative error to a run of the grid of
+benchmarks/engine_cost.py on a 2-core x86-64 machine (kept as
+benchmarks/results/engine_cost_fit.json; each later run of the grid checks them). The
+choice depends on the configuration only (shapes, activations, batch size), never on
+timings taken at run time, so that two runs of one configuration, a run and its
+resumption from a checkpoint say, always take the same engine and the same bits.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ __all__ = ["NUMBA_COEF", "NUMPY_COEF", "features", "network_layers", "predicted"
 SLOW = ("tanh", "sigmoid", "softmax")
 
 #: A step's activations (about four float64 arrays of batch x units) past this size no
-#: longer stay in the cache (measured: the kernel's time per value triples past ~4 MiB).
+#: longer stay in the cache (fitted: the kernel's time per value more than doubles past it).
 WORKING_SET_BYTES = 4 << 20
 #: A layer whose input (batch x n_in float64) exceeds this is streamed again from the
 #: outer caches for each output unit by the kernel's loops.
@@ -122,6 +123,17 @@ def predicted(layers: Layers, batch: int) -> dict[str, float]:
     -------
     dict
         ``{"numpy": seconds, "numba": seconds}``.
+
+    Examples
+    --------
+    The course's optimization network (W2) at batches of 64, and a wide one at 256:
+
+    >>> small = predicted([(2, 5, "relu"), (5, 2, "relu"), (2, 1, "sigmoid")], 64)
+    >>> bool(small["numba"] < small["numpy"])
+    True
+    >>> wide = predicted([(784, 128, "relu"), (128, 10, "softmax")], 256)
+    >>> bool(wide["numba"] < wide["numpy"])
+    False
     """
     return {
         "numpy": float(features(layers, None, batch, "numpy") @ NUMPY_COEF),
